@@ -1,0 +1,149 @@
+"""The command line: a thin click layer over `pipeline`, `store` and `serve`."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extract import pipeline, store
+from extract.errors import IngestError
+
+DEFAULT_DB = Path("db/metropolis.db")
+stderr = Console(stderr=True)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def find_pdfs(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def _extract(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | None, str | None]:
+    """Run in a worker: never raises, returns (path, extraction, error line)."""
+    try:
+        return path, pipeline.extract_report(path, **options), None
+    except IngestError as exc:
+        return path, None, one_line(exc)
+    except Exception as exc:  # a damaged PDF can fail anywhere inside the PDF libraries
+        return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="metropolis-kb")
+def main() -> None:
+    """Metropolis annual reports (PDF) to a Datasette knowledge base.
+
+    \b
+    Example:
+        extract ingest raw/ && extract serve
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to write.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Reports read in parallel (one writer).")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Override the year read from the document.")
+@click.option("--language", type=click.Choice(["fr", "en"]), help="Override the language read from the document.")
+@click.option("--max-pages", type=int, default=pipeline.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
+@click.option("--max-mib", type=int, default=pipeline.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
+@click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, force) -> None:
+    """Ingest report PDFs (files or folders) into the database.
+
+    Each PDF is one report, written in one transaction. An unchanged file (same
+    sha256) is skipped; a changed file replaces its report's rows. A bad file gets
+    one line on stderr and the exit status is 1; the other files still go in.
+
+    \b
+    Example:
+        extract ingest raw/ --db db/metropolis.db
+    """
+    db = store.connect(db_path)
+    failed = False
+    todo: list[tuple[Path, str]] = []
+    for path in find_pdfs(paths):
+        if not path.exists():
+            stderr.print(f"{path}: no such file", markup=False, highlight=False)
+            failed = True
+            continue
+        digest = pipeline.sha256_of(path)
+        known = store.known_sha256(db, digest)
+        if known and not force:
+            click.echo(f"{known}: {path} unchanged, skipped")
+            continue
+        todo.append((path, digest))
+
+    options = {"year": year, "language": language, "max_pages": max_pages, "max_bytes": max_mib << 20}
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=stderr, transient=True, disable=not stderr.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("reports", total=len(todo))
+        results = _run(todo, options, jobs)
+        for path, extraction, error in results:
+            progress.advance(task)
+            if error:
+                stderr.print(f"{path}: {error}", markup=False, highlight=False)
+                failed = True
+                continue
+            try:
+                store.write_report(db, extraction.report, extraction.tables)
+            except Exception as exc:  # constraint errors name the offending table
+                stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
+                failed = True
+                continue
+            rid = extraction.report["id"]
+            counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
+            warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
+            click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
+    sys.exit(1 if failed else 0)
+
+
+def _run(todo: list[tuple[Path, str]], options: dict, jobs: int):
+    """Extract files in order; with jobs > 1 in a process pool, still yielded in order."""
+    if jobs == 1 or len(todo) < 2:
+        for path, digest in todo:
+            yield _extract(path, {**options, "sha256": digest})
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_extract, path, {**options, "sha256": digest}) for path, digest in todo]
+        for future in futures:
+            yield future.result()
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to serve.")
+@click.option("--port", "-p", type=int, default=8001, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"), show_default=True, help="Folder of source PDFs, served read-only under /raw/.")
+def serve(db_path, port, host, raw_dir) -> None:
+    """Serve the knowledge base with Datasette (read-only, SQL time limit).
+
+    \b
+    Example:
+        extract serve --port 8001
+    """
+    from extract import serve as serving
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
+    serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+
+
+if __name__ == "__main__":
+    main()

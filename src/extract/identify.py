@@ -1,0 +1,78 @@
+"""What a PDF is: a Metropolis annual report? In which language, of which year?
+
+Read from the document's own text (cover first, then the first pages), never from the
+file name alone; `--year` / `--language` override.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract import vocab
+from extract.errors import IngestError
+
+# The cover and the pages after it carry the title; later pages talk about other years.
+FRONT_PAGES = 4
+
+
+@dataclass(frozen=True)
+class Identity:
+    year: int
+    language: str
+    title: str
+
+    @property
+    def report_id(self) -> str:
+        return f"{self.year}-{self.language}"
+
+
+def detect_language(texts: list[str]) -> str | None:
+    """The language whose stopwords are most frequent in the text.
+
+    >>> detect_language(["Nous avons lancé la plateforme et les membres"])
+    'fr'
+    """
+    words = Counter(re.findall(r"[a-zà-ÿ]+", " ".join(texts).lower()))
+    scores = {
+        lang: sum(words[w] for w in vocab.section("report", lang).get("stopwords", []))
+        for lang in vocab.LANGUAGES
+    }
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 5 else None
+
+
+def detect_year(texts: list[str]) -> tuple[int | None, str]:
+    """The year of the title ("Rapport annuel 2021", "2021 Annual Report") and the title."""
+    for text in texts[:FRONT_PAGES]:
+        folded = vocab.fold(text)
+        for lang in vocab.LANGUAGES:
+            for pattern in vocab.section("report", lang).get("title_patterns", []):
+                m = re.search(pattern, folded)
+                if m:
+                    return int(m.group("year")), " ".join(m.group(0).split()).title()
+    years = Counter(re.findall(r"\b(20[0-4]\d)\b", " ".join(texts[:FRONT_PAGES])))
+    if years:
+        return int(years.most_common(1)[0][0]), ""
+    return None, ""
+
+
+def identify(texts: list[str], year: int | None = None, language: str | None = None) -> Identity:
+    """Identify a report from its page texts, or raise IngestError saying what is missing."""
+    if not any(t.strip() for t in texts):
+        raise IngestError("no text layer (a scanned PDF? OCR is needed first)")
+    folded = vocab.fold(" ".join(texts))
+    names = {n for lang in vocab.LANGUAGES for n in vocab.section("report", lang)["organisation"]}
+    if not any(n in folded for n in names):
+        raise IngestError("not a Metropolis annual report (the name Metropolis never appears)")
+    found_year, title = detect_year(texts)
+    year = year or found_year
+    language = language or detect_language(texts)
+    if year is None:
+        raise IngestError("cannot find the report's year; pass --year")
+    if language is None:
+        raise IngestError("cannot tell the report's language; pass --language")
+    if not title:
+        title = f"Metropolis annual report {year}"
+    return Identity(year=year, language=language, title=title)

@@ -1,0 +1,306 @@
+"""The layout layer: a PDF as plain words, links and filled boxes with positions.
+
+Everything above this module works on `Page` objects and never touches pdfplumber.
+Coordinates are pdfplumber's: points, origin at the top-left, `top`/`bottom` growing
+downwards. Colours are normalised once here to RGB triples in 0..1, whatever colour
+space the producer used (grey, RGB, CMYK).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import statistics
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+
+RGB = tuple[float, float, float]
+BLACK: RGB = (0.0, 0.0, 0.0)
+
+# Relative tolerances: producers that emit no space characters still get their
+# words split, whatever the font size (see pdfplumber's x_tolerance_ratio).
+X_TOLERANCE_RATIO = 0.18
+Y_TOLERANCE = 2.0
+# Folios and running headers live in these bands of the page height.
+MARGIN_BAND = 0.045
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float = 10.0
+    fontname: str = ""
+    color: RGB = BLACK
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def bold(self) -> bool:
+        name = self.fontname.lower()
+        return "bold" in name or "bd" in name.split("+")[-1] or "black" in name
+
+
+@dataclass(frozen=True)
+class Link:
+    uri: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Box:
+    """A filled rectangle (event boxes in the calendar, tiles, table shading)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: RGB
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+
+@dataclass
+class Page:
+    """One page: `number` is the 1-based index of the page in the PDF file."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines())
+
+    def lines(self, words: Sequence[Word] | None = None) -> list[Line]:
+        return group_lines(self.words if words is None else words)
+
+    def within(self, x0: float, top: float, x1: float, bottom: float) -> list[Word]:
+        return [w for w in self.words if x0 <= w.xmid <= x1 and top <= w.ymid <= bottom]
+
+
+def group_lines(words: Iterable[Word], tolerance: float | None = None) -> list[Line]:
+    """Group words into lines by their vertical middle, left to right inside a line.
+
+    >>> [l.text for l in group_lines([Word("b", 30, 0, 40, 10), Word("a", 0, 1, 20, 11)])]
+    ['a b']
+    """
+    ordered = sorted(words, key=lambda w: (w.ymid, w.x0))
+    lines: list[Line] = []
+    for word in ordered:
+        tol = tolerance if tolerance is not None else max(1.5, word.size * 0.35)
+        if lines and abs(lines[-1].words[-1].ymid - word.ymid) <= tol:
+            lines[-1].words.append(word)
+        else:
+            lines.append(Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+def normalise_color(value: object) -> RGB:
+    """Any pdfplumber colour (grey, RGB, CMYK, pattern) as an RGB triple in 0..1.
+
+    >>> normalise_color((0, 1, 1, 0))
+    (1.0, 0.0, 0.0)
+    >>> normalise_color((0.5,))
+    (0.5, 0.5, 0.5)
+    """
+    if value is None:
+        return BLACK
+    if isinstance(value, (int, float)):
+        value = (value,)
+    try:
+        comps = [float(c) for c in value]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return BLACK  # pattern colours and other exotica: treat as ink
+    if len(comps) == 1:
+        g = comps[0]
+        return (g, g, g)
+    if len(comps) == 3:
+        return (comps[0], comps[1], comps[2])
+    if len(comps) == 4:
+        c, m, y, k = comps
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return BLACK
+
+
+def is_red(color: RGB) -> bool:
+    """Red by hue and saturation, not one exact triple: producers use other reds.
+
+    >>> is_red((0.89, 0.1, 0.15)), is_red((0.8, 0.3, 0.1)), is_red((0.2, 0.2, 0.2))
+    (True, False, False)
+    """
+    h, l, s = colorsys.rgb_to_hls(*color)
+    hue = h * 360
+    return (hue <= 20 or hue >= 340) and s >= 0.45 and 0.2 <= l <= 0.75
+
+
+def is_margin_word(word: Word, height: float) -> bool:
+    """Folios and running headers: digits or short text in the top/bottom band."""
+    return word.bottom >= height * (1 - MARGIN_BAND) or word.top <= height * MARGIN_BAND
+
+
+def _words_of(page: pdfplumber.page.Page) -> list[Word]:
+    raw = page.extract_words(
+        x_tolerance_ratio=X_TOLERANCE_RATIO,
+        y_tolerance=Y_TOLERANCE,
+        keep_blank_chars=False,
+        extra_attrs=["fontname", "size", "non_stroking_color", "upright"],
+    )
+    words = []
+    for w in raw:
+        if not w.get("upright", True):
+            continue  # rotated margin labels are decoration, never content
+        words.append(
+            Word(
+                text=w["text"],
+                x0=float(w["x0"]),
+                top=float(w["top"]),
+                x1=float(w["x1"]),
+                bottom=float(w["bottom"]),
+                size=float(w.get("size") or 10.0),
+                fontname=str(w.get("fontname") or ""),
+                color=normalise_color(w.get("non_stroking_color")),
+            )
+        )
+    return [w for w in words if not is_margin_word(w, float(page.height))]
+
+
+def _links_of(page: pdfplumber.page.Page) -> list[Link]:
+    links = []
+    for h in page.hyperlinks:
+        uri = h.get("uri")
+        if uri:
+            links.append(Link(str(uri), float(h["x0"]), float(h["top"]), float(h["x1"]), float(h["bottom"])))
+    return links
+
+
+def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
+    boxes = []
+    for r in page.rects:
+        if not r.get("fill"):
+            continue
+        color = normalise_color(r.get("non_stroking_color"))
+        if color == (1.0, 1.0, 1.0):
+            continue
+        boxes.append(Box(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"]), color))
+    return boxes
+
+
+def read_page(page: pdfplumber.page.Page) -> Page:
+    return Page(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        words=_words_of(page),
+        links=_links_of(page),
+        boxes=_boxes_of(page),
+    )
+
+
+class Document:
+    """An open PDF: a fast text pre-pass for every page, full layout on demand.
+
+    pdfplumber is ~40x slower than pdfium's text extraction, so sections pick their
+    pages from `page_texts` and only those pages are parsed for layout. Each parsed
+    page is closed at once: pdfplumber otherwise keeps every page's objects alive.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._pdfium = pypdfium2.PdfDocument(str(self.path))
+        self._plumber: pdfplumber.PDF | None = None
+        self.page_count = len(self._pdfium)
+        self._texts: list[str] | None = None
+
+    @property
+    def page_texts(self) -> list[str]:
+        if self._texts is None:
+            texts = []
+            for i in range(self.page_count):
+                page = self._pdfium[i]
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            self._texts = texts
+        return self._texts
+
+    def pages(self, numbers: Iterable[int]) -> Iterator[Page]:
+        """Yield layout pages for the given 1-based page numbers, in order."""
+        if self._plumber is None:
+            self._plumber = pdfplumber.open(str(self.path))
+        for n in sorted(set(numbers)):
+            plumber_page = self._plumber.pages[n - 1]
+            try:
+                yield read_page(plumber_page)
+            finally:
+                plumber_page.close()
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+        self._pdfium.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_pages(path: Path, numbers: Iterable[int] | None = None) -> list[Page]:
+    """Convenience for tests: layout pages of a file (all pages by default)."""
+    with Document(path) as doc:
+        wanted = range(1, doc.page_count + 1) if numbers is None else numbers
+        return list(doc.pages(wanted))

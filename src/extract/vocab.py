@@ -1,0 +1,58 @@
+"""Vocabularies: per-language data files, one file per section.
+
+`vocab/fr/calendar.yml`, `vocab/en/members.yml`, ... A Spanish edition is a new
+folder `vocab/es/`, not new code.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("fr", "en")
+
+
+@cache
+def load(language: str) -> dict[str, Any]:
+    """All section vocabularies of one language: {"calendar": {...}, "members": {...}}."""
+    folder = resources.files("extract") / "vocab" / language
+    out: dict[str, Any] = {}
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml"):
+            out[entry.name[:-4]] = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+    return out
+
+
+def section(name: str, language: str | None = None) -> dict[str, Any]:
+    """One section's vocabulary for one language, or merged over all languages.
+
+    Merging joins lists and dicts, so a parser can accept both languages at once
+    (a report whose language is unsure, an English table in a French report).
+    """
+    langs = [language] if language else list(LANGUAGES)
+    merged: dict[str, Any] = {}
+    for lang in langs:
+        for key, value in load(lang).get(name, {}).items():
+            if key not in merged:
+                merged[key] = value if not isinstance(value, (list, dict)) else type(value)(value)
+            elif isinstance(value, list):
+                merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+            elif isinstance(value, dict):
+                merged[key] = {**merged[key], **value}
+    return merged
+
+
+def fold(text: str) -> str:
+    """Accent-, case- and apostrophe-insensitive form for matching vocabulary.
+
+    >>> fold("Février – L’ÉTÉ")
+    "fevrier - l'ete"
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    return " ".join(text.lower().split())
