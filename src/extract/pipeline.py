@@ -97,6 +97,8 @@ def extract_report(
             section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
             for table, rows in section.tables.items():
                 tables.setdefault(table, []).extend(rows)
+        for table, rows in ctx.names.tables().items():
+            tables.setdefault(table, []).extend(rows)
         for parser in parsers.registered():
             if hasattr(parser, "checks"):
                 tables.setdefault("checks", []).extend(parser.checks(tables, ctx))

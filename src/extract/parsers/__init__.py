@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from extract.layout import Page
+from extract.normalise import NameCollector
 
 
 @dataclass
@@ -27,6 +28,11 @@ class ReportContext:
     language: str
     source_file: str
     warnings: list[str] = field(default_factory=list)
+    names: NameCollector = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.names is None:
+            self.names = NameCollector(self.report_id)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
