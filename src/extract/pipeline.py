@@ -47,6 +47,10 @@ def _open(path: Path, max_pages: int, max_bytes: int) -> Document:
     with open(path, "rb") as fh:
         if b"%PDF-" not in fh.read(1024):
             raise IngestError("not a PDF file (no %PDF header)")
+        fh.seek(max(0, size - 2048))
+        if b"%%EOF" not in fh.read():
+            # pdfium would rebuild a cut file and hand us some of its pages: refuse instead
+            raise IngestError("truncated PDF (no %%EOF marker at its end)")
     try:
         doc = Document(path)
     except pypdfium2.PdfiumError as exc:
