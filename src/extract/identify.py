@@ -46,12 +46,12 @@ def detect_language(texts: list[str]) -> str | None:
 def detect_year(texts: list[str]) -> tuple[int | None, str]:
     """The year of the title ("Rapport annuel 2021", "2021 Annual Report") and the title."""
     for text in texts[:FRONT_PAGES]:
-        folded = vocab.fold(text)
         for lang in vocab.LANGUAGES:
             for pattern in vocab.section("report", lang).get("title_patterns", []):
-                m = re.search(pattern, folded)
+                # the printed form first (keeps its case), then the folded one (accents)
+                m = re.search(pattern, text, re.IGNORECASE) or re.search(pattern, vocab.fold(text))
                 if m:
-                    return int(m.group("year")), " ".join(m.group(0).split()).title()
+                    return int(m.group("year")), " ".join(m.group(0).split())
     years = Counter(re.findall(r"\b(20[0-4]\d)\b", " ".join(texts[:FRONT_PAGES])))
     if years:
         return int(years.most_common(1)[0][0]), ""

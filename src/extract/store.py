@@ -189,8 +189,15 @@ def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], upsert: bool) -> list[int]:
     columns = list(SCHEMA[table][0])
     present = [c for c in columns if any(c in r for r in rows)]
-    verb = "INSERT OR REPLACE" if upsert else "INSERT"
-    sql = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in present)}) VALUES ({', '.join('?' for _ in present)})"
+    sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in present)}) VALUES ({', '.join('?' for _ in present)})"
+    if upsert:
+        # ON CONFLICT ... DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes the old row
+        # first, which a foreign key pointing at it forbids.
+        pk = SCHEMA[table][1]
+        keys = (pk,) if isinstance(pk, str) else tuple(pk)
+        updates = [c for c in present if c not in keys]
+        action = "DO UPDATE SET " + ", ".join(f"[{c}] = excluded.[{c}]" for c in updates) if updates else "DO NOTHING"
+        sql += f" ON CONFLICT ({', '.join(f'[{k}]' for k in keys)}) {action}"
     ids = []
     for row in rows:
         cursor = conn.execute(sql, [row.get(c) for c in present])
@@ -211,12 +218,13 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
             rows = _dedupe(table, tables.get(table, []))
             if rows:
                 _insert(conn, table, rows, upsert=True)
+        conn.execute(
+            "DELETE FROM event_cities WHERE event_id IN (SELECT id FROM calendar_events WHERE report_id = ?)",
+            [report["id"]],
+        )
         for table in REPORT_TABLES:
             if "report_id" in SCHEMA[table][0]:
                 conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report["id"]])
-        conn.execute(
-            "DELETE FROM event_cities WHERE event_id NOT IN (SELECT id FROM calendar_events)"
-        )
         _insert(conn, "reports", [report], upsert=True)
         event_ids: dict[Any, int] = {}
         events = [{**e, "report_id": report["id"]} for e in tables.get("calendar_events", [])]
