@@ -10,11 +10,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extract import pipeline, store
+from extract import guards, pipeline, store
 from extract.errors import IngestError
 
 DEFAULT_DB = Path("db/metropolis.db")
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)  # one line per file, never wrapped
 
 
 def one_line(text: str) -> str:
@@ -33,8 +33,13 @@ def find_pdfs(paths: tuple[Path, ...]) -> list[Path]:
 
 def _extract(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | None, str | None]:
     """Run in a worker: never raises, returns (path, extraction, error line)."""
+    options = dict(options)
+    timeout = options.pop("timeout", None)
     try:
-        return path, pipeline.extract_report(path, **options), None
+        with guards.time_limit(timeout):
+            return path, pipeline.extract_report(path, **options), None
+    except guards.FileTimeout:
+        return path, None, f"gave up after {timeout:g} s (--timeout)"
     except IngestError as exc:
         return path, None, one_line(exc)
     except Exception as exc:  # a damaged PDF can fail anywhere inside the PDF libraries
@@ -60,8 +65,10 @@ def main() -> None:
 @click.option("--language", type=click.Choice(["fr", "en"]), help="Override the language read from the document.")
 @click.option("--max-pages", type=int, default=pipeline.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--max-mib", type=int, default=pipeline.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
+@click.option("--max-inflated-mib", type=int, default=guards.DEFAULT_MAX_INFLATED >> 20, show_default=True, help="Refuse PDFs whose compressed streams inflate past this (decompression bombs).")
+@click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
-def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, force) -> None:
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Each PDF is one report, written in one transaction. An unchanged file (same
@@ -87,7 +94,10 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, force) -> N
             continue
         todo.append((path, digest))
 
-    options = {"year": year, "language": language, "max_pages": max_pages, "max_bytes": max_mib << 20}
+    options = {
+        "year": year, "language": language, "max_pages": max_pages, "max_bytes": max_mib << 20,
+        "max_inflated": max_inflated_mib << 20, "timeout": timeout,
+    }
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=stderr, transient=True, disable=not stderr.is_terminal,

@@ -12,8 +12,9 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__, parsers
+from extract import __version__, parsers, provenance
 from extract.errors import IngestError
+from extract.guards import DEFAULT_MAX_INFLATED, check_inflation
 from extract.identify import identify
 from extract.layout import Document
 
@@ -38,7 +39,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _open(path: Path, max_pages: int, max_bytes: int) -> Document:
+def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAULT_MAX_INFLATED) -> Document:
     size = path.stat().st_size
     if size == 0:
         raise IngestError("empty file")
@@ -51,6 +52,7 @@ def _open(path: Path, max_pages: int, max_bytes: int) -> Document:
         if b"%%EOF" not in fh.read():
             # pdfium would rebuild a cut file and hand us some of its pages: refuse instead
             raise IngestError("truncated PDF (no %%EOF marker at its end)")
+    check_inflation(path, max_inflated)
     try:
         doc = Document(path)
     except pypdfium2.PdfiumError as exc:
@@ -75,12 +77,13 @@ def extract_report(
     sha256: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_inflated: int = DEFAULT_MAX_INFLATED,
     on_page: Callable[[], None] | None = None,
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input."""
     started = time.perf_counter()
     path = Path(path)
-    with _open(path, max_pages, max_bytes) as doc:
+    with _open(path, max_pages, max_bytes, max_inflated) as doc:
         texts = doc.page_texts
         ident = identify(texts, year=year, language=language)
         ctx = parsers.ReportContext(
@@ -119,4 +122,5 @@ def extract_report(
             "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]
+    tables["provenance_images"] = provenance.crop_rows(path, tables)
     return Extraction(report, tables, ctx.warnings, time.perf_counter() - started)
