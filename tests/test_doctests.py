@@ -1,0 +1,16 @@
+"""The examples in the docstrings of the pure helper modules are true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["extract.layout", "extract.vocab", "extract.identify"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
