@@ -107,6 +107,12 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         None,
         [("report_id", "reports", "id")],
     ),
+    # PNG crop of the page region each row with a bbox came from (extract.provenance).
+    "provenance_images": (
+        {"report_id": str, "page": int, **BBOX, "png": bytes},
+        ("report_id", "page", "x0", "top", "x1", "bottom"),
+        [("report_id", "reports", "id")],
+    ),
 }
 
 # Shared across reports: upserted, never deleted with a report.
