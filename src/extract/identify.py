@@ -31,7 +31,7 @@ class Identity:
 def detect_language(texts: list[str]) -> str | None:
     """The language whose stopwords are most frequent in the text.
 
-    >>> detect_language(["Nous avons lancé la plateforme et les membres"])
+    >>> detect_language(["Nous avons lancé la plateforme et les outils pour les membres de la ville et du monde"])
     'fr'
     """
     words = Counter(re.findall(r"[a-zà-ÿ]+", " ".join(texts).lower()))

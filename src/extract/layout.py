@@ -182,7 +182,7 @@ def is_red(color: RGB) -> bool:
     """
     h, l, s = colorsys.rgb_to_hls(*color)
     hue = h * 360
-    return (hue <= 20 or hue >= 340) and s >= 0.45 and 0.2 <= l <= 0.75
+    return (hue <= 15 or hue >= 340) and s >= 0.45 and 0.2 <= l <= 0.75
 
 
 def is_margin_word(word: Word, height: float) -> bool:
