@@ -147,6 +147,82 @@ def group_lines(words: Iterable[Word], tolerance: float | None = None) -> list[L
     return lines
 
 
+@dataclass
+class Block:
+    """Lines that read as one unit: a tile title, a paragraph, a big number and its label."""
+
+    lines: list[Line]
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line.words]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+
+def split_line(line: Line, gap_ratio: float = 1.2) -> list[Line]:
+    """Cut a line where the gap between words is wider than `gap_ratio` font sizes.
+
+    Side-by-side tiles share a baseline; only the gutter tells them apart.
+    """
+    parts = [Line([line.words[0]])]
+    for prev, word in zip(line.words, line.words[1:]):
+        if word.x0 - prev.x1 > gap_ratio * max(prev.size, word.size):
+            parts.append(Line([word]))
+        else:
+            parts[-1].words.append(word)
+    return parts
+
+
+def group_blocks(words: Iterable[Word], leading: float = 0.9, gutter: float = 1.2) -> list[Block]:
+    """Group words into blocks: line pieces stacked with less than `leading` font
+    sizes of white between them and overlapping horizontally. Top to bottom.
+
+    >>> ws = [Word("a", 0, 0, 10, 10), Word("b", 0, 12, 10, 22), Word("c", 0, 60, 10, 70)]
+    >>> [b.text for b in group_blocks(ws)]
+    ['a b', 'c']
+    """
+    pieces = [p for line in group_lines(words) for p in split_line(line, gutter)]
+    pieces.sort(key=lambda p: (p.top, p.x0))
+    blocks: list[Block] = []
+    for piece in pieces:
+        best = None
+        for block in blocks:
+            last = block.lines[-1]
+            gap = piece.top - last.bottom
+            overlap = min(piece.x1, last.x1) - max(piece.x0, last.x0)
+            if -0.5 * piece.size <= gap <= leading * max(piece.size, last.size) and overlap > 0:
+                if best is None or last.bottom > best.lines[-1].bottom:
+                    best = block
+        if best is None:
+            blocks.append(Block([piece]))
+        else:
+            best.lines.append(piece)
+    return blocks
+
+
 def normalise_color(value: object) -> RGB:
     """Any pdfplumber colour (grey, RGB, CMYK, pattern) as an RGB triple in 0..1.
 
