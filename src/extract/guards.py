@@ -61,7 +61,7 @@ def inflated_size(data: bytes, limit: int) -> int:
         pending = data[start:end]
         try:
             while pending and not inflater.eof:
-                out = inflater.decompress(pending, limit + 1 - total)
+                out = inflater.decompress(pending, min(_CHUNK, limit + 1 - total))
                 total += len(out)
                 if total > limit:
                     return total

@@ -1,0 +1,198 @@
+"""Limits and messages: inputs the extractor must refuse, each with an actionable line."""
+
+from __future__ import annotations
+
+import io
+import time
+import zlib
+
+import pytest
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from extract import cli, guards
+from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
+
+
+def text_pdf(path, lines: list[str]) -> None:
+    """A one-page PDF with a real text layer holding `lines`."""
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 12)
+    for i, line in enumerate(lines):
+        c.drawString(60, 760 - 18 * i, line)
+    c.showPage()
+    c.save()
+
+
+def scanned_pdf(path) -> None:
+    """Pages that are pictures of a Metropolis report: no text layer at all."""
+    picture = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(picture)
+    for i, line in enumerate(["metropolis", "Rapport annuel 2021", "Nous avons lancé la plateforme"]):
+        draw.text((120, 200 + 60 * i), line, fill="black")
+    buf = io.BytesIO()
+    picture.save(buf, format="PNG")
+    c = Canvas(str(path), pagesize=A4)
+    for _ in range(2):
+        c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 0, 0, *A4)
+        c.showPage()
+    c.save()
+
+
+def pdf_with_content(content: bytes, *, compressed: bool) -> bytes:
+    """A minimal valid one-page PDF whose page content stream is `content`."""
+    data = content if compressed else zlib.compress(content)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def deflated_spaces(mib: int) -> bytes:
+    """`mib` MiB of spaces (valid, empty page content) deflated to about 1/1000."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    return b"".join([packer.compress(chunk) for _ in range(mib)] + [packer.flush()])
+
+
+def refused(result, path, *words: str) -> str:
+    """The one stderr line of a refused file, checked for form and for `words`."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{path}: "), lines[0]
+    for word in words:
+        assert word.lower() in lines[0].lower(), lines[0]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def good_db(tmp_path_factory):
+    """A database holding the specimen, or none if the specimen does not ingest yet."""
+    db = tmp_path_factory.mktemp("limits") / "kb.db"
+    run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
+    return db
+
+
+def test_a_pdf_of_another_organisation(tmp_path, good_db):
+    pdf = tmp_path / "budget-2021.pdf"
+    text_pdf(pdf, ["City of Springfield", "Annual Budget 2021", "The council approved the budget."])
+    before = snapshot(good_db)
+    refused(run_cli("ingest", pdf, "--db", good_db), pdf, "not a Metropolis")
+    assert snapshot(good_db) == before
+
+
+def test_a_scanned_pdf_asks_for_ocr(tmp_path, good_db):
+    pdf = tmp_path / "scan.pdf"
+    scanned_pdf(pdf)
+    before = snapshot(good_db)
+    refused(run_cli("ingest", pdf, "--db", good_db), pdf, "OCR")
+    assert snapshot(good_db) == before
+
+
+def test_no_year_asks_for_year_and_the_option_is_heard(tmp_path):
+    pdf = tmp_path / "undated.pdf"
+    text_pdf(pdf, [
+        "Metropolis, Association mondiale des grandes métropoles",
+        "Rapport annuel",
+        "Nous avons lancé la plateforme pour les membres et les villes de la région.",
+        "Les membres ont participé à des réunions et des formations dans les métropoles.",
+    ])
+    db = tmp_path / "kb.db"
+    refused(run_cli("ingest", pdf, "--db", db), pdf, "--year")
+    again = run_cli("ingest", pdf, "--db", db, "--year", "2021")
+    assert "--year" not in again.stderr  # now it goes further (and fails on the content)
+    assert "Traceback" not in again.stderr
+
+
+def test_no_language_asks_for_language_and_the_option_is_heard(tmp_path):
+    pdf = tmp_path / "wordless.pdf"
+    text_pdf(pdf, ["Metropolis", "Annual Report 2021", "Barcelona  Montreal  Seoul  Taipei  2021"])
+    db = tmp_path / "kb.db"
+    refused(run_cli("ingest", pdf, "--db", db), pdf, "--language")
+    again = run_cli("ingest", pdf, "--db", db, "--language", "en")
+    assert "--language" not in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_max_pages(tmp_path, good_db):
+    before = snapshot(good_db)
+    line = refused(run_cli("ingest", SPECIMEN_2021_FR, "--db", good_db, "--force", "--max-pages", "1"),
+                   SPECIMEN_2021_FR, "--max-pages")
+    assert "over the limit of 1" in line
+    assert snapshot(good_db) == before
+
+
+def test_max_mib(tmp_path):
+    noise = Image.effect_noise((900, 900), 120).convert("RGB")  # incompressible: ~2 MiB
+    pdf = tmp_path / "heavy.pdf"
+    c = Canvas(str(pdf), pagesize=A4)
+    c.drawImage(ImageReader(noise), 0, 0, *A4)
+    c.drawString(60, 800, "Metropolis Rapport annuel 2021")
+    c.showPage()
+    c.save()
+    assert pdf.stat().st_size > 1 << 20
+    db = tmp_path / "kb.db"
+    refused(run_cli("ingest", pdf, "--db", db, "--max-mib", "1"), pdf, "--max-mib")
+    assert "--max-mib" not in run_cli("ingest", pdf, "--db", db).stderr
+
+
+def test_decompression_bomb_is_refused_quickly_with_default_limits(tmp_path):
+    pdf = tmp_path / "bomb.pdf"
+    pdf.write_bytes(pdf_with_content(deflated_spaces(600), compressed=True))
+    assert pdf.stat().st_size < 2 << 20
+    db = tmp_path / "kb.db"
+    started = time.perf_counter()
+    refused(run_cli("ingest", pdf, "--db", db, timeout=120), pdf, "decompression bomb", "--max-inflated-mib")
+    assert time.perf_counter() - started < 60
+
+
+def test_inflation_limit_is_an_option(tmp_path):
+    pdf = tmp_path / "dense.pdf"
+    pdf.write_bytes(pdf_with_content(deflated_spaces(8), compressed=True))
+    refused(run_cli("ingest", pdf, "--db", tmp_path / "kb.db", "--max-inflated-mib", "4"),
+            pdf, "--max-inflated-mib")
+    # Under the default limit the same file passes the guard (and is then judged on its text).
+    assert "inflate" not in run_cli("ingest", pdf, "--db", tmp_path / "kb.db").stderr
+
+
+def test_inflated_size_counts_only_what_a_text_reader_decodes():
+    content = b"BT /F1 12 Tf (x) Tj ET " * 1000
+    assert guards.inflated_size(pdf_with_content(content, compressed=False), 10**9) == len(content)
+    image = b"1 0 obj\n<< /Subtype /Image /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"\0" * 10**6)
+    assert guards.inflated_size(image + b"\nendstream", 10) == 0
+    damaged = b"1 0 obj\n<< /Filter /FlateDecode >>\nstream\nnot zlib at all\nendstream"
+    assert guards.inflated_size(damaged, 10) == 0
+
+
+def test_timeout_gives_up_on_a_file_that_hangs(monkeypatch, tmp_path):
+    def hang(path, **options):
+        time.sleep(30)
+
+    monkeypatch.setattr(cli.pipeline, "extract_report", hang)
+    started = time.perf_counter()
+    path, extraction, error = cli._extract(tmp_path / "slow.pdf", {"timeout": 0.5})
+    assert time.perf_counter() - started < 5
+    assert extraction is None
+    assert error == "gave up after 0.5 s (--timeout)"
+
+
+def test_timeout_option_on_the_command_line(tmp_path):
+    db = tmp_path / "kb.db"
+    refused(run_cli("ingest", SPECIMEN_2021_FR, "--db", db, "--timeout", "0.001"),
+            SPECIMEN_2021_FR, "gave up after", "--timeout")
