@@ -152,7 +152,15 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=30000")
-    ensure_schema(db)
+    # One transaction: a process killed while creating the schema (tables, FTS
+    # triggers, views) leaves none of it, never a half (FTS without its triggers).
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        ensure_schema(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
     return db
 
 
@@ -249,11 +257,11 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
             rows = [{**r, "report_id": report["id"]} for r in tables.get(table, [])]
             if rows:
                 _insert(conn, table, _dedupe(table, rows), upsert=False)
+        ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    ensure_views(db)
 
 
 def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
