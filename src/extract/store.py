@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
+from extract import kb_views
+
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
 
 # table -> (columns, primary key, foreign keys)
@@ -90,7 +92,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "name_review": (
         {
             "name_as_printed": str, "report_id": str, "page": int, "context": str,
-            "candidates": str,
+            "candidates": str, "reason": str, "city_id": str,
         },
         None,
         [("report_id", "reports", "id")],
@@ -192,6 +194,7 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     ) or "  NULL AS no_indicator_yet"
     db.execute("DROP VIEW IF EXISTS member_matrix")
     db.execute(VIEWS_SQL.format(pivot=pivot))
+    kb_views.create_views(db.execute)
 
 
 def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
