@@ -186,7 +186,7 @@ def test_timeout_gives_up_on_a_file_that_hangs(monkeypatch, tmp_path):
 
     monkeypatch.setattr(cli.pipeline, "extract_report", hang)
     started = time.perf_counter()
-    path, extraction, error = cli._extract(tmp_path / "slow.pdf", {"timeout": 0.5})
+    _, extraction, error = cli._extract(tmp_path / "slow.pdf", {"timeout": 0.5})
     assert time.perf_counter() - started < 5
     assert extraction is None
     assert error == "gave up after 0.5 s (--timeout)"

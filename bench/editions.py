@@ -1,0 +1,73 @@
+"""Generated editions for the benchmark and the fault tests.
+
+The specimen data folder of 2021 is copied with another year (cover title, `year`,
+`id`) and, for long reports, with its repeating sections drawn several times, then
+rendered with the specimen renderer. The data stays the 2021 truth otherwise: these
+editions measure speed and robustness, not extraction accuracy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+from tests.specimens.build import DATA, SECTIONS, build
+
+BASE = DATA / "2021-fr"
+
+
+def edition_folder(out: Path, year: int, base: Path = BASE) -> Path:
+    """A copy of the `base` data folder whose report is of `year`."""
+    folder = out / f"data-{year}-{base.name.split('-')[-1]}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(base, folder)
+    for name, module in SECTIONS:  # a section whose renderer is not written yet is left out
+        if importlib.util.find_spec(module) is None:
+            (folder / f"{name}.yml").unlink(missing_ok=True)
+    path = folder / "report.yml"
+    report = yaml.safe_load(path.read_text(encoding="utf-8"))
+    old = str(report.get("year", 2021))
+    report["year"] = year
+    report["id"] = re.sub(r"^\d{4}", str(year), str(report.get("id", f"{year}-fr")))
+    report["cover_title"] = str(report["cover_title"]).replace(old, str(year))
+    path.write_text(yaml.safe_dump(report, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def build_edition(out: Path, year: int, base: Path = BASE) -> Path:
+    """Render the `year` edition into `out/metropolis-annual-report-{year}-fr.pdf`."""
+    out.mkdir(parents=True, exist_ok=True)
+    folder = edition_folder(out / "data", year, base)
+    pdf = out / f"metropolis-annual-report-{year}-{base.name.split('-')[-1]}.pdf"
+    build(folder, pdf)
+    return pdf
+
+
+def build_archive(out: Path, years: range | list[int]) -> list[Path]:
+    """One PDF per year in `out` (the data folders go to `out/../data`)."""
+    return [build_edition(out, year) for year in years]
+
+
+def build_long_report(out: Path, pages: int = 60) -> Path:
+    """A report of about `pages` pages: the whole 2021 specimen rendered several times.
+
+    Every copy repeats each section, so the parsers select (and pdfplumber reads)
+    most pages, which is the worst case for time and memory.
+    """
+    import pypdf
+
+    single = build_edition(out / "single", 2021)
+    reader = pypdf.PdfReader(single)
+    writer = pypdf.PdfWriter()
+    writer.append(reader)  # cover and narrative once, then the sections again and again
+    sections = list(range(2, len(reader.pages))) or [0]
+    while len(writer.pages) < pages:
+        writer.append(reader, pages=sections[: pages - len(writer.pages)])
+    target = out / "metropolis-annual-report-2021-fr-long.pdf"
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
