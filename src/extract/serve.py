@@ -1,37 +1,99 @@
-"""Datasette over the database: read-only, with metadata.yml, a SQL time limit,
-the source PDFs under /raw/ and the project's plugins."""
+"""Datasette over the database: read-only, with metadata.yml, a SQL time limit, the
+source PDFs under /raw/ and the project's plugin and templates.
+
+Read-only: Datasette opens a database file it serves (not `--immutable`) with SQLite's
+`mode=ro`, the project defines no writable canned query, and Datasette 0.65 has no write
+API. `--immutable` is not used because it would ignore a WAL file left by an ingest.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 SQL_TIME_LIMIT_MS = 3000
+PLUGINS = Path(__file__).parent / "datasette_plugins"
+TEMPLATES = PLUGINS / "templates"
+# metadata.yml is keyed by the database name Datasette derives from the file name.
+METADATA_DATABASE = "metropolis"
 
 
-def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path, metadata: Path | None = None) -> list[str]:
+def find_metadata() -> Path | None:
+    """metadata.yml of the working directory, else the one of the source checkout."""
+    for candidate in (Path("metadata.yml"), Path(__file__).resolve().parents[2] / "metadata.yml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def metadata_for(db_path: Path, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The metadata with its database section (and links) renamed for this file's stem."""
+    name = Path(db_path).stem
+    if name == METADATA_DATABASE or METADATA_DATABASE not in metadata.get("databases", {}):
+        return metadata
+    text = json.dumps(metadata).replace(f"/{METADATA_DATABASE}/", f"/{name}/")
+    renamed = json.loads(text)
+    renamed["databases"] = {name: renamed["databases"].pop(METADATA_DATABASE), **renamed["databases"]}
+    return renamed
+
+
+def write_metadata(db_path: Path, source: Path) -> Path:
+    """The metadata file to hand to Datasette: `source` itself unless it needs renaming."""
+    metadata = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    adapted = metadata_for(db_path, metadata)
+    if adapted is metadata:
+        return source
+    handle, name = tempfile.mkstemp(prefix="metropolis-kb-metadata-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as fh:
+        json.dump(adapted, fh)
+    return Path(name)
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
+                   metadata: Path | None = None) -> list[str]:
     """The `datasette serve` command line for this knowledge base."""
-    metadata = metadata or Path("metadata.yml")
     args = [
         sys.executable, "-m", "datasette", "serve", str(db_path),
         "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
         "--setting", "allow_download", "off",
         "--setting", "default_allow_sql", "on",
+        "--setting", "facet_time_limit_ms", "500",
     ]
-    if metadata.exists():
-        args += ["--metadata", str(metadata)]
+    metadata = metadata or find_metadata()
+    if metadata is not None and metadata.exists():
+        args += ["--metadata", str(write_metadata(db_path, metadata))]
     if raw_dir.is_dir():
-        args += ["--static", f"raw:{raw_dir}"]
-    plugins = Path(__file__).parent / "datasette_plugins"
-    if plugins.is_dir():
-        args += ["--plugins-dir", str(plugins)]
+        # Datasette's static handler resolves the path and refuses anything outside raw/.
+        args += ["--static", f"raw:{raw_dir.resolve()}"]
+    if PLUGINS.is_dir():
+        args += ["--plugins-dir", str(PLUGINS)]
+    if TEMPLATES.is_dir():
+        args += ["--template-dir", str(TEMPLATES)]
     return args
 
 
+def url_of(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
 def run(db_path: Path, *, host: str, port: int, raw_dir: Path) -> None:
+    """Print the URL, then become the Datasette process (same pid: Ctrl-C or kill stops it)."""
+    port = port or free_port(host)
     args = datasette_args(db_path, host=host, port=port, raw_dir=raw_dir)
-    shown = port if port else "a free port"
-    print(f"Serving {db_path} read-only on http://{host}:{shown}/ (Ctrl-C stops)", flush=True)
+    print(f"Serving {db_path} read-only at {url_of(host, port)} (Ctrl-C stops)", flush=True)
     os.execv(sys.executable, args)
