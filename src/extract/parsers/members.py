@@ -1,16 +1,321 @@
-"""Placeholder until its issue lands: selects no page, returns no rows."""
+"""The members matrix ("Cartographie des membres" / its English counterpart).
+
+Two matrices over about twelve pages: the header block names the columns, the x
+positions under it place the cells, the fill colour of a name says Board membership,
+`(N)` says a new member. Both matrices of a report merge into one `member_status` row
+per member (identity from `ctx.names.member`), cells into tidy `member_indicators`.
+"""
 
 from __future__ import annotations
 
-from extract.layout import Page
+import re
+from collections import Counter
+from functools import cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extract import matrix, vocab
+from extract.layout import Page, Word, group_lines, is_red
 from extract.parsers import ReportContext, Section
 
 NAME = "members"
+# Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
+DECORATION_SCORE = 85
+HEADER_SCORE = 80
+# A year in a title (the fee column carries one), or the vocabulary's placeholder.
+YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
+
+
+def norm(text: str) -> str:
+    """Folded text without punctuation or years, for fuzzy comparison.
+
+    >>> norm("Participation aux réunions du “Board of Directors”")
+    'participation aux reunions du board of directors'
+    >>> norm("Paiement du quota 2021")
+    'paiement du quota'
+    """
+    text = YEAR.sub(" ", vocab.fold(text))
+    return " ".join(re.sub(r"[^\w&]+", " ", text).split())
+
+
+def slug(text: str) -> str:
+    """>>> slug("Membres hébergeant un atelier")
+    'membres-hebergeant-un-atelier'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
+
+
+@cache
+def _vocab(language: str) -> dict[str, Any]:
+    return vocab.section(NAME, language)
+
+
+@cache
+def header_vocabulary() -> dict[str, tuple[str, ...]]:
+    """Indicator key -> every known title of it, both languages (lists merged, not replaced)."""
+    out: dict[str, list[str]] = {}
+    for lang in vocab.LANGUAGES:
+        for key, titles in (_vocab(lang).get("headers") or {}).items():
+            out.setdefault(key, []).extend(titles)
+    return {key: tuple(titles) for key, titles in out.items()}
+
+
+def _all(name: str) -> list[str]:
+    return [item for lang in vocab.LANGUAGES for item in _vocab(lang).get(name, [])]
+
+
+@cache
+def title_tokens() -> frozenset[str]:
+    """Words of every known column title (3+ letters): what a header line is made of."""
+    words = {w for titles in header_vocabulary().values() for t in titles for w in norm(t).split()}
+    return frozenset(w for w in words if len(w) >= 3 and w.isalpha())
+
+
+def title_score(text: str) -> float:
+    """How many words of `text` are words of column titles (0 for names and cells)."""
+    words = [w for w in norm(text).split() if len(w) >= 3 and w.isalpha()]
+    hits = sum(w in title_tokens() for w in words)
+    return hits if words and hits >= 2 and hits >= 0.4 * len(words) else 0
+
+
+def match_header(title: str) -> tuple[str | None, float]:
+    """The indicator key of a column title and its score; None when nothing is close.
+
+    >>> match_header("Paiement du quota 2021")[0], match_header("Membre activé")[0]
+    ('fee_paid', 'activated')
+    >>> match_header("Participation in Board of Directors meetings")[0]
+    'board_meeting_participation'
+    """
+    target = norm(title)
+    best: tuple[str | None, float] = (None, 0.0)
+    for key, titles in header_vocabulary().items():
+        for known in titles:
+            known = norm(known)
+            score = max(fuzz.ratio(target, known), fuzz.token_sort_ratio(target, known))
+            if score > best[1]:
+                best = (key, score)
+    return best if best[1] >= HEADER_SCORE else (None, best[1])
+
+
+def is_decoration(text: str) -> bool:
+    """A heading or a legend line, in any known language."""
+    target = norm(text)
+    return any(fuzz.ratio(target, norm(p)) >= DECORATION_SCORE for p in _all("headings") + _all("legend"))
+
+
+def is_name_header(word: str) -> bool:
+    return norm(word) in {norm(w) for w in _all("name_headers")}
+
+
+def _marker_pattern() -> re.Pattern[str]:
+    marks = [re.escape(m).replace(r"\ ", r"\s*") for m in _all("new_markers")]
+    inner = [m.replace(r"\(", r"\(\s*").replace(r"\)", r"\s*\)") for m in marks]
+    return re.compile(r"\s*(?:" + "|".join(inner) + r")\s*")
+
+
+NEW_MARK = _marker_pattern()
+
+
+def strip_marker(name: str) -> tuple[str, bool]:
+    """The name without its new-member mark, and whether it had one.
+
+    >>> strip_marker("Área Metropolitana de Guadalajara (N)")
+    ('Área Metropolitana de Guadalajara', True)
+    """
+    cleaned, n = NEW_MARK.subn(" ", name)
+    return " ".join(cleaned.split()), n > 0
+
+
+def value_number(value: str) -> float | None:
+    """`3` -> 3.0, `Yes` -> 1.0, `L`, `-` -> None.
+
+    >>> value_number("12"), value_number("Oui"), value_number("L & P"), value_number("-")
+    (12.0, 1.0, None, None)
+    """
+    if norm(value) in {norm(w) for w in _all("yes_words")}:
+        return 1.0
+    text = value.replace("\u202f", "").replace("\xa0", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    return []
+    """Pages with the matrix heading, or with the titles of three indicators."""
+    headings = [norm(h) for h in _all("headings")]
+    pages = []
+    for number, text in enumerate(texts, start=1):
+        lines = [norm(line) for line in text.splitlines() if line.strip()]
+        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
+            pages.append(number)
+            continue
+        words = set(" ".join(lines).split())
+        hits = 0
+        for titles in header_vocabulary().values():
+            for title in titles:
+                needed = [w for w in norm(title).split() if len(w) >= 4]
+                if needed and sum(w in words for w in needed) >= 0.8 * len(needed):
+                    hits += 1
+                    break
+        if hits >= 3:
+            pages.append(number)
+    return pages
+
+
+def _content_words(page: Page) -> list[Word]:
+    """The page's words without headings and legend lines."""
+    keep: list[Word] = []
+    for line in group_lines(page.words):
+        if not is_decoration(line.text):
+            keep.extend(line.words)
+    return keep
+
+
+def column_keys(columns: list[matrix.Column], ctx: ReportContext) -> list[str]:
+    """The indicator key of each column; an unknown or repeated title becomes `unknown:<slug>`."""
+    keys: list[str] = []
+    for column in columns:
+        key, score = match_header(column.title)
+        if key is None or key in keys:
+            key = f"unknown:{slug(column.title)}"
+            ctx.warn(f"members matrix: column header {column.title!r} matches no known indicator "
+                     f"(best score {score:.0f}); kept as {key}")
+        elif key == "fee_paid":
+            year = re.search(r"\b(?:19|20)\d\d\b", column.title)
+            if year and int(year.group()) != ctx.year:
+                ctx.warn(f"members matrix: fee column {column.title!r} is not for {ctx.year}")
+        keys.append(key)
+    return keys
+
+
+def _is_board(words: list[Word]) -> bool:
+    letters = [w for w in words if not NEW_MARK.fullmatch(w.text)]
+    return sum(is_red(w.color) for w in letters) * 2 > len(letters)
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
-    return Section()
+    status: dict[str, dict[str, Any]] = {}
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    matrices: dict[tuple[str, ...], int] = {}
+    previous: list[matrix.Column] | None = None
+    for page in pages:
+        found = matrix.read_matrices(
+            _content_words(page), title_score, is_name_header,
+            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=previous,
+        )
+        for mx in found:
+            previous = mx.columns
+            keys = column_keys(mx.columns, ctx)
+            which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
+            for word in mx.stray:
+                ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
+            for row in mx.rows:
+                _add_row(row, keys, which, page.number, status, cells, ctx)
+    section = Section()
+    section.add("member_status", list(status.values()))
+    section.add("member_indicators", list(cells.values()))
+    if status:
+        section.add("indicators", indicator_dictionary())
+    return section
+
+
+def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
+             status: dict[str, dict[str, Any]], cells: dict[tuple[str, str], dict[str, Any]],
+             ctx: ReportContext) -> None:
+    printed, new = strip_marker(row.name)
+    if not printed:
+        return
+    member_id = ctx.names.member(printed, page=page)
+    x0, top, x1, bottom = row.bbox
+    board = _is_board(row.name_words)
+    if member_id in status:
+        entry = status[member_id]
+        entry["is_board_member"] = int(entry["is_board_member"] or board)
+        entry["is_new_member"] = int(entry["is_new_member"] or new)
+        if which in entry["_matrices"]:
+            ctx.warn(f"members matrix p.{page}: {printed!r} appears twice in one matrix")
+        else:
+            entry["_matrices"].append(which)
+    else:
+        status[member_id] = {
+            "member_id": member_id, "printed_name": printed, "is_board_member": int(board),
+            "is_new_member": int(new), "page": page,
+            "x0": x0, "top": top, "x1": x1, "bottom": bottom, "_matrices": [which],
+        }
+    for index, words in sorted(row.cells.items()):
+        value = matrix.cell_text(words)
+        key = keys[index]
+        if (member_id, key) in cells and cells[(member_id, key)]["value"] != value:
+            ctx.warn(f"members matrix p.{page}: {printed!r} has two values for {key}")
+        bx0, btop, bx1, bbottom = matrix.bbox_of(words)
+        cells[(member_id, key)] = {
+            "member_id": member_id, "indicator": key, "value": value,
+            "value_num": value_number(value), "page": page,
+            "x0": bx0, "top": btop, "x1": bx1, "bottom": bbottom,
+        }
+
+
+def indicator_dictionary() -> list[dict[str, Any]]:
+    """Rows of `indicators`: every known key with its French and English label."""
+    fr, en = _vocab("fr"), _vocab("en")
+    descriptions = en.get("descriptions") or {}
+    rows = []
+    for key in header_vocabulary():
+        rows.append({
+            "id": key,
+            "label_fr": _label(fr, key),
+            "label_en": _label(en, key),
+            "description": descriptions.get(key),
+        })
+    return rows
+
+
+def _label(voc: dict[str, Any], key: str) -> str | None:
+    titles = (voc.get("headers") or {}).get(key)
+    return titles[0].replace("{year}", "(année)" if voc is _vocab("fr") else "(year)").strip() if titles else None
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+    """The matrix against what the report says of itself (key figures), and itself."""
+    status = tables.get("member_status") or []
+    if not status:
+        return []
+    figures = {r["key"]: r for r in tables.get("key_figures") or []}
+    out = []
+    new = sum(r["is_new_member"] for r in status)
+    if "new_members" in figures:
+        expected = figures["new_members"]["value"]
+        out.append(_check("new_members", _fmt(expected), str(new), new == expected))
+    if "active_members_share" in figures:
+        expected = float(figures["active_members_share"]["value"])
+        activated = sum(
+            1 for r in tables.get("member_indicators") or []
+            if r["indicator"] == "activated" and (r["value_num"] or 0) > 0
+        )
+        share = 100.0 * activated / len(status)
+        tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
+        out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
+                          abs(share - expected) <= tolerance))
+    per_matrix = Counter(m for r in status for m in r.get("_matrices", ()))
+    counts = [per_matrix[m] for m in sorted(per_matrix)]
+    out.append(_check("members_in_every_matrix", str(len(status)), " / ".join(map(str, counts)),
+                      all(c == len(status) for c in counts)))
+    if "members" in figures:
+        expected = figures["members"]["value"]
+        out.append(_check("members", _fmt(expected), str(len(status)), len(status) == expected))
+    return out
+
+
+def _check(name: str, expected: str, actual: str, passed: bool) -> dict[str, Any]:
+    return {"check": f"members.{name}", "expected": expected, "actual": actual, "passed": int(passed)}
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])

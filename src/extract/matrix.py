@@ -1,0 +1,276 @@
+"""Matrices drawn without rules: a names column, a header block of wrapped titles, cells.
+
+The members matrix has no grid lines and mostly blank cells, so the text order
+(`Abidjan 1 6`) cannot say which column holds a value. Geometry can:
+
+1. the *header block* is a run of lines that start right of the names column and
+   look like column titles (scored by the caller's vocabulary);
+2. its words cut into phrases at wide gaps; phrases that overlap horizontally across
+   lines are one column's title (`cluster_columns`);
+3. every body word left of the first column is part of a name; names over two lines
+   are joined by leading, cells and markers (`group_names`);
+4. each cell goes to the nearest row by height and the nearest column by width.
+
+Nothing here knows fonts, page sizes or the report: only relative positions and sizes.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from extract.layout import Line, Word, group_lines, split_line
+
+# Gap between the words of one title line wider than this (in font sizes) starts
+# another column's title: a word space is about 0.3 em, a gutter is wider.
+PHRASE_GAP = 0.6
+# Two name lines this close (white between them, in font sizes) may be one name.
+NAME_JOIN_GAP = 0.45
+# A cell further than this (in font sizes) from every name is not part of a row.
+CELL_REACH = 1.2
+
+
+@dataclass
+class Column:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    title: str
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class MatrixRow:
+    """One row: its name lines (top to bottom) and cell words per column index."""
+
+    name_lines: list[Line]
+    cells: dict[int, list[Word]] = field(default_factory=dict)
+
+    @property
+    def name_words(self) -> list[Word]:
+        return [w for line in self.name_lines for w in line.words]
+
+    @property
+    def name(self) -> str:
+        return " ".join(line.text for line in self.name_lines)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.name_lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.name_lines)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return bbox_of(self.name_words)
+
+
+@dataclass
+class Matrix:
+    """One header block and the rows under it (one page may hold several)."""
+
+    columns: list[Column]
+    rows: list[MatrixRow]
+    stray: list[Word] = field(default_factory=list)
+
+
+def bbox_of(words: Sequence[Word]) -> tuple[float, float, float, float]:
+    return (min(w.x0 for w in words), min(w.top for w in words),
+            max(w.x1 for w in words), max(w.bottom for w in words))
+
+
+def cell_text(words: Sequence[Word]) -> str:
+    """A cell's words in reading order: `L & P`."""
+    return " ".join(line.text for line in group_lines(words))
+
+
+def left_edge(lines: Sequence[Line]) -> float:
+    """The x where most lines start: the names column (names outnumber everything)."""
+    size = statistics.median(line.size for line in lines)
+    starts = [line.x0 for line in lines]
+    return min(starts, key=lambda x: (-sum(abs(s - x) <= size * 0.5 for s in starts), x))
+
+
+def find_header_runs(lines: Sequence[Line], left_x: float, title_score: Callable[[str], float],
+                     is_name_header: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Index ranges [start, end) of header blocks: runs of lines that do not start at the
+    names column, that look like titles, and that rows follow.
+
+    A line starting at the names column whose first word is a names-column title
+    ("Membres") belongs to the header, not to the rows.
+    """
+    def starts_row(line: Line) -> bool:
+        tol = line.size * 0.5
+        return abs(line.x0 - left_x) <= tol and not is_name_header(line.words[0].text)
+
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if starts_row(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and not starts_row(lines[j]):
+            j += 1
+        if j < len(lines) and title_score(" ".join(lines[k].text for k in range(i, j))) > 0:
+            runs.append((i, j))
+        i = j
+    return runs
+
+
+def header_phrases(lines: Sequence[Line], left_x: float) -> list[Line]:
+    """Title pieces of the header lines, without a names-column title at the left."""
+    phrases = []
+    for line in lines:
+        for piece in split_line(line, PHRASE_GAP):
+            if piece.x0 > left_x + piece.size * 0.5:
+                phrases.append(piece)
+    return phrases
+
+
+def cluster_columns(phrases: Sequence[Line]) -> list[Column]:
+    """Phrases that overlap horizontally are lines of one title; columns left to right.
+
+    >>> a = Line([Word("Paiement", 100, 0, 140, 8)]); b = Line([Word("du quota", 104, 10, 136, 18)])
+    >>> c = Line([Word("Membre", 160, 10, 190, 18)])
+    >>> [(c.title, c.x0) for c in cluster_columns([a, b, c])]
+    [('Paiement du quota', 100), ('Membre', 160)]
+    """
+    parent = list(range(len(phrases)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(phrases):
+        for j in range(i + 1, len(phrases)):
+            b = phrases[j]
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > 0:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Line]] = {}
+    for i, phrase in enumerate(phrases):
+        groups.setdefault(find(i), []).append(phrase)
+    columns = []
+    for members in groups.values():
+        members.sort(key=lambda p: (p.top, p.x0))
+        columns.append(Column(
+            x0=min(p.x0 for p in members), x1=max(p.x1 for p in members),
+            top=min(p.top for p in members), bottom=max(p.bottom for p in members),
+            title=join_title([p.text for p in members]),
+        ))
+    return sorted(columns, key=lambda c: c.x0)
+
+
+def join_title(lines: Sequence[str]) -> str:
+    """Title lines joined by spaces, a line-end hyphen undone (`métropo-` `litaines`)."""
+    out = ""
+    for line in lines:
+        if out.endswith("-") and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}".strip()
+    return out
+
+
+def _overlaps(word: Word, line: Line) -> bool:
+    height = min(word.bottom - word.top, line.bottom - line.top)
+    return min(word.bottom, line.bottom) - max(word.top, line.top) > 0.5 * height
+
+
+def group_names(name_lines: Sequence[Line], cells: Sequence[Word],
+                is_complete: Callable[[str], bool]) -> list[list[Line]]:
+    """Name lines grouped into names, top to bottom.
+
+    Two lines are one name when the white between them is a line's leading, not a
+    row's gap, unless each has cells of its own beside it (two members) or the first
+    already ends with a marker such as `(N)` (a name is complete after its marker).
+    """
+    groups: list[list[Line]] = []
+    has_cells: list[bool] = []
+    for line in sorted(name_lines, key=lambda ln: ln.top):
+        own = any(_overlaps(w, line) for w in cells)
+        if groups:
+            prev = groups[-1][-1]
+            gap = line.top - prev.bottom
+            close = gap <= NAME_JOIN_GAP * max(prev.size, line.size)
+            if close and not (own and has_cells[-1]) and not is_complete(prev.text):
+                groups[-1].append(line)
+                has_cells[-1] = has_cells[-1] or own
+                continue
+        groups.append([line])
+        has_cells.append(own)
+    return groups
+
+
+def nearest_column(word: Word, columns: Sequence[Column]) -> int:
+    """Index of the column under which a word sits (or the nearest one)."""
+    def distance(c: Column) -> tuple[float, float]:
+        outside = max(c.x0 - word.xmid, 0.0, word.xmid - c.x1)
+        return (outside, abs(c.center - word.xmid))
+
+    return min(range(len(columns)), key=lambda i: distance(columns[i]))
+
+
+def _vertical_distance(word: Word, row: MatrixRow) -> float:
+    return max(row.top - word.ymid, 0.0, word.ymid - row.bottom)
+
+
+def assign_cells(rows: list[MatrixRow], cells: Sequence[Word], columns: Sequence[Column]) -> list[Word]:
+    """Put every cell word in its row (by height) and column (by width); returns strays."""
+    stray = []
+    for word in cells:
+        if not rows:
+            stray.append(word)
+            continue
+        row = min(rows, key=lambda r, w=word: _vertical_distance(w, r))
+        if _vertical_distance(word, row) > CELL_REACH * word.size:
+            stray.append(word)
+            continue
+        row.cells.setdefault(nearest_column(word, columns), []).append(word)
+    return stray
+
+
+def read_body(words: Sequence[Word], columns: Sequence[Column],
+              is_complete: Callable[[str], bool]) -> Matrix:
+    """Rows of a body under known columns: names left of the first column, cells right."""
+    names_x1 = min(c.x0 for c in columns)
+    name_words = [w for w in words if w.xmid < names_x1]
+    cells = [w for w in words if w.xmid >= names_x1]
+    rows = [MatrixRow(lines) for lines in group_names(group_lines(name_words), cells, is_complete)]
+    stray = assign_cells(rows, cells, columns)
+    return Matrix(list(columns), rows, stray)
+
+
+def read_matrices(words: Sequence[Word], title_score: Callable[[str], float],
+                  is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
+                  previous: Sequence[Column] | None = None) -> list[Matrix]:
+    """Every matrix on a page (decoration such as headings and legends already removed).
+
+    A page without a header block continues the previous page's matrix: its rows are
+    read under `previous` columns when given.
+    """
+    lines = group_lines(words)
+    if not lines:
+        return []
+    left_x = left_edge(lines)
+    runs = find_header_runs(lines, left_x, title_score, is_name_header)
+    if not runs:
+        return [read_body(words, previous, is_complete)] if previous else []
+    matrices = []
+    for k, (start, end) in enumerate(runs):
+        body_end = runs[k + 1][0] if k + 1 < len(runs) else len(lines)
+        columns = cluster_columns(header_phrases(lines[start:end], left_x))
+        if not columns:
+            continue
+        body = [w for line in lines[end:body_end] for w in line.words]
+        matrices.append(read_body(body, columns, is_complete))
+    return matrices
