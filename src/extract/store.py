@@ -62,6 +62,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         {
             "id": int, "report_id": str, "start_date": str, "end_date": str, "title": str,
             "event_type": str, "location": str, "gender_perspective": int, "page": int, **BBOX,
+            "prefix": str,  # the type prefix as printed ("SOMMET MONDIAL DES VILLES 2020 |")
         },
         "id",
         [("report_id", "reports", "id")],
