@@ -99,13 +99,13 @@ def covered_share(block: Block, link: Link) -> float:
     return inter / whole if whole else 0.0
 
 
-def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, str], list[Link], list[Link]]:
+def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link], list[Link], list[Link]]:
     """Pair each block with the link that covers most of it.
 
-    Returns ({block index: url}, links over running text, links over no text). A second
+    Returns ({block index: link}, links over running text, links over no text). A second
     annotation with the URL of a paired tile (a thumbnail) is neither.
     """
-    best: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[float, Link]] = {}
     partial: list[Link] = []
     empty: list[Link] = []
     for link in links:
@@ -113,11 +113,11 @@ def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, str], 
         covered = [(s, i) for s, i in shares if s >= COVER]
         for share, i in covered:
             if i not in best or share > best[i][0]:
-                best[i] = (share, link.uri)
+                best[i] = (share, link)
         if not covered:
             (partial if any(s > 0 for s, _ in shares) else empty).append(link)
-    paired = {i: uri for i, (_, uri) in best.items()}
-    urls = set(paired.values())
+    paired = {i: link for i, (_, link) in best.items()}
+    urls = {link.uri for link in paired.values()}
     return paired, [x for x in partial if x.uri not in urls], [x for x in empty if x.uri not in urls]
 
 
@@ -127,7 +127,7 @@ def _style(block: Block) -> tuple[float, bool]:
     return (round(block.size * 2) / 2, bold)
 
 
-def unlinked_tiles(blocks: list[Block], paired: dict[int, str], skip: set[int]) -> list[int]:
+def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], skip: set[int]) -> list[int]:
     """Blocks that look like the linked tiles (same size and weight, on one of their
     grid lines) but have no link: products printed without one."""
     tiles = [blocks[i] for i in paired]
@@ -182,18 +182,28 @@ def _same_color(a: RGB, b: RGB) -> bool:
     return max(abs(x - y) for x, y in zip(a, b)) <= COLOR_TOLERANCE
 
 
-def gender_mark(block: Block, boxes: list[Box], colors: dict[RGB, str]) -> str | None:
-    """The focus of the legend colour marking a tile (a small swatch at its edge), or None."""
-    reach = 2 * block.size
+def gender_mark(area: tuple[float, float, float, float], size: float, boxes: list[Box],
+                colors: dict[RGB, str]) -> str | None:
+    """The focus whose legend colour marks a tile: a small swatch inside the tile's area
+    (its link box, or its title's box widened by two type sizes), or None."""
+    x0, top, x1, bottom = area
     for box in boxes:
-        if box.x1 - box.x0 > 3 * block.size or box.bottom - box.top > 3 * block.size:
+        if box.x1 - box.x0 > 3 * size or box.bottom - box.top > 3 * size:
             continue  # tile backgrounds and rules, not marks
         cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-        if block.x0 - reach <= cx <= block.x1 + reach and block.top - reach <= cy <= block.bottom + reach:
+        if x0 <= cx <= x1 and top <= cy <= bottom:
             for color, focus in colors.items():
                 if _same_color(box.color, color):
                     return focus
     return None
+
+
+def tile_area(block: Block, link: Link | None) -> tuple[float, float, float, float]:
+    if link is not None:
+        return (min(link.x0, block.x0), min(link.top, block.top),
+                max(link.x1, block.x1), max(link.bottom, block.bottom))
+    reach = 2 * block.size
+    return (block.x0 - reach, block.top - reach, block.x1 + reach, block.bottom + reach)
 
 
 # -- the parser contract -------------------------------------------------------------
@@ -262,8 +272,9 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
         rows.append({
             "kind": tile_kind,
             "title": join_lines(line.text for line in block.lines),
-            "url": paired.get(i),
-            "gender_focus": gender_mark(block, page.boxes, colors) if colors else None,
+            "url": paired[i].uri if i in paired else None,
+            "gender_focus": (gender_mark(tile_area(block, paired.get(i)), block.size, page.boxes, colors)
+                             if colors else None),
             "page": page.number,
             "x0": block.x0, "top": block.top, "x1": block.x1, "bottom": block.bottom,
         })
@@ -303,11 +314,11 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
     out = []
     for key, actual in counted.items():
         if key in figures:
-            out.append({"check": f"products vs {key}", "expected": _fmt(figures[key]),
+            out.append({"check": f"publications.{key}", "expected": _fmt(figures[key]),
                         "actual": _fmt(actual), "passed": int(figures[key] == actual)})
     if {"learning_products", "courses", "webinars"} <= figures.keys():
         total = figures["courses"] + figures["webinars"]
-        out.append({"check": "courses + webinars vs learning_products",
+        out.append({"check": "publications.courses_plus_webinars",
                     "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
                     "passed": int(total == figures["learning_products"])})
     return out
