@@ -5,6 +5,9 @@ database can stay read-only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 VIEWS: dict[str, str] = {
     # Events with the year, language and month of their edition: faceted in Datasette.
     "events": """
@@ -37,7 +40,7 @@ VIEWS: dict[str, str] = {
 }
 
 
-def create_views(execute) -> None:  # noqa: ANN001 - sqlite_utils.Database.execute or a cursor's
+def create_views(execute: Callable[..., Any]) -> None:
     """(Re)create the views: dropped first so a changed definition replaces the old one."""
     for name, sql in VIEWS.items():
         execute(f"DROP VIEW IF EXISTS [{name}]")

@@ -12,13 +12,14 @@ pasting text into HTML.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 BBOX = ("x0", "top", "x1", "bottom")
 CSS = """
@@ -52,7 +53,7 @@ async def _report(datasette: Any, database: str, report_id: Any) -> dict[str, An
         result = await db.execute(
             "SELECT source_file, synthetic FROM reports WHERE id = ?", [report_id]
         )
-    except Exception:  # a database without the reports table (or its synthetic column)
+    except sqlite3.Error:  # a database without the reports table (or its synthetic column)
         return None
     row = result.first()
     return {"source_file": row["source_file"], "synthetic": row["synthetic"]} if row else None
