@@ -270,3 +270,9 @@ def test_committed_specimen_products():
     if not rows:
         pytest.skip("raw/ specimen predates the product pages: run `make specimens`")
     assert extracted(rows) == expected_rows(PRODUCTS)
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(publications).failed == 0

@@ -213,9 +213,9 @@ def group_blocks(words: Iterable[Word], leading: float = 0.9, gutter: float = 1.
             last = block.lines[-1]
             gap = piece.top - last.bottom
             overlap = min(piece.x1, last.x1) - max(piece.x0, last.x0)
-            if -0.5 * piece.size <= gap <= leading * max(piece.size, last.size) and overlap > 0:
-                if best is None or last.bottom > best.lines[-1].bottom:
-                    best = block
+            stacked = -0.5 * piece.size <= gap <= leading * max(piece.size, last.size) and overlap > 0
+            if stacked and (best is None or last.bottom > best.lines[-1].bottom):
+                best = block
         if best is None:
             blocks.append(Block([piece]))
         else:

@@ -26,13 +26,13 @@ NAME = "key_figures"
 MIN_SCORE = 88
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
-# A printed number: optional sign, digits (thin/no-break/plain spaces between groups of
-# three), optional decimals, optional K/M suffix, optional percent. Not part of a word
+# A printed number: optional sign, digits (groups of three after a space, thin or
+# no-break space, comma or point: babel decides which the locale means), optional decimals, optional K/M suffix, optional percent. Not part of a word
 # ("5G", "L1A1D1", "COVID-19").
 NUMBER_RE = re.compile(
     r"(?<![\w\-‑.,])"
     r"(?P<sign>[+])?"
-    r"(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+)"
+    r"(?P<digits>\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d])|\d+)"
     r"(?P<decimals>[.,]\d+)?"
     r"(?:\s?(?P<suffix>[KkM])(?![\w]))?"
     r"(?P<percent>\s?%)?"
