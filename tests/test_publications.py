@@ -276,3 +276,15 @@ def test_docstring_examples():
     import doctest
 
     assert doctest.testmod(publications).failed == 0
+
+
+def test_unlinked_tile_is_listed_but_text_of_another_style_or_place_is_not():
+    page, truth = tile_page([0, 1, 2, 3, 4, 5])
+    # a seventh tile on the grid with no link; a bold intro above the heading; a plain
+    # caption under the grid, aligned with a tile but in another style
+    page.words.extend(words_of("Tuile sans lien", 40 + 8, 340 + 8))
+    page.words.extend(words_of("Introduction en gras", 48, 10))
+    page.words.extend(words_of("Légende en romain", 290, 540, bold=False))
+    ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
+    rows = publications.parse([page], ctx).tables["publications"]
+    assert {r["title"]: r["url"] for r in rows} == {**truth, "Tuile sans lien": None}

@@ -127,14 +127,17 @@ def _style(block: Block) -> tuple[float, bool]:
     return (round(block.size * 2) / 2, bold)
 
 
-def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], skip: set[int]) -> list[int]:
+def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], headings: set[int]) -> list[int]:
     """Blocks that look like the linked tiles (same size and weight, on one of their
-    grid lines) but have no link: products printed without one."""
+    grid lines, below the page's first heading) but have no link: products printed
+    without one."""
     tiles = [blocks[i] for i in paired]
     styles = {_style(b) for b in tiles}
+    # Running text above the first heading is an introduction, never a tile.
+    start = min((blocks[h].bottom for h in headings), default=float("-inf"))
     out = []
     for i, block in enumerate(blocks):
-        if i in paired or i in skip or _style(block) not in styles:
+        if i in paired or i in headings or block.top < start or _style(block) not in styles:
             continue
         tol = block.size * 0.5
         if any(abs(block.x0 - t.x0) <= tol or abs(block.top - t.top) <= tol for t in tiles):
