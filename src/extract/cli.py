@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,7 +19,8 @@ stderr = Console(stderr=True, soft_wrap=True)  # one line per file, never wrappe
 
 
 def one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    # Messages may quote a damaged PDF's bytes: no control characters (terminal escapes).
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
 
 
 def find_pdfs(paths: tuple[Path, ...]) -> list[Path]:
@@ -35,6 +37,8 @@ def _extract(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | Non
     """Run in a worker: never raises, returns (path, extraction, error line)."""
     options = dict(options)
     timeout = options.pop("timeout", None)
+    # pdfminer logs each repair of a damaged file to stderr: the one error line is enough.
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
     try:
         with guards.time_limit(timeout):
             return path, pipeline.extract_report(path, **options), None

@@ -59,7 +59,7 @@ def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAUL
         reason = str(exc)
         if "password" in reason.lower():
             raise IngestError("encrypted PDF (password needed)") from None
-        raise IngestError(f"damaged PDF ({reason.split('(')[-1].rstrip(')') or reason})") from None
+        raise IngestError(f"damaged PDF ({reason.split('(')[-1].rstrip(').') or reason})") from None
     if doc.page_count == 0:
         doc.close()
         raise IngestError("PDF has no pages")

@@ -1,0 +1,234 @@
+"""Fuzzing: mutated copies of the specimen either ingest or fail with one clear line.
+
+A few hundred mutants are generated here from a fixed seed (bytes flipped, objects cut,
+streams truncated or swapped, numbers made absurd, the cross-reference table garbled).
+Most are read in-process by the same function the CLI's workers run, two at a time,
+each under the per-file time limit; a sample goes through the real CLI against a
+database that must not change when the file is refused. Never a traceback, never a
+hang past the limit, never a crash of the worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from extract import cli, parsers
+from extract.identify import identify
+from extract.layout import Document
+from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
+
+CASES_PER_MUTATOR = 20
+CLI_SAMPLE_EVERY = 17
+# The per-file limit given to the extractor, and the slack before we call it a hang.
+PER_FILE_LIMIT = 20.0
+HANG_SLACK = 30.0
+
+Mutator = Callable[[bytes, random.Random], bytes]
+
+STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+OBJECT = re.compile(rb"\d+ \d+ obj\b.*?endobj", re.DOTALL)
+NUMBER = re.compile(rb"(?<=[ \[/])\d+(?=[ \]>/\n])")
+
+
+def _span(rng: random.Random, spans: list[tuple[int, int]], data: bytes) -> tuple[int, int]:
+    return rng.choice(spans) if spans else (0, len(data))
+
+
+def flip_bytes(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.choice([1, 4, 16, 64])):
+        i = rng.randrange(len(out))
+        out[i] ^= rng.randrange(1, 256)
+    return bytes(out)
+
+
+def flip_in_stream(data: bytes, rng: random.Random) -> bytes:
+    start, end = _span(rng, [m.span(1) for m in STREAM.finditer(data)], data)
+    out = bytearray(data)
+    for _ in range(rng.choice([1, 3, 10])):
+        i = rng.randrange(start, max(start + 1, end))
+        out[i] ^= rng.randrange(1, 256)
+    return bytes(out)
+
+
+def cut_object(data: bytes, rng: random.Random) -> bytes:
+    start, end = _span(rng, [m.span() for m in OBJECT.finditer(data)], data)
+    return data[:start] + data[end:]
+
+
+def truncate_stream(data: bytes, rng: random.Random) -> bytes:
+    """A stream cut short while its /Length still promises the whole."""
+    start, end = _span(rng, [m.span(1) for m in STREAM.finditer(data)], data)
+    cut = rng.randrange(start, max(start + 1, end))
+    return data[:cut] + b"\n" + data[end:]
+
+
+def swap_streams(data: bytes, rng: random.Random) -> bytes:
+    spans = [m.span(1) for m in STREAM.finditer(data)]
+    if len(spans) < 2:
+        return flip_bytes(data, rng)
+    (a0, a1), (b0, b1) = sorted(rng.sample(spans, 2))
+    return data[:a0] + data[b0:b1] + data[a1:b0] + data[a0:a1] + data[b1:]
+
+
+def absurd_number(data: bytes, rng: random.Random) -> bytes:
+    """/Length, /Count, /Size, offsets... set to 0, -1 or something huge."""
+    spans = [m.span() for m in NUMBER.finditer(data)]
+    out = data
+    for _ in range(rng.choice([1, 3])):
+        start, end = _span(rng, spans, out)
+        value = rng.choice([b"0", b"-1", b"2147483647", b"99999999999999999999", b"1e308"])
+        out = out[:start] + value + out[end:]
+        spans = [m.span() for m in NUMBER.finditer(out)]
+    return out
+
+
+def garble_xref(data: bytes, rng: random.Random) -> bytes:
+    at = data.rfind(b"xref")
+    if at < 0:
+        return flip_bytes(data, rng)
+    table = bytearray(data[at:])
+    for _ in range(rng.choice([1, 5, 50])):
+        digits = [i for i, c in enumerate(table) if 48 <= c <= 57]
+        table[rng.choice(digits)] = rng.randrange(48, 58)
+    return data[:at] + bytes(table)
+
+
+def truncate_file(data: bytes, rng: random.Random) -> bytes:
+    cut = rng.randrange(1, len(data))
+    # Half of them get a fake end marker, so they pass the cheap truncation check.
+    return data[:cut] + (b"\n%%EOF\n" if rng.random() < 0.5 else b"")
+
+
+def splice(data: bytes, rng: random.Random) -> bytes:
+    """A slice of the file copied over another place (a bad transfer, a bad disk)."""
+    n = rng.choice([16, 256, 4096])
+    src, dst = rng.randrange(len(data) - n), rng.randrange(len(data) - n)
+    return data[:dst] + data[src:src + n] + data[dst + n:]
+
+
+def zero_fill(data: bytes, rng: random.Random) -> bytes:
+    n = rng.choice([8, 512, 8192])
+    at = rng.randrange(len(data) - n)
+    return data[:at] + b"\0" * n + data[at + n:]
+
+
+MUTATORS: list[Mutator] = [
+    flip_bytes, flip_in_stream, cut_object, truncate_stream, swap_streams,
+    absurd_number, garble_xref, truncate_file, splice, zero_fill,
+]
+
+
+def fuzz_seed(target: Path) -> Path:
+    """The specimen cut to its cover, its narrative and the first page of each section,
+    so that a mutant that still parses costs about a second, not ten."""
+    with Document(SPECIMEN_2021_FR) as doc:
+        texts = doc.page_texts
+    ident = identify(texts)
+    ctx = parsers.ReportContext(ident.report_id, ident.year, ident.language, SPECIMEN_2021_FR.name)
+    keep = {1, 2} | {min(pages) for p in parsers.registered() if (pages := p.select_pages(texts, ctx))}
+    reader = pypdf.PdfReader(SPECIMEN_2021_FR)
+    writer = pypdf.PdfWriter()
+    for number in sorted(n for n in keep if n <= len(reader.pages)):
+        writer.add_page(reader.pages[number - 1])
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def make_mutants(seed: bytes, folder: Path) -> list[Path]:
+    rng = random.Random(20211231)
+    paths = []
+    for mutator in MUTATORS:
+        for i in range(CASES_PER_MUTATOR):
+            path = folder / f"{mutator.__name__}-{i:02d}.pdf"
+            path.write_bytes(mutator(seed, rng))
+            paths.append(path)
+    return paths
+
+
+def read_one(path: Path) -> tuple[str, str | None, float]:
+    """In a pool worker: what the CLI's worker would report for this file."""
+    started = time.perf_counter()
+    _, extraction, error = cli._extract(path, {"timeout": PER_FILE_LIMIT})
+    if extraction is not None:
+        assert extraction.report["id"]
+    return path.name, error, time.perf_counter() - started
+
+
+def copy_db(source: Path, target: Path) -> None:
+    """A consistent copy, WAL included."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def assert_one_clear_line(name: str, error: str) -> None:
+    assert error.strip(), f"{name}: empty error"
+    assert error.isprintable(), f"{name}: control characters: {error!r}"
+    assert "Traceback" not in error, f"{name}: {error}"
+    assert len(error) <= 300, f"{name}: {error}"
+
+
+@pytest.fixture(scope="module")
+def mutants(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    seed = fuzz_seed(folder / "seed.pdf").read_bytes()
+    return make_mutants(seed, folder)
+
+
+def test_mutants_ingest_or_fail_with_one_line(mutants):
+    outcomes: Counter[str] = Counter()
+    worst = 0.0
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2, maxtasksperchild=50) as pool:
+        pending = [(p, pool.apply_async(read_one, (p,))) for p in mutants]
+        for path, result in pending:
+            try:
+                name, error, seconds = result.get(timeout=PER_FILE_LIMIT + HANG_SLACK)
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                pytest.fail(f"{path.name}: no answer within {PER_FILE_LIMIT + HANG_SLACK:.0f} s (hang or crash)")
+            worst = max(worst, seconds)
+            if error is None:
+                outcomes["ingested"] += 1
+                continue
+            assert_one_clear_line(name, error)
+            assert seconds <= PER_FILE_LIMIT + 5, f"{name}: {seconds:.1f} s"
+            outcomes[re.sub(r"\(.*", "", error).strip()[:60]] += 1
+    print(f"\n{len(mutants)} mutants, slowest {worst:.1f} s:")
+    for reason, count in outcomes.most_common():
+        print(f"  {count:4d}  {reason}")
+    assert sum(outcomes.values()) == len(mutants)
+
+
+def test_cli_sample_refuses_cleanly_and_leaves_the_database(mutants, tmp_path):
+    good = tmp_path / "good.db"
+    run_cli("ingest", SPECIMEN_2021_FR, "--db", good)  # may hold nothing until parsers land
+    sample = mutants[::CLI_SAMPLE_EVERY]
+    for path in sample:
+        db = tmp_path / f"{path.stem}.db"
+        copy_db(good, db)
+        before = snapshot(db)
+        result = run_cli("ingest", path, "--db", db, "--timeout", str(PER_FILE_LIMIT),
+                         timeout=PER_FILE_LIMIT + HANG_SLACK)
+        assert "Traceback" not in result.stdout + result.stderr, result.stderr
+        if result.returncode == 0:
+            assert result.stdout.strip() and not result.stderr.strip()
+            continue
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"{path}: ")
+        assert snapshot(db) == before, f"{path.name} was refused but changed the database"
