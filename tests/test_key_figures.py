@@ -163,3 +163,23 @@ def test_docstring_examples():
     import doctest
 
     assert doctest.testmod(key_figures).failed == 0
+
+
+SEED = Path("/work/shared/seed/metropolis-annual-report-2021-fr.txt")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed text is not on this machine")
+def test_vocabulary_reads_the_real_reports_wording():
+    """The real report's text layer, paragraph by paragraph: the labels of the vocabulary
+    find the figures in the real wording, with the values of the specimen data."""
+    import re
+
+    text = SEED.read_text(encoding="utf-8")
+    first: dict[str, float] = {}
+    for paragraph in re.split(r"\n\s*\n", text):
+        for fig in find_figures(" ".join(paragraph.split()), "fr"):
+            first.setdefault(fig.key, fig.value)
+    want = {f["key"]: float(f["value"]) for f in FIGURES}
+    # funding_alliances_share is glued to its neighbour in the text layer ("membres6%")
+    assert set(want) - set(first) == {"funding_alliances_share"}
+    assert {k: first[k] for k in want if k in first} == {k: v for k, v in want.items() if k in first}

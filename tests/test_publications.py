@@ -199,9 +199,9 @@ def words_of(text: str, x: float, top: float, size: float = 10.0, bold: bool = T
     return out
 
 
-def tile_page(order: list[int]) -> tuple[Page, dict[str, str]]:
+def tile_page(order: list[int], heading: str = "12 nouvelles publications") -> tuple[Page, dict[str, str]]:
     """Six tiles in a 3x2 grid, their links written in `order`; one link over nothing."""
-    words = words_of("12 nouvelles publications", 40, 40, size=13)
+    words = words_of(heading, 40, 40, size=13)
     truth, links = {}, []
     for i in range(6):
         x, top = 40 + (i % 3) * 250, 100 + (i // 3) * 120
@@ -288,3 +288,16 @@ def test_unlinked_tile_is_listed_but_text_of_another_style_or_place_is_not():
     ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
     rows = publications.parse([page], ctx).tables["publications"]
     assert {r["title"]: r["url"] for r in rows} == {**truth, "Tuile sans lien": None}
+
+
+@pytest.mark.parametrize("language, heading, kind", [
+    ("en", "6 new publications", "publication"),
+    ("en", "34 new videos", "video"),
+    ("en", "The Learning Station: 22 capacity-building products", "learning_product"),
+    ("fr", "34 nouvelles vidéos", "video"),
+])
+def test_kind_comes_from_the_heading_vocabulary(language, heading, kind):
+    page, truth = tile_page([2, 0, 1, 5, 3, 4], heading=heading)
+    rows = publications.parse([page], ReportContext("2021-x", 2021, language, "x.pdf")).tables["publications"]
+    assert {r["title"]: r["url"] for r in rows} == truth
+    assert {r["kind"] for r in rows} == {kind}

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from extract import vocab
 from extract.layout import Page, group_blocks
 from extract.parsers import ReportContext, Section
+from extract.parsers.publications import join_lines  # labels join lines like titles
 
 NAME = "key_figures"
 # The shortest label is compared on its own length: below this score it is not the label.
@@ -129,10 +130,10 @@ def _clean_label(text: str, language: str) -> str:
 def _clause(text: str) -> str:
     """The figure's own clause: up to the first comma, semicolon, colon or bracket.
 
-    >>> _clause("3 débats sur la 5G, auxquels plus de")
-    '3 débats sur la 5G'
+    >>> _clause("3 débats sur la 5G, auxquels plus de"), _clause(" sessions. Ce congrès")
+    ('3 débats sur la 5G', ' sessions')
     """
-    m = re.search(r"[,;:(]|\s[-–]\s", text)
+    m = re.search(r"[,;:(]|\s[-–]\s|\.(?:\s|$)", text)
     return text[: m.start()] if m else text
 
 
@@ -165,7 +166,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     rows: dict[str, dict[str, Any]] = {}
     for page in pages:
         for block in group_blocks(page.words):
-            for fig in find_figures(block.text, ctx.language):
+            text = join_lines(line.text for line in block.lines)
+            for fig in find_figures(text, ctx.language):
                 row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
                 seen = rows.get(fig.key)
                 if seen is None:
