@@ -1,0 +1,174 @@
+"""Benchmark and calibration of the name normaliser.
+
+    .venv/bin/python -m bench.normaliser            # speed + threshold tables
+    .venv/bin/python -m bench.normaliser --speed    # speed only
+
+Prints (1) the time to load the gazetteer and alias file and to resolve 1,000 names,
+(2) precision and recall on `tests/data/labelled_names.csv` for several fuzzy scorers
+and thresholds, and (3) every fuzzy decision near the threshold, true or false.
+
+Precision = right cities / names resolved; recall = right cities / names that are
+cities. A non-city that resolves counts against precision.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_names.csv"
+THRESHOLDS = (80.0, 85.0, 88.0, 90.0, 91.0, 93.0, 95.0, 101.0)
+
+
+def jaro_winkler(a: str, b: str, **kwargs: object) -> float:
+    return JaroWinkler.normalized_similarity(a, b) * 100
+
+
+SCORERS: dict[str, Callable[..., float]] = {
+    "ratio": fuzz.ratio,
+    "WRatio": fuzz.WRatio,
+    "JaroWinkler": jaro_winkler,
+}
+
+
+@dataclass
+class Score:
+    tp: int = 0  # resolved to the right city
+    fp: int = 0  # resolved to a wrong city, or a non-city resolved
+    fn: int = 0  # a city left unresolved
+    tn: int = 0  # a non-city left unresolved
+    cities: int = 0  # labelled rows that are cities
+
+    @property
+    def precision(self) -> float:
+        return self.tp / max(self.tp + self.fp, 1)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / max(self.cities, 1)
+
+
+def labelled_rows(path: Path = LABELLED) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def evaluate(resolver, rows: list[dict[str, str]], threshold: float | None = None,
+             ) -> tuple[Score, list[tuple]]:
+    """Score a resolver on labelled rows; also return the wrong answers.
+
+    With `threshold`, a fuzzy answer scoring below it counts as unresolved: one run
+    at a low threshold then gives the score at every higher one.
+    """
+    score, wrong = Score(), []
+    for row in rows:
+        res = resolver.resolve(row["name"], row["country"] or None)
+        got = res.city.id if res.city else ""
+        if got and res.source == "fuzzy" and threshold is not None and res.score < threshold:
+            got = ""
+        want = row["expected_city"]
+        score.cities += bool(want)
+        if got and got == want:
+            score.tp += 1
+        elif got:
+            score.fp += 1
+            wrong.append((row["kind"], row["name"], want, got, res.source, round(res.score, 1)))
+        elif want:
+            score.fn += 1
+            wrong.append((row["kind"], row["name"], want, "", "", round(res.score, 1)))
+        else:
+            score.tn += 1
+    return score, wrong
+
+
+def fuzzy_decisions(resolver, rows: list[dict[str, str]]) -> list[tuple[float, bool, str, str]]:
+    """(best fuzzy score, is it the right city, name, candidate) for names that only
+    fuzzy matching could resolve: the data the threshold is chosen from."""
+    out = []
+    for row in rows:
+        res = resolver.resolve(row["name"], row["country"] or None)
+        if res.source in ("curated", "manual", "gazetteer") or res.reason == "country":
+            continue
+        if res.candidates:
+            top = res.candidates[0]
+            out.append((top["score"], top["city_id"] == row["expected_city"], row["name"],
+                        top["city_id"]))
+    return sorted(out, reverse=True)
+
+
+def speed(n: int = 1000) -> dict[str, float]:
+    """Seconds to load the normaliser (cold) and to resolve `n` labelled names."""
+    from extract import gazetteer, normalise
+
+    gazetteer.load.cache_clear()
+    normalise.resolver.cache_clear()
+    normalise.load_aliases.cache_clear()
+    started = time.perf_counter()
+    resolver = normalise.resolver()
+    loaded = time.perf_counter() - started
+    rows = labelled_rows()
+    names = [(rows[i % len(rows)]["name"], rows[i % len(rows)]["country"] or None)
+             for i in range(n)]
+    started = time.perf_counter()
+    for name, country in names:
+        resolver.resolve(name, country)
+    resolving = time.perf_counter() - started
+    return {"load_s": loaded, "resolve_s": resolving, "names": n,
+            "ms_per_name": resolving / n * 1000, "names_per_s": n / resolving}
+
+
+class _memo:
+    """A resolver's answers computed once, replayed for every threshold."""
+
+    def __init__(self, resolver, rows: list[dict[str, str]]) -> None:
+        self.answers = {(r["name"], r["country"] or None):
+                        resolver.resolve(r["name"], r["country"] or None) for r in rows}
+
+    def resolve(self, name: str, country: str | None = None):
+        return self.answers[(name, country)]
+
+
+def main(argv: list[str]) -> None:
+    figures = speed()
+    print(f"load gazetteer + aliases: {figures['load_s']:.2f} s; "
+          f"resolve {figures['names']} names: {figures['resolve_s']:.2f} s "
+          f"({figures['ms_per_name']:.2f} ms/name, {figures['names_per_s']:.0f} names/s; "
+          f"load + 1,000 names = {figures['load_s'] + figures['resolve_s']:.2f} s)")
+    if "--speed" in argv:
+        return
+    from extract import gazetteer
+    from extract.normalise import Resolver, load_aliases
+
+    rows = labelled_rows()
+    kinds = {}
+    for row in rows:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    print(f"\nlabelled spellings: {len(rows)} {kinds}")
+    print("\n| scorer | threshold | precision | recall | right | wrong | missed |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    gaz = gazetteer.load()
+    for name, scorer in SCORERS.items():
+        resolver = Resolver(load_aliases(), gaz, fuzzy_threshold=min(THRESHOLDS), scorer=scorer)
+        answers = _memo(resolver, rows)
+        for threshold in THRESHOLDS:
+            score, _ = evaluate(answers, rows, threshold)
+            label = "off" if threshold > 100 else f"{threshold:g}"
+            print(f"| {name} | {label} | {score.precision:.3f} | {score.recall:.3f} | "
+                  f"{score.tp} | {score.fp} | {score.fn} |")
+    print("\nfuzzy decisions (fuzz.ratio), best candidate of names no exact stage resolves:")
+    print("| score | right? | printed | best candidate |")
+    print("| --- | --- | --- | --- |")
+    resolver = Resolver(load_aliases(), gaz, fuzzy_threshold=101.0)
+    for score, right, printed, candidate in fuzzy_decisions(resolver, rows):
+        print(f"| {score:.1f} | {'yes' if right else 'NO'} | {printed} | {candidate} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
