@@ -147,17 +147,29 @@ def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], headings: set[i
 
 # -- vocabulary ---------------------------------------------------------------------
 
-def heading_kind(text: str, language: str | None) -> str | None:
+def heading_kind(text: str, language: str | None, strict: bool = True) -> str | None:
     """The product kind a heading announces, or None.
+
+    A heading counts its products ("24 nouvelles publications") or stands alone
+    ("Learning Station"); the same words inside a sentence or a calendar entry
+    ("Lancement de la Learning Station") announce nothing. `strict=False` accepts the
+    words anywhere (the cheap page pre-selection).
 
     >>> heading_kind("24 nouvelles publications, dont 21 axées sur une perspective de genre", "fr")
     'publication'
+    >>> heading_kind("Learning Station", "fr"), heading_kind("Lancement de la Learning Station", "fr")
+    ('learning_product', None)
     """
     folded = vocab.fold(text)
+    letters = " ".join(re.findall(r"[^\W\d_]+", folded))
     kinds = vocab.section(NAME, language).get("kinds", {})
     for kind in KINDS:
-        if any(vocab.fold(label) in folded for label in kinds.get(kind, [])):
-            return kind
+        for label in map(vocab.fold, kinds.get(kind, [])):
+            if not strict and label in folded:
+                return kind
+            counted = re.search(rf"(?:^|\s)\+?\d[\d\s.,]*\s{re.escape(label)}", folded)
+            if counted or letters == " ".join(re.findall(r"[^\W\d_]+", label)):
+                return kind
     return None
 
 
@@ -222,7 +234,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     selected: list[int] = []
     header, run = None, 0
     for number, text in enumerate(texts, start=1):
-        if heading_kind(" ".join(text.split()), ctx.language):
+        if heading_kind(" ".join(text.split()), ctx.language, strict=False):
             selected.append(number)
             header, run = _first_line(text), 0
         elif header and _first_line(text) == header and run < MAX_CONTINUATION:
