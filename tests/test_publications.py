@@ -301,3 +301,20 @@ def test_kind_comes_from_the_heading_vocabulary(language, heading, kind):
     rows = publications.parse([page], ReportContext("2021-x", 2021, language, "x.pdf")).tables["publications"]
     assert {r["title"]: r["url"] for r in rows} == truth
     assert {r["kind"] for r in rows} == {kind}
+
+
+def test_a_tile_with_a_caption_is_one_product_titled_by_its_largest_type():
+    words = words_of("3 nouvelles vidéos", 40, 40, size=13)
+    words += words_of("Ville résiliente", 48, 108, size=12) + words_of("Vidéo | 2021", 48, 150, size=8)
+    link = Link("https://www.youtube.com/watch?v=x", 40, 100, 270, 200)
+    ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
+    rows = publications.parse([Page(1, 842, 595, words, [link], [])], ctx).tables["publications"]
+    assert [(r["kind"], r["title"], r["url"]) for r in rows] == [("video", "Ville résiliente", link.uri)]
+
+
+def test_links_on_a_page_without_products_are_not_reported():
+    page = Page(1, 842, 595, words_of("Un paragraphe quelconque", 40, 40),
+                [Link("https://example.org", 40, 38, 200, 52)], [])
+    ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
+    assert publications.parse([page], ctx).tables["publications"] == []
+    assert ctx.warnings == []

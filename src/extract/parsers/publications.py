@@ -127,11 +127,12 @@ def _style(block: Block) -> tuple[float, bool]:
     return (round(block.size * 2) / 2, bold)
 
 
-def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], headings: set[int]) -> list[int]:
+def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], titles: list[int],
+                   headings: set[int]) -> list[int]:
     """Blocks that look like the linked tiles (same size and weight, on one of their
     grid lines, below the page's first heading) but have no link: products printed
     without one."""
-    tiles = [blocks[i] for i in paired]
+    tiles = [blocks[i] for i in titles]
     styles = {_style(b) for b in tiles}
     # Running text above the first heading is an introduction, never a tile.
     start = min((blocks[h].bottom for h in headings), default=float("-inf"))
@@ -270,15 +271,17 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
         i: k for i, b in enumerate(blocks)
         if i not in paired and (k := heading_kind(b.text, ctx.language))
     }
+    if not headings and kind is None:
+        return [], None, colors  # not a product page: its links are someone else's
     colors = legend_colors(blocks, page.boxes, ctx.language) or colors
     for link in over_text:
         ctx.warn(f"page {page.number}: link {link.uri} lies over running text, not a product tile")
     for link in over_nothing:
         ctx.warn(f"page {page.number}: link {link.uri} has no title under it")
-    tiles = sorted([*paired, *unlinked_tiles(blocks, paired, set(headings))],
-                   key=lambda i: (blocks[i].top, blocks[i].x0))
+    titles = title_blocks(blocks, paired)
+    tiles = [*titles, *unlinked_tiles(blocks, paired, titles, set(headings))]
     rows = []
-    for i in tiles:
+    for i in sorted(tiles, key=lambda i: (blocks[i].top, blocks[i].x0)):
         block = blocks[i]
         above = [h for h in headings if blocks[h].bottom <= block.top + 1]
         tile_kind = headings[max(above, key=lambda h: blocks[h].bottom)] if above else kind
@@ -296,6 +299,18 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
     if headings:
         kind = headings[max(headings, key=lambda h: blocks[h].bottom)]
     return rows, kind, colors
+
+
+def title_blocks(blocks: list[Block], paired: dict[int, Link]) -> list[int]:
+    """One block per link: when a tile holds several blocks (a title and a caption such
+    as "PDF | 2021"), the title is the one in the largest type, the first if tied."""
+    by_link: dict[Link, list[int]] = {}
+    for i, link in paired.items():
+        by_link.setdefault(link, []).append(i)
+    return [
+        min(group, key=lambda i: (-round(blocks[i].size, 1), blocks[i].top, blocks[i].x0))
+        for group in by_link.values()
+    ]
 
 
 def video_count(title: str, language: str | None) -> int:
