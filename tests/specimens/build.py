@@ -29,6 +29,7 @@ SECTIONS = [
 ]
 EDITIONS = {
     "2021-fr": "raw/metropolis-annual-report-2021-fr.pdf",
+    "2021-en": "raw/metropolis-annual-report-2021-en.pdf",
 }
 
 
