@@ -48,6 +48,9 @@ FUZZY_MIN_LENGTH = 5
 # Without a country, a second place this populous (relative to the first) in
 # another country makes a name ambiguous (`Hyderabad`: India or Pakistan).
 AMBIGUOUS_RATIO = 0.25
+# A place's own name beats another place's alternate name unless that one is this
+# many times more populous.
+OWN_NAME_FACTOR = 10
 
 
 def slug(text: str) -> str:
@@ -224,7 +227,7 @@ class Resolver:
         if k in self.gaz.countries and not any(key(p.name) == k for p in places):
             return Resolution(None, reason="country")  # a country is not a city
         if places:
-            return self._rank(places, cc, prefer)
+            return self._rank(_own_names_first(places, k), cc, prefer)
         return self._fuzzy(text, cc)
 
     def _rank(self, places: list[Place], cc: str | None, prefer: set[str]) -> Resolution:
@@ -315,6 +318,18 @@ class Resolver:
         if res.city:
             return Member(res.city.id, res.city.name, res.city.id), res
         return Member(slug(text) or "unnamed", text, None), res
+
+
+def _own_names_first(places: list[Place], k: str) -> list[Place]:
+    """Places named `k` before places that only list `k` among their alternate names,
+    unless the latter are ten times bigger (`Porto` is Porto, not Bordeaux; `Canton` is
+    still Guangzhou, not Canton, Ohio)."""
+    own = [p for p in places if key(p.name) == k]
+    if not own or places[0] in own:
+        return places
+    if places[0].population >= OWN_NAME_FACTOR * max(own[0].population, 1):
+        return places
+    return own + [p for p in places if p not in own]
 
 
 @dataclass

@@ -24,12 +24,15 @@ DATA = HERE / "data"
 SECTIONS = [
     ("key_figures", "tests.specimens.render_figures"),
     ("publications", "tests.specimens.render_publications"),
+    ("prose", "tests.specimens.render_prose"),
     ("members", "tests.specimens.render_members"),
     ("calendar", "tests.specimens.render_calendar"),
 ]
 EDITIONS = {
     "2021-fr": "raw/metropolis-annual-report-2021-fr.pdf",
     "2021-en": "raw/metropolis-annual-report-2021-en.pdf",
+    # made-up test data: lives under tests/, ingested only with --with-synthetic
+    "2022-fr": "tests/specimens/synthetic/metropolis-annual-report-2022-fr-synthetic.pdf",
 }
 
 

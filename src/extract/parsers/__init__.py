@@ -58,6 +58,7 @@ class Parser(Protocol):
 
 def registered() -> list[Any]:
     """The section parsers, in the order they run."""
-    from extract.parsers import calendar, key_figures, members, publications
+    from extract.parsers import calendar, key_figures, members, prose, publications
 
-    return [key_figures, members, calendar, publications]
+    # prose after members: a city named in prose prefers the report's member cities
+    return [key_figures, members, calendar, publications, prose]

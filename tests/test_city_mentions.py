@@ -1,0 +1,177 @@
+"""Cities named in the narrative pages: the `prose` parser and `city_mentions`.
+
+The truth is the specimen data file `specimens/data/2021-fr/prose.yml` (English names
+and countries written by hand), never the code's output.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.gazetteer import key
+from extract.layout import Document
+from extract.normalise import resolver
+from extract.parsers import ReportContext, prose
+from tests.specimens.build import build
+from tests.specimens.pdfkit import Style, available_fonts
+
+DATA = Path(__file__).parent / "specimens" / "data" / "2021-fr"
+TRUTH = yaml.safe_load((DATA / "prose.yml").read_text(encoding="utf-8"))
+
+
+MEMBERS = DATA / "members.yml"
+
+
+def member_names() -> list[str]:
+    """The members of the specimen's first matrix, as the members parser meets them."""
+    if not MEMBERS.exists():
+        return []
+    data = yaml.safe_load(MEMBERS.read_text(encoding="utf-8"))
+    return [" ".join(row["name"]) for row in data["matrices"][0]["rows"]]
+
+
+def extract(pdf: Path, language: str = "fr") -> tuple[list[dict], ReportContext, list[int]]:
+    ctx = ReportContext("2021-fr", 2021, language, pdf.name)
+    for name in member_names():  # the pipeline runs the members parser before this one
+        ctx.names.member(name)
+    with Document(pdf) as doc:
+        selected = prose.select_pages(doc.page_texts, ctx)
+        pages = list(doc.pages(selected))
+    return prose.parse(pages, ctx).tables.get("city_mentions", []), ctx, selected
+
+
+def render(tmp: Path, prose_data: dict, style: Style | None = None,
+           with_members: bool = False) -> Path:
+    folder = tmp / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "report.yml", folder / "report.yml")
+    if with_members and MEMBERS.exists():
+        shutil.copy(MEMBERS, folder / "members.yml")
+    (folder / "prose.yml").write_text(yaml.safe_dump(prose_data, allow_unicode=True),
+                                      encoding="utf-8")
+    return build(folder, tmp / "prose.pdf", style)
+
+
+@pytest.fixture(scope="module")
+def specimen(tmp_path_factory: pytest.TempPathFactory):
+    return extract(render(tmp_path_factory.mktemp("prose"), TRUTH))
+
+
+def expected(page: dict) -> set[tuple[str, str]]:
+    pairs = [(i[1], i[2]) for i in page["items"]] if page["kind"] == "list" else page["cities"]
+    return {(key(name), country) for name, country in pairs}
+
+
+def found(rows: list[dict], section: str) -> set[tuple[str, str]]:
+    out = set()
+    for row in rows:
+        if row["section"] == section:
+            city = resolver().city_by_id(row["city_id"])
+            out.add((key(city.name), city.country_code))
+    return out
+
+
+@pytest.mark.parametrize("index", range(len(TRUTH["pages"])),
+                         ids=[p["section"] for p in TRUTH["pages"]])
+def test_each_narrative_page_gives_its_cities(specimen, index: int) -> None:
+    rows, _, _ = specimen
+    page = TRUTH["pages"][index]
+    assert found(rows, page["section"]) == expected(page)
+
+
+def test_seventy_metropolitan_spaces(specimen) -> None:
+    rows, _, _ = specimen
+    spaces = [r for r in rows if r["section"] == "metropolitan_spaces"]
+    # 70 places printed, 70 distinct cities: one row each
+    assert len(TRUTH["pages"][0]["items"]) == 70
+    assert len(spaces) == len(expected(TRUTH["pages"][0])) == 70
+
+
+def test_pilot_projects_sentence(specimen) -> None:
+    rows, _, _ = specimen
+    pilot = {r["city_id"]: r for r in rows if r["section"] == "pilot_projects"}
+    # "Cordoue" is Córdoba, Argentina: the Metropolis member, not Córdoba, Spain
+    assert resolver().city_by_id("cordoba").country_code == "AR"
+    assert "Cordoue, Montréal, Barcelone et Madrid" in pilot["cordoba"]["context"]
+    assert {"cordoba", "montreal", "barcelona", "madrid"} <= set(pilot)
+
+
+def test_rows_carry_provenance_and_no_other_page(specimen) -> None:
+    rows, ctx, selected = specimen
+    assert rows and all(set(r) == {"city_id", "section", "page", "context"} for r in rows)
+    assert {r["page"] for r in rows} <= set(selected)
+    # the cover and the Secretary General's note (which names Guangzhou) are not scanned
+    assert 1 not in selected and 2 not in selected
+    cities = {c["id"] for c in ctx.names.tables()["cities"]}
+    assert {r["city_id"] for r in rows} <= cities
+    assert len({(r["city_id"], r["section"], r["page"]) for r in rows}) == len(rows)
+
+
+def test_nothing_on_the_pages_is_left_unreviewed(specimen) -> None:
+    _, ctx, _ = specimen
+    for row in ctx.names.tables()["name_review"]:
+        assert row["reason"] in ("ambiguous", "fuzzy"), row  # resolved, flagged for review
+
+
+@pytest.mark.parametrize("text, places", [
+    ("à Cordoue, Montréal, Barcelone et Madrid", ["Cordoue", "Montréal", "Barcelone", "Madrid"]),
+    ("selon l’expérience de la Ville de Mexico, de Valle de Aburra et de l’Aire "
+     "métropolitaine de Barcelone", ["Ville de Mexico", "Valle de Aburra",
+                                     "Aire métropolitaine de Barcelone"]),
+    ("Santiago de Chile São Paulo Seoul", ["Santiago de Chile", "São Paulo", "Seoul"]),
+    ("Based on the experience of Brussels, Montreal, Lyon and Paris",
+     ["Brussels", "Montreal", "Lyon", "Paris"]),
+    ("ADA COLAU BALLANO Maire Président Municipal Union of Municipalities of Turkey", []),
+    ("Addis-Abeba et Xi'an, puis Male'", ["Addis-Abeba", "Xi'an", "Male"]),
+])
+def test_find_places(text: str, places: list[str]) -> None:
+    assert [m.text for m in prose.find_places(text, "fr")] == places
+
+
+def test_page_sections_from_either_language() -> None:
+    assert prose.page_section("13 membres impliqués dans 4 projets pilotes", "fr") == "pilot_projects"
+    assert prose.page_section("16% of our members governed by women", "en") == "women_leaders"
+    assert prose.page_section("CARTOGRAPHIE DES MEMBRES Projets pilotes Leader (L)", "fr") is None
+
+
+def test_city_mentions_reach_the_database(tmp_path: Path) -> None:
+    from extract import store
+    from extract.pipeline import extract_report
+
+    pdf = render(tmp_path, TRUTH, with_members=True)
+    extraction = extract_report(pdf)
+    db = store.connect(tmp_path / "kb.db")
+    store.write_report(db, extraction.report, extraction.tables)
+    rows = db.execute(
+        "SELECT c.name, c.country_code, c.latitude FROM city_mentions m "
+        "JOIN cities c ON c.id = m.city_id WHERE m.section = 'pilot_projects'").fetchall()
+    assert ("Córdoba", "AR") in {(name, cc) for name, cc, _ in rows}
+    assert all(lat is not None for _, _, lat in rows)
+    spaces = db.execute("SELECT count(*) FROM city_mentions WHERE section = "
+                        "'metropolitan_spaces' AND report_id = '2021-fr'").fetchone()[0]
+    assert spaces == 70
+
+
+PLACES = [item for item in TRUTH["pages"][0]["items"] if "|" not in item[0]]
+
+
+@settings(deadline=None, max_examples=6)
+@given(
+    items=st.lists(st.sampled_from(PLACES), min_size=3, max_size=24, unique_by=lambda i: i[0]),
+    columns=st.integers(1, 6),
+    font=st.sampled_from(available_fonts()),
+    page_size=st.sampled_from(["A4-landscape", "A4-portrait", "letter-portrait"]),
+)
+def test_any_list_layout_gives_its_cities(tmp_path_factory, items, columns, font,
+                                          page_size) -> None:
+    page = {**TRUTH["pages"][0], "items": items, "columns": columns}
+    pdf = render(tmp_path_factory.mktemp("list"), {"pages": [page]},
+                 Style(page_size=page_size, font_family=font))
+    rows, _, _ = extract(pdf)
+    assert found(rows, "metropolitan_spaces") == expected(page)
