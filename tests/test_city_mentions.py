@@ -119,11 +119,13 @@ def test_nothing_on_the_pages_is_left_unreviewed(specimen) -> None:
         assert row["reason"] in ("ambiguous", "fuzzy"), row  # resolved, flagged for review
 
 
+GREEN = ("selon l’expérience de la Ville de Mexico, de Valle de Aburra et de l’Aire "
+         "métropolitaine de Barcelone")
+
+
 @pytest.mark.parametrize("text, places", [
     ("à Cordoue, Montréal, Barcelone et Madrid", ["Cordoue", "Montréal", "Barcelone", "Madrid"]),
-    ("selon l’expérience de la Ville de Mexico, de Valle de Aburra et de l’Aire "
-     "métropolitaine de Barcelone", ["Ville de Mexico", "Valle de Aburra",
-                                     "Aire métropolitaine de Barcelone"]),
+    (GREEN, ["Ville de Mexico", "Valle de Aburra", "Aire métropolitaine de Barcelone"]),
     ("Santiago de Chile São Paulo Seoul", ["Santiago de Chile", "São Paulo", "Seoul"]),
     ("Based on the experience of Brussels, Montreal, Lyon and Paris",
      ["Brussels", "Montreal", "Lyon", "Paris"]),
