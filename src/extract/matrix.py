@@ -92,10 +92,18 @@ def cell_text(words: Sequence[Word]) -> str:
 
 
 def left_edge(lines: Sequence[Line]) -> float:
-    """The x where most lines start: the names column (names outnumber everything)."""
+    """The x where names start: the leftmost x at which several lines start.
+
+    A lone line further left (a heading the vocabulary missed) does not count; with
+    few lines (one row under a tall header) the leftmost line is the name.
+    """
     size = statistics.median(line.size for line in lines)
-    starts = [line.x0 for line in lines]
-    return min(starts, key=lambda x: (-sum(abs(s - x) <= size * 0.5 for s in starts), x))
+    starts = sorted(line.x0 for line in lines)
+    needed = min(3, max(1, len(starts) // 5))
+    for x in starts:
+        if sum(abs(s - x) <= size * 0.5 for s in starts) >= needed:
+            return x
+    return starts[0]
 
 
 def find_header_runs(lines: Sequence[Line], left_x: float, title_score: Callable[[str], float],
@@ -122,6 +130,13 @@ def find_header_runs(lines: Sequence[Line], left_x: float, title_score: Callable
         if j < len(lines) and title_score(" ".join(lines[k].text for k in range(i, j))) > 0:
             runs.append((i, j))
         i = j
+    if not runs and lines and not starts_row(lines[0]):
+        # Titles no vocabulary knows (another year's columns): still the header when
+        # they head the page and hold words, not cell values.
+        end = next((k for k, line in enumerate(lines) if starts_row(line)), None)
+        text = " ".join(line.text for line in lines[:end])
+        if end is not None and any(len(w) >= 4 and w.isalpha() for w in text.split()):
+            runs.append((0, end))
     return runs
 
 

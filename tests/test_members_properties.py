@@ -1,0 +1,171 @@
+"""Layout independence of the members matrix: random matrices drawn, extracted, compared.
+
+Members come from the real 2021 list; cells, column order and widths, title wrapping,
+page size and orientation, font, red (RGB or CMYK), rows per page, cell alignment and
+language (our own English titles) are random. Every cell must come back exactly.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extract.layout import Document
+from extract.normalise import NameCollector
+from extract.parsers import ReportContext, members
+from tests.conftest import DATA
+from tests.specimens.pdfkit import PAGE_SIZES, ReportCanvas, Style, available_fonts
+from tests.specimens.render_members import MatrixLayout, draw_matrix
+
+TRUTH = yaml.safe_load((DATA / "2021-fr" / "members.yml").read_text(encoding="utf-8"))
+NAMES = list({" ".join(r["name"]): r["name"] for r in TRUTH["matrices"][0]["rows"]}.values())
+
+# key -> (French title as the 2021 report prints it, our English wording, kind of cells)
+COLUMNS = {
+    "news_published": ("Nouvelles publiées sur le site web de Metropolis",
+                       "News published on the Metropolis website", "count"),
+    "library_publications": ("Publications dans la librairie du site web de Metropolis",
+                             "Publications in the library of the Metropolis website", "count"),
+    "mentions_in_publications": ("Membres mentionnés dans nos publications",
+                                 "Members mentioned in our publications", "count"),
+    "use_cases": ("Cas publiés sur la plateforme USE au cours de l’année",
+                  "Cases published on the USE platform during the year", "count"),
+    "c4gh_initiatives": ("Initiatives publiées dans le C4GH", "Initiatives published in the C4GH", "count"),
+    "wmd_event_organiser": ("Organisateurs d’événements à l’occasion de la Journée mondiale des métropoles",
+                            "Organisers of events for World Metropolitan Day", "yes"),
+    "congress_participation": ("Participation aux réunions annuelles ou aux congrès de Metropolis",
+                               "Participation in Metropolis annual meetings or congresses", "yes"),
+    "bilateral_meetings": ("Participation à des réunions bilatérales",
+                           "Participation in bilateral meetings", "yes"),
+    "mis_analysed": ("Membre analysé Metropolitan Indicators System",
+                     "Member analysed by the Metropolitan Indicators System", "yes"),
+    "training_participation": ("Participation à des activités de formation",
+                               "Participation in training activities", "count"),
+    "pilot_project_role": ("Projets pilotes Leader (L) Collaborateur (P)",
+                           "Pilot projects Leader (L) Partner (P)", "role"),
+    "fee_paid": ("Paiement du quota 2021", "Payment of the 2021 membership fee", "yes"),
+    "board_meeting_participation": ("Participation aux réunions du “Board of Directors”",
+                                    "Participation in Board of Directors meetings", "count"),
+    "activated": ("Membre activé", "Activated member", "yes"),
+}
+UNKNOWN = ("Membres hébergeant un atelier régional", "Members hosting a regional workshop", "count")
+HEADINGS = {"fr": ("CARTOGRAPHIE DES MEMBRES", ["En rouge, membre du conseil d’administration",
+                                                "(N) Nouveau membre"]),
+            "en": ("MEMBERS MAPPING", ["In red, member of the Board of Directors", "(N) New member"])}
+# CI runs 200; set MEMBERS_EXAMPLES=5000 to hunt for rare layouts locally.
+EXAMPLES = int(os.environ.get("MEMBERS_EXAMPLES", "200"))
+VALUES = {
+    "count": st.one_of(st.integers(1, 40).map(str), st.just("-")),
+    "yes": st.sampled_from(["Yes", "-"]),
+    "role": st.sampled_from(["L", "P", "L & P", "-"]),
+}
+
+
+@st.composite
+def reds(draw) -> tuple[float, ...]:
+    """Another red: RGB of a red hue, or CMYK."""
+    if draw(st.booleans()):
+        c = draw(st.floats(0, 0.05))
+        m, y, k = draw(st.floats(0.85, 1)), draw(st.floats(0.75, 1)), draw(st.floats(0, 0.25))
+        return (c, m, y, k)
+    hue = draw(st.floats(-0.035, 0.035)) % 1.0
+    return colorsys.hls_to_rgb(hue, draw(st.floats(0.35, 0.6)), draw(st.floats(0.65, 1)))
+
+
+@st.composite
+def matrices(draw) -> dict:
+    language = draw(st.sampled_from(["fr", "en"]))
+    keys = draw(st.lists(st.sampled_from(sorted(COLUMNS)), min_size=1, max_size=6, unique=True))
+    columns = [(k, *COLUMNS[k]) for k in keys]
+    if draw(st.integers(0, 4)) == 0:
+        columns.insert(draw(st.integers(0, len(columns))), ("unknown", *UNKNOWN))
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=7, unique_by=lambda n: " ".join(n)))
+    rows = []
+    for name in names:
+        cells = {}
+        for i, (_, _, _, kind) in enumerate(columns):
+            if draw(st.booleans()):
+                cells[i] = draw(VALUES[kind])
+        rows.append({"name": name, "new": draw(st.integers(0, 5)) == 0, "board": draw(st.booleans()),
+                     "cells": cells})
+    headers = [fr if language == "fr" else en for _, fr, en, _ in columns]
+    n = len(columns)
+    # Like the report: the columns may be split over two matrices of the same members.
+    split = draw(st.integers(0, n - 1)) if n > 1 and draw(st.booleans()) else 0
+    layout = MatrixLayout(
+        rows_per_page=draw(st.integers(2, 5)),
+        column_widths=draw(st.one_of(st.none(), st.lists(st.floats(20, 120), min_size=n, max_size=n))),
+        header_lines=draw(st.integers(1, 4)),
+        body_size=draw(st.floats(6.5, 9.5)),
+        header_size=draw(st.floats(5.5, 8)),
+        row_gap=draw(st.floats(0.6, 1.3)),
+        name_leading=draw(st.floats(1.05, 1.3)),
+        cell_align=draw(st.sampled_from(["first", "middle", "last"])),
+        legend_red=draw(st.booleans()),
+        margin_label=draw(st.sampled_from([None, "ÉCOUTE ACTIVE", "ACTIVE LISTENING"])),
+        name_width=draw(st.one_of(st.none(), st.floats(130, 200))),
+    )
+    style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
+                  font_family=draw(st.sampled_from(available_fonts())), red=draw(reds()))
+    return {"language": language, "columns": columns, "headers": headers, "rows": rows,
+            "layout": layout, "style": style, "split": split}
+
+
+def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
+    rc = ReportCanvas(path, case["style"])
+    heading, legend = HEADINGS[case["language"]]
+    cut = case.get("split") or len(case["headers"])
+    for part in (slice(0, cut), slice(cut, None)):
+        indices = list(range(len(case["headers"])))[part]
+        if not indices:
+            continue
+        rows = [{**r, "cells": {indices.index(i): v for i, v in r["cells"].items() if i in indices}}
+                for r in case["rows"]]
+        headers = [case["headers"][i] for i in indices]
+        layout = replace(case["layout"], column_widths=(
+            [case["layout"].column_widths[i] for i in indices] if case["layout"].column_widths else None))
+        draw_matrix(rc, heading, legend, headers, rows, layout)
+    rc.save()
+    ctx = ReportContext(f"2021-{case['language']}", 2021, case["language"], path.name)
+    with Document(path) as doc:
+        numbers = members.select_pages(doc.page_texts, ctx)
+        pages = list(doc.pages(numbers))
+    return members.parse(pages, ctx).tables, ctx
+
+
+def column_key(column: tuple) -> str:
+    key, fr, _en, _ = column
+    return key if key != "unknown" else f"unknown:{members.slug(fr)}"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matrices())
+def test_every_cell_back_exactly(case):
+    with tempfile.TemporaryDirectory() as folder:
+        tables, ctx = extract(case, Path(folder) / "matrix.pdf")
+    names = NameCollector("truth")
+    expected_cells, board, new = {}, set(), set()
+    keys = [column_key(c) for c in case["columns"]]
+    if case["language"] == "en":
+        keys = [k if not k.startswith("unknown:") else f"unknown:{members.slug(UNKNOWN[1])}" for k in keys]
+    for row in case["rows"]:
+        member = names.member(" ".join(row["name"]))
+        board.update([member] if row["board"] else [])
+        new.update([member] if row["new"] else [])
+        for i, value in row["cells"].items():
+            expected_cells[(member, keys[i])] = value
+    status = tables.get("member_status", [])
+    assert [r["printed_name"] for r in status] == [" ".join(r["name"]) for r in case["rows"]]
+    got = {(r["member_id"], r["indicator"]): r["value"] for r in tables.get("member_indicators", [])}
+    assert got == expected_cells
+    assert {r["member_id"] for r in status if r["is_board_member"]} == board
+    assert {r["member_id"] for r in status if r["is_new_member"]} == new
+    unknown = any(k == "unknown" for k, *_ in case["columns"])
+    assert bool(ctx.warnings) == unknown, ctx.warnings
