@@ -227,10 +227,11 @@ class Resolver:
         if k in self.gaz.countries and not any(key(p.name) == k for p in places):
             return Resolution(None, reason="country")  # a country is not a city
         if places:
-            return self._rank(_own_names_first(places, k), cc, prefer)
+            return self._rank(_own_names_first(places, k), cc, prefer, k)
         return self._fuzzy(text, cc)
 
-    def _rank(self, places: list[Place], cc: str | None, prefer: set[str]) -> Resolution:
+    def _rank(self, places: list[Place], cc: str | None, prefer: set[str],
+              k: str = "") -> Resolution:
         """Pick among exact gazetteer matches: country, then member city, then population."""
         pool = places
         if cc:
@@ -248,6 +249,8 @@ class Resolver:
             reason = "ambiguous"  # the report's country has no place of that name
         elif not cc and pool is places:
             rivals = [p for p in places[1:] if p.country_code != chosen.country_code]
+            if key(chosen.name) == k:  # a place named so is only rivalled by another one
+                rivals = [p for p in rivals if key(p.name) == k]
             if rivals and rivals[0].population >= AMBIGUOUS_RATIO * max(chosen.population, 1):
                 reason = "ambiguous"
         return Resolution(city, "gazetteer", 100.0, reason, candidates)
