@@ -105,7 +105,7 @@ _DATABASES: dict[str, Path] = {}
 
 
 def specimen_editions() -> dict[str, Path]:
-    """{edition id: PDF} of the committed specimens (tests/specimens/build.py EDITIONS)."""
+    """{edition id: PDF} of the built specimens (tests/specimens/build.py EDITIONS)."""
     from tests.specimens.build import EDITIONS
 
     return {edition: ROOT / target for edition, target in EDITIONS.items()
@@ -113,12 +113,13 @@ def specimen_editions() -> dict[str, Path]:
 
 
 def knowledge_base(tmp_path_factory) -> Path:
-    """A database ingested once per test session from every committed specimen in raw/."""
+    """A database ingested once per test session from every specimen edition (the
+    synthetic one included)."""
     if "kb" not in _DATABASES:
         db = tmp_path_factory.mktemp("kb") / "metropolis.db"
         pdfs = [str(p) for p in specimen_editions().values()]
         result = subprocess.run(
-            [sys.executable, "-m", "extract", "ingest", *pdfs, "--db", str(db)],
+            [sys.executable, "-m", "extract", "ingest", *pdfs, "--db", str(db), "--with-synthetic"],
             check=False, cwd=ROOT, capture_output=True, text=True, timeout=600,
         )
         assert result.returncode == 0, result.stderr

@@ -250,3 +250,56 @@ def test_metadata_follows_a_database_of_another_name(tmp_path_factory):
     assert set(renamed["databases"]) == {"other"}
     assert "/other/member_profile" in renamed["description_html"]
     assert metadata_for(Path("db/metropolis.db"), METADATA) is METADATA
+
+
+def test_synthetic_edition_is_marked_wherever_its_rows_appear(server):
+    if "2022-fr" not in specimen_editions():
+        pytest.skip("the synthetic 2022 specimen is not built")
+    report = server.json("/metropolis/reports/2022-fr.json?_shape=array")[0]
+    assert report["synthetic"] == 1
+    badge = 'class="synthetic"'
+    for path in ("/metropolis/reports", "/metropolis/reports/2022-fr",
+                 "/metropolis/member_status?report_id=2022-fr",
+                 "/metropolis/calendar_events?report_id=2022-fr",
+                 "/metropolis/member_profile?member=brussels"):
+        assert badge in server.text(path), path
+    # and nowhere on real-content rows
+    assert badge not in server.text("/metropolis/member_status?report_id=2021-fr")
+
+
+def test_synthetic_edition_is_ingested_only_when_asked(tmp_path):
+    pdf = specimen_editions().get("2022-fr")
+    if pdf is None:
+        pytest.skip("the synthetic 2022 specimen is not built")
+    db = tmp_path / "metropolis.db"
+    result = subprocess.run([sys.executable, "-m", "extract", "ingest", str(pdf), "--db", str(db)],
+                            check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "synthetic" in result.stdout and "--with-synthetic" in result.stdout
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_year_over_year_queries_see_the_planted_changes(server):
+    """The synthetic 2022 edition plants: Lagos and Nairobi join, Bangui, Bhopal and
+    Cotonou leave, Brussels' news count goes 7 -> 9, Berlin leaves the Board."""
+    if "2022-fr" not in specimen_editions():
+        pytest.skip("the synthetic 2022 specimen is not built")
+    rows = server.json("/metropolis/members_joined_left.json?from_year=2021&to_year=2022"
+                       "&_shape=array")
+    changes = {(r["change"], r["member_id"]) for r in rows}
+    assert changes == {("joined", "lagos"), ("joined", "nairobi"), ("left", "bangui"),
+                       ("left", "bhopal"), ("left", "cotonou")}
+    assert all(r["marked_new_in_to_year"] == 1 for r in rows if r["change"] == "joined")
+    rows = server.json("/metropolis/indicator_change.json?indicator=news_published"
+                       "&from_year=2021&to_year=2022&_shape=array")
+    by_member = {r["member_id"]: r for r in rows}
+    assert (by_member["brussels"]["value_from"], by_member["brussels"]["value_to"]) == ("7", "9")
+    assert by_member["brussels"]["change"] == 2
+    assert by_member["lagos"]["value_from"] == "not listed" and by_member["lagos"]["change"] is None
+    board = server.json("/metropolis/board_per_year.json?year=&_shape=array")
+    berlin = {r["report_id"] for r in board if r["member_id"] == "berlin"}
+    assert berlin == {e for e in specimen_editions() if e.startswith("2021")}

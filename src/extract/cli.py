@@ -72,7 +72,8 @@ def main() -> None:
 @click.option("--max-inflated-mib", type=int, default=guards.DEFAULT_MAX_INFLATED >> 20, show_default=True, help="Refuse PDFs whose compressed streams inflate past this (decompression bombs).")
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
-def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force) -> None:
+@click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Each PDF is one report, written in one transaction. An unchanged file (same
@@ -114,6 +115,10 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
             if error:
                 stderr.print(f"{path}: {error}", markup=False, highlight=False)
                 failed = True
+                continue
+            if extraction.report.get("synthetic") and not with_synthetic:
+                # made-up test data is never mixed silently with real-content editions
+                click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
                 continue
             try:
                 store.write_report(db, extraction.report, extraction.tables)
