@@ -178,6 +178,7 @@ def test_country_context_and_exonyms() -> None:
         assert r.resolve(printed).city.id == city_id, printed
     assert r.resolve("Canton", "Chine").city.id == "guangzhou"
     assert r.resolve("Canton", "United States").city.country_code == "US"
+    assert r.resolve("Zhejiang", "Chine").city.id == "hangzhou"  # not Zhenjiang
 
 
 def test_wratio_trap_and_look_alikes_stay_unresolved() -> None:
@@ -233,6 +234,7 @@ def test_alias_file_references_known_cities() -> None:
     r = resolver()
     data = load_aliases()
     referenced = list((data.get("exonyms") or {}).values())
+    referenced += list((data.get("regions") or {}).values())
     referenced += [m["city"] for m in data["members"].values()]
     referenced += list((data.get("manual") or {}).values())
     missing = [c for c in referenced if r.city_by_id(c) is None]

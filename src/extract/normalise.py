@@ -145,8 +145,9 @@ class Resolver:
         for city_id, spec in (aliases.get("cities") or {}).items():
             for alias in [spec["name"], *(spec.get("aliases") or [])]:
                 self.city_alias.setdefault(key(alias), (city_id, None))
-        for alias, city_id in (aliases.get("exonyms") or {}).items():
-            self.city_alias.setdefault(key(alias), (city_id, None))
+        for section in ("exonyms", "regions"):
+            for alias, city_id in (aliases.get(section) or {}).items():
+                self.city_alias.setdefault(key(alias), (city_id, None))
         self.members: dict[str, Member] = {}
         self.member_alias: dict[str, str] = {}
         for member_id, spec in (aliases.get("members") or {}).items():
