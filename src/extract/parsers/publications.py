@@ -105,15 +105,17 @@ def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link],
     Returns ({block index: link}, links over running text, links over no text). A second
     annotation with the URL of a paired tile (a thumbnail) is neither.
     """
-    best: dict[int, tuple[float, Link]] = {}
+    best: dict[int, tuple[tuple[float, float, str], Link]] = {}
     partial: list[Link] = []
     empty: list[Link] = []
     for link in links:
         shares = [(covered_share(b, link), i) for i, b in enumerate(blocks)]
         covered = [(s, i) for s, i in shares if s >= COVER]
         for share, i in covered:
-            if i not in best or share > best[i][0]:
-                best[i] = (share, link)
+            # Ties go to the tighter box, then the URL: never to the annotation order.
+            rank = (share, -_area(link.x0, link.top, link.x1, link.bottom), link.uri)
+            if i not in best or rank > best[i][0]:
+                best[i] = (rank, link)
         if not covered:
             (partial if any(s > 0 for s, _ in shares) else empty).append(link)
     paired = {i: link for i, (_, link) in best.items()}
