@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
@@ -23,13 +24,16 @@ from extract.parsers import ReportContext, Section
 from extract.parsers.publications import join_lines  # labels join lines like titles
 
 NAME = "key_figures"
-# The shortest label is compared on its own length: below this score it is not the label.
+# A label is compared with as many characters of the text after the number as it has;
+# below this rapidfuzz ratio the words are not that label (tolerates a typo or a
+# missing space: "derenforcement").
 MIN_SCORE = 88
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 # A printed number: optional sign, digits (groups of three after a space, thin or
-# no-break space, comma or point: babel decides which the locale means), optional decimals, optional K/M suffix, optional percent. Not part of a word
-# ("5G", "L1A1D1", "COVID-19").
+# no-break space, comma or point: babel decides what the locale means), optional
+# decimals, optional K/M suffix, optional percent. Never part of a word ("5G",
+# "L1A1D1", "COVID-19").
 NUMBER_RE = re.compile(
     r"(?<![\w\-‑.,])"
     r"(?P<sign>[+])?"
@@ -61,14 +65,14 @@ def parse_number(printed: str, language: str = "fr") -> float:
         raise ValueError(f"not a number: {printed!r}")
     suffixes = vocab.section(NAME, language).get("suffixes", {"K": 1000, "M": 1000000})
     number = m.group("digits") + (m.group("decimals") or "")
-    # Designers write "+2.14K" with a point even in French: if the report's locale reads
-    # the point as a group separator, the other locale's reading is the intended one.
     value = _decimal(number, language)
     multiplier = suffixes.get(m.group("suffix"), 1) if m.group("suffix") else 1
     return float(value * Decimal(multiplier))
 
 
 def _decimal(number: str, language: str) -> Decimal:
+    """babel's reading in the report's locale; a form that locale rejects is read in the
+    other one (designers write "+2.14K" with a point even in French)."""
     locale = LOCALES.get(language, "en_US")
     try:
         return parse_decimal(number, locale=locale, strict=False)
@@ -77,14 +81,15 @@ def _decimal(number: str, language: str) -> Decimal:
         return parse_decimal(number, locale=other, strict=False)
 
 
-def _entries(language: str) -> list[tuple[str, str, str | None]]:
+@cache
+def _entries(language: str) -> tuple[tuple[str, str, str | None], ...]:
     """(key, folded label, key that must precede) for every label of the vocabulary."""
     figures = vocab.section(NAME, language).get("figures", {})
     out = []
     for key, spec in figures.items():
         for label in spec.get("labels", []):
             out.append((key, vocab.fold(label), spec.get("after")))
-    return out
+    return tuple(out)
 
 
 def match_label(following: str, previous_key: str | None, language: str) -> str | None:
@@ -96,16 +101,14 @@ def match_label(following: str, previous_key: str | None, language: str) -> str 
     'gender_publications'
     """
     text = vocab.fold(following).lstrip(" ,;:-")
-    best: tuple[float, int, str] | None = None
+    best: tuple[int, float, str] | None = None
     for key, label, after in _entries(language):
         if after and after != previous_key:
             continue
         score = fuzz.ratio(label, text[: len(label)])
-        if score >= MIN_SCORE:
-            candidate = (score if score < 100 else 100.0, len(label), key)
-            # The longest label that fits: "… engagés dans la stratégie …" over "… engagés".
-            if best is None or (candidate[1], candidate[0]) > (best[1], best[0]):
-                best = candidate
+        # The longest label that fits: "… engagés dans la stratégie …" over "… engagés".
+        if score >= MIN_SCORE and (best is None or (len(label), score) > best[:2]):
+            best = (len(label), score, key)
     return best[2] if best else None
 
 
