@@ -71,3 +71,37 @@ def build_long_report(out: Path, pages: int = 60) -> Path:
     with open(target, "wb") as fh:
         writer.write(fh)
     return target
+
+
+def first_pages_of_sections(pdf: Path) -> list[int]:
+    """The cover, the page after it and the first page each section parser selects."""
+    from extract import parsers
+    from extract.identify import identify
+    from extract.layout import Document
+
+    with Document(pdf) as doc:
+        texts = doc.page_texts
+    ident = identify(texts)
+    ctx = parsers.ReportContext(ident.report_id, ident.year, ident.language, pdf.name)
+    keep = {1, 2} | {min(pages) for p in parsers.registered() if (pages := p.select_pages(texts, ctx))}
+    return sorted(n for n in keep if n <= len(texts))
+
+
+def trim(pdf: Path, target: Path, pages: list[int] | None = None) -> Path:
+    """A short copy of a report (default: `first_pages_of_sections`), for fast tests."""
+    import pypdf
+
+    reader = pypdf.PdfReader(pdf)
+    writer = pypdf.PdfWriter()
+    for number in pages or first_pages_of_sections(pdf):
+        writer.add_page(reader.pages[number - 1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def build_short_archive(out: Path, years: range | list[int]) -> list[Path]:
+    """One short edition per year in `out`: cover, narrative, a page of each section."""
+    full = build_archive(out.parent / f"{out.name}-full", years)
+    return [trim(pdf, out / pdf.name) for pdf in full]

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bench.editions import build_archive
+from bench.editions import build_short_archive
 
 from tests.conftest import ROOT
 
@@ -94,7 +94,7 @@ def reference(tmp_path_factory):
     """(folder of editions, reference database, {report_id: rows}, seconds of a full run)."""
     root = tmp_path_factory.mktemp("atomicity")
     folder = root / "raw"
-    build_archive(folder, YEARS)
+    build_short_archive(folder, YEARS)
     db = root / "reference.db"
     started = time.perf_counter()
     proc = start_ingest(folder, db)

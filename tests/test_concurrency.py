@@ -19,7 +19,7 @@ from typing import Self
 
 import httpx
 import pytest
-from bench.editions import build_archive
+from bench.editions import build_short_archive
 
 from tests.conftest import ROOT, run_cli
 
@@ -103,7 +103,7 @@ def archive(tmp_path_factory):
     """(folder of two editions, the tables to count, {report_id: complete counts})."""
     root = tmp_path_factory.mktemp("concurrency")
     folder = root / "raw"
-    build_archive(folder, YEARS)
+    build_short_archive(folder, YEARS)
     reference = root / "reference.db"
     result = run_cli("ingest", folder, "--db", reference)
     if "no section of one was found" in result.stderr:

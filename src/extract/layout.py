@@ -17,6 +17,8 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 
+from extract.errors import IngestError
+
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
 
@@ -357,6 +359,8 @@ class Document:
         if self._plumber is None:
             self._plumber = pdfplumber.open(str(self.path))
         for n in sorted(set(numbers)):
+            if n > len(self._plumber.pages):  # the two readers repaired a damaged file differently
+                raise IngestError(f"damaged PDF (page {n} of {self.page_count} is missing from its page tree)")
             plumber_page = self._plumber.pages[n - 1]
             try:
                 yield read_page(plumber_page)
