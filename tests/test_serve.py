@@ -303,3 +303,8 @@ def test_year_over_year_queries_see_the_planted_changes(server):
     board = server.json("/metropolis/board_per_year.json?year=&_shape=array")
     berlin = {r["report_id"] for r in board if r["member_id"] == "berlin"}
     assert berlin == {e for e in specimen_editions() if e.startswith("2021")}
+
+
+def test_search_across_events_and_publications(server):
+    html = server.text("/-/search?q=metropolitan")
+    assert "calendar_events" in html and "publications" in html
