@@ -231,7 +231,10 @@ def test_pdf_text_is_escaped(tmp_path):
     result = subprocess.run([sys.executable, "-m", "extract", "ingest", str(pdf), "--db", str(db)],
                             check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    # a link inside raw/ pointing outside it must not be followed either
+    (pdf.parent / "outside.yml").symlink_to(ROOT / "metadata.yml")
     with serve(db, raw=pdf.parent) as server:
+        assert server.get("/raw/outside.yml")[0] == 404
         rows = server.json("/metropolis/calendar_events.json?_search=Zyxwvut&_shape=array")
         assert [r["title"] for r in rows] == [evil]
         for path in ("/metropolis/calendar_events?_search=Zyxwvut",
