@@ -7,6 +7,7 @@ Tile requests are blocked: the map must show its markers offline, on a plain bac
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,30 @@ def test_events_per_month_chart_draws(page):
     chart.first.wait_for(timeout=20000)
     shot(page, "events-per-month-chart")
     assert chart.count() >= 1
+
+
+def test_a_city_without_coordinates_does_not_break_the_map(browser, server, tmp_path):
+    db = tmp_path / "metropolis.db"
+    source = sqlite3.connect(server.db)
+    target = sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    city = target.execute("SELECT city_id FROM members WHERE id = 'brussels'").fetchone()[0]
+    target.execute("UPDATE cities SET latitude = NULL, longitude = NULL WHERE id = ?", [city])
+    target.commit()
+    target.close()
+    with serve(db) as other:
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      base_url=other.url)
+        page = context.new_page()
+        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto("/metropolis/member_map")
+        page.wait_for_selector(".leaflet-marker-icon", timeout=20000)
+        assert page.locator(".leaflet-marker-icon").count() > 3
+        # the member is still listed, without coordinates
+        listed = other.json("/metropolis/member_map.json?member_id=brussels&_shape=array")
+        assert len(listed) == 1 and listed[0]["latitude"] is None
+        assert errors == []
+        context.close()
