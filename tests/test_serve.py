@@ -311,3 +311,13 @@ def test_year_over_year_queries_see_the_planted_changes(server):
 def test_search_across_events_and_publications(server):
     html = server.text("/-/search?q=metropolitan")
     assert "calendar_events" in html and "publications" in html
+
+
+def test_provenance_route_refuses_what_it_does_not_have(server):
+    for path in ("/-/provenance/metropolis/2021-fr/1.png?x0=1&top=2&x1=3&bottom=4",
+                 "/-/provenance/metropolis/2021-fr/1.png?x0=nan&top=x",
+                 "/-/provenance/nodb/2021-fr/1.png?x0=1&top=2&x1=3&bottom=4",
+                 "/-/provenance/metropolis/%3Cscript%3E/1.png?x0=1&top=2&x1=3&bottom=4"):
+        status, _, body = server.get(path)
+        assert status == 404, path
+        assert b"<script" not in body

@@ -120,13 +120,21 @@ async def provenance_image(request, datasette):
         page = int(args["page"])
     except (KeyError, ValueError):
         return Response.text("not found", status=404)
+    # the images are rows of the database: whoever may not see it may not see them
+    if not await datasette.permission_allowed(
+        request.actor, "view-database", resource=db.name, default=True
+    ):
+        return Response.text("forbidden", status=403)
     # Coordinates round-trip through repr(float); the tolerance only absorbs hand-typed URLs.
-    result = await db.execute(
-        "SELECT png FROM provenance_images WHERE report_id = ? AND page = ? "
-        "AND abs(x0 - ?) < 0.01 AND abs(top - ?) < 0.01 AND abs(x1 - ?) < 0.01 "
-        "AND abs(bottom - ?) < 0.01 LIMIT 1",
-        [args["report_id"], page, *box],
-    )
+    try:
+        result = await db.execute(
+            "SELECT png FROM provenance_images WHERE report_id = ? AND page = ? "
+            "AND abs(x0 - ?) < 0.01 AND abs(top - ?) < 0.01 AND abs(x1 - ?) < 0.01 "
+            "AND abs(bottom - ?) < 0.01 LIMIT 1",
+            [args["report_id"], page, *box],
+        )
+    except sqlite3.Error:  # a database without provenance images
+        return Response.text("no image for this region", status=404)
     row = result.first()
     if row is None:
         return Response.text("no image for this region", status=404)
