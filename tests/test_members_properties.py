@@ -97,8 +97,15 @@ def matrices(draw) -> dict:
                      "cells": cells})
     headers = [fr if language == "fr" else en for _, fr, en, _ in columns]
     n = len(columns)
+    # Cells align as their titles do: a left-aligned cell under a centred title in a wide
+    # column sits nearer the neighbour's title, and without rules no reader can tell.
+    align = draw(st.sampled_from(["center", "left"]))
     # Like the report: the columns may be split over two matrices of the same members.
-    split = draw(st.integers(0, n - 1)) if n > 1 and draw(st.booleans()) else 0
+    # Each matrix keeps one known column: a page with neither heading nor a known title
+    # is not recognisable as part of the matrix from its text.
+    cuts = [i for i in range(1, n) if any(c[0] != "unknown" for c in columns[:i])
+            and any(c[0] != "unknown" for c in columns[i:])]
+    split = draw(st.sampled_from(cuts)) if cuts and draw(st.booleans()) else 0
     layout = MatrixLayout(
         rows_per_page=draw(st.integers(2, 5)),
         column_widths=draw(st.one_of(st.none(), st.lists(st.floats(20, 120), min_size=n, max_size=n))),
@@ -111,6 +118,12 @@ def matrices(draw) -> dict:
         legend_red=draw(st.booleans()),
         margin_label=draw(st.sampled_from([None, "ÉCOUTE ACTIVE", "ACTIVE LISTENING"])),
         name_width=draw(st.one_of(st.none(), st.floats(130, 200))),
+        legend_at=draw(st.sampled_from(["top", "bottom"])),
+        heading_every_page=draw(st.booleans()),
+        header_valign=draw(st.sampled_from(["bottom", "top"])),
+        header_halign=align,
+        cell_halign=align,
+        name_indent=draw(st.sampled_from([0.0, 0.0, 4.0, 10.0])),
     )
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())), red=draw(reds()))

@@ -29,6 +29,10 @@ PHRASE_GAP = 0.6
 NAME_JOIN_GAP = 0.45
 # A cell further than this (in font sizes) from every name is not part of a row.
 CELL_REACH = 1.2
+# Words of a name are a space apart; a gap wider than this (font sizes) ends the name.
+NAME_GAP = 1.0
+# A name line (a continuation may be indented) starts this close to the names column.
+NAME_INDENT = 2.5
 
 
 @dataclass
@@ -254,12 +258,31 @@ def assign_cells(rows: list[MatrixRow], cells: Sequence[Word], columns: Sequence
     return stray
 
 
-def read_body(words: Sequence[Word], columns: Sequence[Column],
-              is_complete: Callable[[str], bool]) -> Matrix:
-    """Rows of a body under known columns: names left of the first column, cells right."""
+def split_names(words: Sequence[Word], columns: Sequence[Column], left_x: float) -> tuple[list[Word], list[Word]]:
+    """Name words and cell words of a body.
+
+    A name is the first run of a line (words a space apart) that starts at the names
+    column and lies left of the first column title; everything else is a cell, even a
+    cell printed left of its (wider, centred) title.
+    """
     names_x1 = min(c.x0 for c in columns)
-    name_words = [w for w in words if w.xmid < names_x1]
-    cells = [w for w in words if w.xmid >= names_x1]
+    names: list[Word] = []
+    cells: list[Word] = []
+    for line in group_lines(words):
+        pieces = split_line(line, NAME_GAP)
+        first = pieces[0]
+        if first.x0 <= left_x + NAME_INDENT * first.size and first.words[0].xmid < names_x1:
+            names.extend(w for w in first.words if w.xmid < names_x1)
+            cells.extend(w for w in first.words if w.xmid >= names_x1)
+            pieces = pieces[1:]
+        cells.extend(w for piece in pieces for w in piece.words)
+    return names, cells
+
+
+def read_body(words: Sequence[Word], columns: Sequence[Column],
+              is_complete: Callable[[str], bool], left_x: float) -> Matrix:
+    """Rows of a body under known columns: names at the left, cells under the titles."""
+    name_words, cells = split_names(words, columns, left_x)
     rows = [MatrixRow(lines) for lines in group_names(group_lines(name_words), cells, is_complete)]
     stray = assign_cells(rows, cells, columns)
     return Matrix(list(columns), rows, stray)
@@ -279,7 +302,7 @@ def read_matrices(words: Sequence[Word], title_score: Callable[[str], float],
     left_x = left_edge(lines)
     runs = find_header_runs(lines, left_x, title_score, is_name_header)
     if not runs:
-        return [read_body(words, previous, is_complete)] if previous else []
+        return [read_body(words, previous, is_complete, left_x)] if previous else []
     matrices = []
     for k, (start, end) in enumerate(runs):
         body_end = runs[k + 1][0] if k + 1 < len(runs) else len(lines)
@@ -287,5 +310,5 @@ def read_matrices(words: Sequence[Word], title_score: Callable[[str], float],
         if not columns:
             continue
         body = [w for line in lines[end:body_end] for w in line.words]
-        matrices.append(read_body(body, columns, is_complete))
+        matrices.append(read_body(body, columns, is_complete, left_x))
     return matrices

@@ -38,6 +38,12 @@ class MatrixLayout:
     name_leading: float = 1.15  # line pitch inside a two-line name, in body sizes
     cell_align: str = "middle"  # vertical place of cells in a two-line row: first|middle|last
     legend_red: bool = True  # print the red legend line in red, as the report does
+    legend_at: str = "top"  # top: under the heading; bottom: at the foot of the page
+    heading_every_page: bool = True  # False: heading and legend on the first page only
+    header_valign: str = "bottom"  # titles of fewer lines sit on the header's bottom|top line
+    header_halign: str = "center"  # center|left inside the column
+    cell_halign: str = "center"  # center|left inside the column
+    name_indent: float = 0.0  # indent of a name's second line, points
     margin_label: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -88,7 +94,9 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
     ) + 2 * layout.body_size
     header_size, widths = _fit_columns(rc, [titles[i] for i in order], layout, name_width)
     for start in range(0, len(rows), layout.rows_per_page):
-        top = _draw_page_head(rc, heading, legend, layout)
+        first = start == 0
+        top = _draw_page_head(rc, heading if first or layout.heading_every_page else None,
+                              legend if first or layout.heading_every_page else [], layout)
         x = rc.style.margin + name_width
         xs = []
         for width in widths:
@@ -97,11 +105,12 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
         depth = max(len(titles[i]) for i in order) * header_size * 1.2
         for col, i in enumerate(order):
             lines = titles[i]
-            # Titles sit on the header's bottom line, as in the report.
-            y = top + depth - len(lines) * header_size * 1.2
+            # In the report, titles sit on the header's bottom line.
+            y = top + (depth - len(lines) * header_size * 1.2 if layout.header_valign == "bottom" else 0)
             for line in lines:
                 w = rc.string_width(line, header_size, bold=True)
-                rc.text(xs[col] + (widths[col] - w) / 2, y, line, size=header_size, bold=True)
+                rc.text(_place(xs[col], widths[col], w, layout.header_halign, header_size), y, line,
+                        size=header_size, bold=True)
                 y += header_size * 1.2
         y = top + depth + layout.body_size * 1.2
         for row in rows[start:start + layout.rows_per_page]:
@@ -123,12 +132,23 @@ def _fit_columns(rc: ReportCanvas, titles: list[list[str]], layout: MatrixLayout
         size -= 0.25
 
 
-def _draw_page_head(rc: ReportCanvas, heading: str, legend: list[str], layout: MatrixLayout) -> float:
-    top = rc.heading(heading, top=rc.height * 0.06, size=16)
+def _place(x: float, width: float, text_width: float, align: str, size: float) -> float:
+    """Left x of a text in a column: centred, or left with a little padding."""
+    return x + (width - text_width) / 2 if align == "center" else x + 0.6 * size
+
+
+def _draw_page_head(rc: ReportCanvas, heading: str | None, legend: list[str], layout: MatrixLayout) -> float:
+    top = rc.height * 0.06
+    if heading:
+        top = rc.heading(heading, top=top, size=16)
+    legend_top = top if layout.legend_at == "top" else rc.height * 0.93 - len(legend) * layout.body_size * 1.4
     for i, line in enumerate(legend):
         red = layout.legend_red and i == 0
-        rc.text(rc.style.margin, top, line, size=layout.body_size, color=rc.style.red if red else (0, 0, 0))
-        top += layout.body_size * 1.4
+        rc.text(rc.style.margin, legend_top, line, size=layout.body_size,
+                color=rc.style.red if red else (0, 0, 0))
+        legend_top += layout.body_size * 1.4
+    if layout.legend_at == "top":
+        top = legend_top
     return top + layout.body_size
 
 
@@ -141,7 +161,8 @@ def _draw_row(rc: ReportCanvas, row: dict, order: list[int], xs: list[float], wi
     pitch = size * layout.name_leading
     for k, line in enumerate(lines):
         text = f"{line} {NEW_MARK}" if row.get("new") and k == len(lines) - 1 else line
-        rc.text(rc.style.margin, y + k * pitch, text, size=size, color=color)
+        indent = layout.name_indent if k else 0.0
+        rc.text(rc.style.margin + indent, y + k * pitch, text, size=size, color=color)
     span = (len(lines) - 1) * pitch
     cell_top = {"first": y, "last": y + span, "middle": y + span / 2}[layout.cell_align]
     cells = {int(k): str(v) for k, v in (row.get("cells") or {}).items()}
@@ -149,5 +170,5 @@ def _draw_row(rc: ReportCanvas, row: dict, order: list[int], xs: list[float], wi
         value = cells.get(i)
         if value:
             w = rc.string_width(value, size)
-            rc.text(xs[col] + (widths[col] - w) / 2, cell_top, value, size=size)
+            rc.text(_place(xs[col], widths[col], w, layout.cell_halign, size), cell_top, value, size=size)
     return y + span + size * (1 + layout.row_gap)

@@ -143,25 +143,32 @@ def value_number(value: str) -> float | None:
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    """Pages with the matrix heading, or with the titles of three indicators."""
+    """Pages with the matrix heading or the titles of three indicators, and the pages
+    right after one of them that repeat at least one title (a continuation without heading).
+    """
     headings = [norm(h) for h in _all("headings")]
-    pages = []
+    pages: list[int] = []
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
             continue
-        words = set(" ".join(lines).split())
-        hits = 0
-        for titles in header_vocabulary().values():
-            for title in titles:
-                needed = [w for w in norm(title).split() if len(w) >= 4]
-                if needed and sum(w in words for w in needed) >= 0.8 * len(needed):
-                    hits += 1
-                    break
-        if hits >= 3:
+        hits = titles_on_page(set(" ".join(lines).split()))
+        if hits >= 3 or (hits >= 1 and pages and pages[-1] == number - 1):
             pages.append(number)
     return pages
+
+
+def titles_on_page(words: set[str]) -> int:
+    """How many indicators have a title whose long words are (mostly) among `words`."""
+    hits = 0
+    for titles in header_vocabulary().values():
+        for title in titles:
+            needed = [w for w in norm(title).split() if len(w) >= 4]
+            if needed and sum(w in words for w in needed) >= 0.8 * len(needed):
+                hits += 1
+                break
+    return hits
 
 
 def _content_words(page: Page) -> list[Word]:
@@ -180,8 +187,10 @@ def column_keys(columns: list[matrix.Column], ctx: ReportContext) -> list[str]:
         key, score = match_header(column.title)
         if key is None or key in keys:
             key = f"unknown:{slug(column.title)}"
-            ctx.warn(f"members matrix: column header {column.title!r} matches no known indicator "
-                     f"(best score {score:.0f}); kept as {key}")
+            message = (f"members matrix: column header {column.title!r} matches no known indicator "
+                       f"(best score {score:.0f}); kept as {key}")
+            if message not in ctx.warnings:  # the header repeats on every page
+                ctx.warn(message)
         elif key == "fee_paid":
             year = re.search(r"\b(?:19|20)\d\d\b", column.title)
             if year and int(year.group()) != ctx.year:
