@@ -280,3 +280,11 @@ def test_precision_and_recall_on_the_labelled_spellings() -> None:
     assert score.recall >= 0.95, wrong
     # members as printed in the matrices, and non-cities, admit no mistake at all
     assert [w for w in wrong if w[0] in ("member", "noncity")] == []
+
+
+def test_every_gazetteer_place_has_its_own_id() -> None:
+    r = resolver()
+    ids = [r.place_id(p) for p in r.gaz.places.values()]
+    assert len(set(ids)) == len(ids)
+    assert r.city_by_id("cordoba").country_code == "AR"  # the most populous owns the slug
+    assert r.city_by_id("cordoba-es").country_code == "ES"

@@ -124,13 +124,13 @@ class Resolver:
         self.gaz = gaz
         self.fuzzy_threshold = fuzzy_threshold
         self.scorer = scorer
+        # The most populous place owns the bare slug, and the most populous of a
+        # country owns slug-cc (the Jiangxi Fuzhou is `fuzhou-cn-<geonames id>`).
         self._top_by_slug: dict[str, int] = {}
-        for place in gaz.places.values():  # the most populous place owns the bare slug
+        for place in sorted(gaz.places.values(), key=lambda p: (-p.population, p.geonames_id)):
             s = slug(place.name)
-            best = self._top_by_slug.get(s)
-            if best is None or (place.population, -place.geonames_id) > (
-                    gaz.places[best].population, -best):
-                self._top_by_slug[s] = place.geonames_id
+            self._top_by_slug.setdefault(s, place.geonames_id)
+            self._top_by_slug.setdefault(f"{s}-{place.country_code.lower()}", place.geonames_id)
         self.curated: dict[str, City] = {}
         self._curated_by_gid: dict[int, str] = {}
         for city_id, spec in (aliases.get("cities") or {}).items():
@@ -184,7 +184,10 @@ class Resolver:
         s = slug(place.name)
         if self._top_by_slug.get(s) == place.geonames_id and s not in self.curated:
             return s
-        return f"{s}-{place.country_code.lower()}"
+        s = f"{s}-{place.country_code.lower()}"
+        if self._top_by_slug.get(s) == place.geonames_id and s not in self.curated:
+            return s
+        return f"{s}-{place.geonames_id}"
 
     def city_from_place(self, place: Place) -> City:
         city_id = self.place_id(place)
