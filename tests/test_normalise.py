@@ -288,3 +288,10 @@ def test_every_gazetteer_place_has_its_own_id() -> None:
     assert len(set(ids)) == len(ids)
     assert r.city_by_id("cordoba").country_code == "AR"  # the most populous owns the slug
     assert r.city_by_id("cordoba-es").country_code == "ES"
+
+
+def test_peek_records_nothing() -> None:
+    names = NameCollector("2021-fr")
+    assert names.peek("Téhéran", "Iran") == "tehran"
+    assert names.peek("Webinar sur la résilience") is None
+    assert names.tables() == {"members": [], "cities": [], "city_aliases": [], "name_review": []}

@@ -17,6 +17,7 @@ Interface the parsers use (stable):
     names = ctx.names                      # a NameCollector for this report
     member_id = names.member("Bruxelles", page=12)          # 'brussels'
     city_id = names.city("Cordoue", country="Argentine", page=40, context="...")  # 'cordoba'
+    names.peek("Hybride")  # None: like city(), but records nothing
     names.tables()   # rows for members, cities, city_aliases, name_review
 """
 
@@ -387,6 +388,12 @@ class NameCollector:
         self._add_city(res.city)
         self._add_alias(clean_printed(name), res.city.id, res.source)
         return res.city.id
+
+    def peek(self, name: str, country: str | None = None) -> str | None:
+        """The city id `city()` would give, recording nothing: for a parser that only
+        asks "is this line a place?" (no alias, no review row for a title line)."""
+        res = self.resolver.resolve(name, country, prefer=self._member_cities())
+        return res.city.id if res.city else None
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         return {
