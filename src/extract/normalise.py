@@ -55,7 +55,9 @@ OWN_NAME_FACTOR = 10
 
 
 def slug(text: str) -> str:
-    """>>> slug("Área Metropolitana de Guadalajara"), slug("Xi'an")
+    """The id form of a name: folded, apostrophes dropped, dashes between words.
+
+    >>> slug("Área Metropolitana de Guadalajara"), slug("Xi'an")
     ('area-metropolitana-de-guadalajara', 'xian')
     """
     return re.sub(r"[^a-z0-9]+", "-", key(text)).strip("-")
