@@ -61,6 +61,7 @@ HEADINGS = {"fr": ("CARTOGRAPHIE DES MEMBRES", ["En rouge, membre du conseil d�
             "en": ("MEMBERS MAPPING", ["In red, member of the Board of Directors", "(N) New member"])}
 # CI runs 200; set MEMBERS_EXAMPLES=5000 to hunt for rare layouts locally.
 EXAMPLES = int(os.environ.get("MEMBERS_EXAMPLES", "200"))
+ODD_LEGEND = {"fr": ["Rouge = conseil", "Astérisque : nouveau"], "en": ["Red = Board", "Asterisk: new"]}
 VALUES = {
     "count": st.one_of(st.integers(1, 40).map(str), st.just("-")),
     "yes": st.sampled_from(["Yes", "-"]),
@@ -100,6 +101,13 @@ def matrices(draw) -> dict:
     # Cells align as their titles do: a left-aligned cell under a centred title in a wide
     # column sits nearer the neighbour's title, and without rules no reader can tell.
     align = draw(st.sampled_from(["center", "left"]))
+    legend_at = draw(st.sampled_from(["top", "bottom", "corner"]))
+    header_lines = draw(st.integers(1, 4))
+    # A legend in words no vocabulary knows is only safe beside the header (it is cut
+    # away with the header block); elsewhere it would read as a member.
+    legend = HEADINGS[language][1]
+    if legend_at == "corner" and header_lines >= 3 and draw(st.booleans()):
+        legend = ODD_LEGEND[language]
     # Like the report: the columns may be split over two matrices of the same members.
     # Each matrix keeps one known column: a page with neither heading nor a known title
     # is not recognisable as part of the matrix from its text.
@@ -109,7 +117,7 @@ def matrices(draw) -> dict:
     layout = MatrixLayout(
         rows_per_page=draw(st.integers(2, 5)),
         column_widths=draw(st.one_of(st.none(), st.lists(st.floats(20, 120), min_size=n, max_size=n))),
-        header_lines=draw(st.integers(1, 4)),
+        header_lines=header_lines,
         body_size=draw(st.floats(6.5, 9.5)),
         header_size=draw(st.floats(5.5, 8)),
         row_gap=draw(st.floats(0.6, 1.3)),
@@ -118,7 +126,7 @@ def matrices(draw) -> dict:
         legend_red=draw(st.booleans()),
         margin_label=draw(st.sampled_from([None, "ÉCOUTE ACTIVE", "ACTIVE LISTENING"])),
         name_width=draw(st.one_of(st.none(), st.floats(130, 200))),
-        legend_at=draw(st.sampled_from(["top", "bottom"])),
+        legend_at=legend_at,
         heading_every_page=draw(st.booleans()),
         header_valign=draw(st.sampled_from(["bottom", "top"])),
         header_halign=align,
@@ -128,12 +136,12 @@ def matrices(draw) -> dict:
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())), red=draw(reds()))
     return {"language": language, "columns": columns, "headers": headers, "rows": rows,
-            "layout": layout, "style": style, "split": split}
+            "layout": layout, "style": style, "split": split, "legend": legend}
 
 
 def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
     rc = ReportCanvas(path, case["style"])
-    heading, legend = HEADINGS[case["language"]]
+    heading, legend = HEADINGS[case["language"]][0], case["legend"]
     cut = case.get("split") or len(case["headers"])
     for part in (slice(0, cut), slice(cut, None)):
         indices = list(range(len(case["headers"])))[part]

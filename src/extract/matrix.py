@@ -19,6 +19,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extract.layout import Line, Word, group_lines, split_line
 
@@ -110,38 +111,68 @@ def left_edge(lines: Sequence[Line]) -> float:
     return starts[0]
 
 
-def find_header_runs(lines: Sequence[Line], left_x: float, title_score: Callable[[str], float],
+def _wordy(text: str) -> bool:
+    """Holds a word (4+ letters): titles and names do, cells (`Yes`, `3`, `L & P`) do not."""
+    return any(len(w) >= 4 and w.isalpha() for w in text.split())
+
+
+def _looks_like_titles(text: str, is_title_word: Callable[[str], bool]) -> bool:
+    words = [w for w in text.split() if len(w) >= 3 and w.isalpha()]
+    hits = sum(map(is_title_word, words))
+    return hits >= 2 and hits >= 0.4 * len(words)
+
+
+def find_header_runs(lines: Sequence[Line], left_x: float, is_title_word: Callable[[str], bool],
                      is_name_header: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Index ranges [start, end) of header blocks: runs of lines that do not start at the
     names column, that look like titles, and that rows follow.
 
-    A line starting at the names column whose first word is a names-column title
-    ("Membres") belongs to the header, not to the rows.
+    Lines at the names column still belong to the header when they carry a names-column
+    title ("Membres") or titles right of a legend beside the header; a legend line of
+    its own between two header lines does not cut the header in two.
     """
     def starts_row(line: Line) -> bool:
-        tol = line.size * 0.5
-        return abs(line.x0 - left_x) <= tol and not is_name_header(line.words[0].text)
+        if abs(line.x0 - left_x) > line.size * 0.5 or is_name_header(line.words[0].text):
+            return False
+        rest = split_line(line, NAME_GAP)[1:]
+        return not _wordy(" ".join(piece.text for piece in rest))
 
-    runs: list[tuple[int, int]] = []
+    rows = [starts_row(line) for line in lines]
+    raw: list[list[int]] = []
     i = 0
     while i < len(lines):
-        if starts_row(lines[i]):
+        if rows[i]:
             i += 1
             continue
         j = i
-        while j < len(lines) and not starts_row(lines[j]):
+        while j < len(lines) and not rows[j]:
             j += 1
-        if j < len(lines) and title_score(" ".join(lines[k].text for k in range(i, j))) > 0:
-            runs.append((i, j))
+        if raw and _legend_between(lines, raw[-1][1], i, is_title_word):
+            raw[-1][1] = j
+        else:
+            raw.append([i, j])
         i = j
-    if not runs and lines and not starts_row(lines[0]):
-        # Titles no vocabulary knows (another year's columns): still the header when
-        # they head the page and hold words, not cell values.
-        end = next((k for k, line in enumerate(lines) if starts_row(line)), None)
-        text = " ".join(line.text for line in lines[:end])
-        if end is not None and any(len(w) >= 4 and w.isalpha() for w in text.split()):
-            runs.append((0, end))
+    runs = [(i, j) for i, j in raw if j < len(lines)
+            and _looks_like_titles(" ".join(line.text for line in lines[i:j]), is_title_word)]
+    # Titles no vocabulary knows (another year's columns): still the header when they
+    # head the page and hold words, not cell values.
+    if (not runs and raw and raw[0][0] == 0 and raw[0][1] < len(lines)
+            and _wordy(" ".join(line.text for line in lines[: raw[0][1]]))):
+        runs.append((0, raw[0][1]))
     return runs
+
+
+def _legend_between(lines: Sequence[Line], end: int, start: int,
+                    is_title_word: Callable[[str], bool]) -> bool:
+    """Lines [end, start) are a legend set beside the header: one piece each, packed as
+    tightly as title lines, and title words follow."""
+    between = lines[end:start]
+    if not between or any(len(split_line(line, NAME_GAP)) > 1 for line in between):
+        return False
+    stack = lines[end - 1:start + 1]
+    if any(b.top - a.bottom > 1.0 * max(a.size, b.size) for a, b in pairwise(stack)):
+        return False
+    return any(is_title_word(w) for w in lines[start].text.split())
 
 
 def header_phrases(lines: Sequence[Line], left_x: float) -> list[Line]:
@@ -288,7 +319,7 @@ def read_body(words: Sequence[Word], columns: Sequence[Column],
     return Matrix(list(columns), rows, stray)
 
 
-def read_matrices(words: Sequence[Word], title_score: Callable[[str], float],
+def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
                   is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
                   previous: Sequence[Column] | None = None) -> list[Matrix]:
     """Every matrix on a page (decoration such as headings and legends already removed).
@@ -300,7 +331,7 @@ def read_matrices(words: Sequence[Word], title_score: Callable[[str], float],
     if not lines:
         return []
     left_x = left_edge(lines)
-    runs = find_header_runs(lines, left_x, title_score, is_name_header)
+    runs = find_header_runs(lines, left_x, is_title_word, is_name_header)
     if not runs:
         return [read_body(words, previous, is_complete, left_x)] if previous else []
     matrices = []

@@ -38,7 +38,7 @@ class MatrixLayout:
     name_leading: float = 1.15  # line pitch inside a two-line name, in body sizes
     cell_align: str = "middle"  # vertical place of cells in a two-line row: first|middle|last
     legend_red: bool = True  # print the red legend line in red, as the report does
-    legend_at: str = "top"  # top: under the heading; bottom: at the foot of the page
+    legend_at: str = "top"  # top: under the heading; bottom: page foot; corner: beside the header
     heading_every_page: bool = True  # False: heading and legend on the first page only
     header_valign: str = "bottom"  # titles of fewer lines sit on the header's bottom|top line
     header_halign: str = "center"  # center|left inside the column
@@ -92,6 +92,10 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
     name_width = layout.name_width or max(
         rc.string_width(f"{line} {NEW_MARK}", layout.body_size) for r in rows for line in r["name"]
     ) + 2 * layout.body_size
+    if layout.legend_at == "corner" and legend:
+        # The legend sits above the names, beside the titles: the names column makes room.
+        name_width = max(name_width, max(rc.string_width(line, layout.body_size) for line in legend)
+                         + 2 * layout.body_size)
     header_size, widths = _fit_columns(rc, [titles[i] for i in order], layout, name_width)
     for start in range(0, len(rows), layout.rows_per_page):
         first = start == 0
@@ -103,6 +107,12 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
             xs.append(x)
             x += width
         depth = max(len(titles[i]) for i in order) * header_size * 1.2
+        if layout.legend_at == "corner" and (first or layout.heading_every_page):
+            depth = max(depth, len(legend) * layout.body_size * 1.3)
+            for k, line in enumerate(legend):
+                red = layout.legend_red and k == 0
+                rc.text(rc.style.margin, top + k * layout.body_size * 1.3, line, size=layout.body_size,
+                        color=rc.style.red if red else (0, 0, 0))
         for col, i in enumerate(order):
             lines = titles[i]
             # In the report, titles sit on the header's bottom line.
@@ -142,7 +152,7 @@ def _draw_page_head(rc: ReportCanvas, heading: str | None, legend: list[str], la
     if heading:
         top = rc.heading(heading, top=top, size=16)
     legend_top = top if layout.legend_at == "top" else rc.height * 0.93 - len(legend) * layout.body_size * 1.4
-    for i, line in enumerate(legend):
+    for i, line in enumerate(legend if layout.legend_at != "corner" else []):
         red = layout.legend_red and i == 0
         rc.text(rc.style.margin, legend_top, line, size=layout.body_size,
                 color=rc.style.red if red else (0, 0, 0))

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from extract import matrix, vocab
-from extract.layout import Page, Word, group_lines, is_red
+from extract.layout import Page, Word, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section
 
 NAME = "members"
@@ -72,11 +72,13 @@ def title_tokens() -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 3 and w.isalpha())
 
 
-def title_score(text: str) -> float:
-    """How many words of `text` are words of column titles (0 for names and cells)."""
-    words = [w for w in norm(text).split() if len(w) >= 3 and w.isalpha()]
-    hits = sum(w in title_tokens() for w in words)
-    return hits if words and hits >= 2 and hits >= 0.4 * len(words) else 0
+def is_title_word(word: str) -> bool:
+    """A word of some known column title: what header lines are made of.
+
+    >>> is_title_word("bilatérales"), is_title_word("Barcelona")
+    (True, False)
+    """
+    return norm(word) in title_tokens()
 
 
 def match_header(title: str) -> tuple[str | None, float]:
@@ -98,14 +100,24 @@ def match_header(title: str) -> tuple[str | None, float]:
     return best if best[1] >= HEADER_SCORE else (None, best[1])
 
 
+@cache
+def _decorations() -> tuple[str, ...]:
+    return tuple(norm(p) for p in _all("headings") + _all("legend"))
+
+
 def is_decoration(text: str) -> bool:
     """A heading or a legend line, in any known language."""
     target = norm(text)
-    return any(fuzz.ratio(target, norm(p)) >= DECORATION_SCORE for p in _all("headings") + _all("legend"))
+    return any(fuzz.ratio(target, p) >= DECORATION_SCORE for p in _decorations())
+
+
+@cache
+def _name_headers() -> frozenset[str]:
+    return frozenset(norm(w) for w in _all("name_headers"))
 
 
 def is_name_header(word: str) -> bool:
-    return norm(word) in {norm(w) for w in _all("name_headers")}
+    return norm(word) in _name_headers()
 
 
 def _marker_pattern() -> re.Pattern[str]:
@@ -172,11 +184,13 @@ def titles_on_page(words: set[str]) -> int:
 
 
 def _content_words(page: Page) -> list[Word]:
-    """The page's words without headings and legend lines."""
+    """The page's words without headings and legend lines (a legend may share its
+    baseline with header titles, so each gutter-separated piece is judged alone)."""
     keep: list[Word] = []
     for line in group_lines(page.words):
-        if not is_decoration(line.text):
-            keep.extend(line.words)
+        for piece in split_line(line, matrix.NAME_GAP):
+            if not is_decoration(piece.text):
+                keep.extend(piece.words)
     return keep
 
 
@@ -211,7 +225,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     previous: list[matrix.Column] | None = None
     for page in pages:
         found = matrix.read_matrices(
-            _content_words(page), title_score, is_name_header,
+            _content_words(page), is_title_word, is_name_header,
             is_complete=lambda text: bool(NEW_MARK.search(text)), previous=previous,
         )
         for mx in found:
