@@ -264,3 +264,12 @@ def test_other_spellings_merge_across_matrices(tmp_path):
     assert [r["printed_name"] for r in tables["member_status"]] == first
     assert all(r["is_board_member"] for r in tables["member_status"])
     assert len(tables["member_indicators"]) == 8
+
+
+@pytest.mark.parametrize("name", ["extract.matrix", "extract.parsers.members", "tests.specimens.render_members"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0 and result.attempted > 0

@@ -40,7 +40,9 @@ def norm(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    """>>> slug("Membres hébergeant un atelier")
+    """The slug of an unknown header, for its `unknown:<slug>` key.
+
+    >>> slug("Membres hébergeant un atelier")
     'membres-hebergeant-un-atelier'
     """
     return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
@@ -248,7 +250,10 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
              status: dict[str, dict[str, Any]], cells: dict[tuple[str, str], dict[str, Any]],
              ctx: ReportContext) -> None:
     printed, new = strip_marker(row.name)
-    if not printed:
+    if not any(c.isalpha() for c in printed):
+        # A folio or a stray number at the names column is not a member.
+        if printed:
+            ctx.warn(f"members matrix p.{page}: {printed!r} at the names column is not a name; skipped")
         return
     member_id = ctx.names.member(printed, page=page)
     x0, top, x1, bottom = row.bbox
