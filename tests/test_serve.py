@@ -321,3 +321,8 @@ def test_provenance_route_refuses_what_it_does_not_have(server):
         status, _, body = server.get(path)
         assert status == 404, path
         assert b"<script" not in body
+
+
+def test_member_map_rows_link_to_the_profile(server):
+    html = server.text("/metropolis/member_map?member_id=brussels")
+    assert '<a href="member_profile?member=brussels">profile of Brussels</a>' in html

@@ -12,6 +12,7 @@ pasting text into HTML.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -108,7 +109,19 @@ def render_cell(row, value, column, table, database, datasette):
 
     if column in ("page", "report_id", "id", "synthetic"):
         return inner()
+    if column == "popup" and table == "member_map" and isinstance(value, str):
+        return popup_cell(value)
     return None
+
+
+def popup_cell(value: str) -> Markup | None:
+    """The map bubble's JSON shown as what it is: a link to the member's profile."""
+    try:
+        popup = json.loads(value)
+        link, title = str(popup["link"]), str(popup["title"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return Markup('<a href="{}">profile of {}</a>').format(link, title)
 
 
 async def provenance_image(request, datasette):
