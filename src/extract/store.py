@@ -127,6 +127,9 @@ INDEXES = [
     ("member_status", ["member_id"]),
     ("member_indicators", ["member_id"]),
     ("member_indicators", ["indicator"]),
+    # One indicator across editions (canned query indicator_across_years): 0.6 s -> 9 ms
+    # on 100 editions; without it SQLite walks every edition's cells for each edition.
+    ("member_indicators", ["indicator", "report_id"]),
     ("calendar_events", ["report_id"]),
     ("calendar_events", ["start_date"]),
     ("event_cities", ["city_id"]),
