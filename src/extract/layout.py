@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2
+from pdfplumber.utils.text import WordExtractor, get_char_sort_key
 
 from extract.errors import IngestError
 
@@ -268,13 +269,40 @@ def is_margin_word(word: Word, height: float) -> bool:
     return word.bottom >= height * (1 - MARGIN_BAND) or word.top <= height * MARGIN_BAND
 
 
+class _BaselineWordExtractor(WordExtractor):
+    """pdfplumber's word extractor, with lines that do not chain.
+
+    pdfplumber clusters chars into lines by `top` with chaining: tops 0.7, 1.1, 1.6 pt
+    apart all join, so small staggered text in side-by-side boxes (a crowded calendar
+    day) merges two lines of one box and interleaves their letters. Here a line takes
+    the chars within `y_tolerance` of its *first* char only.
+    """
+
+    def iter_chars_to_lines(self, chars):  # type: ignore[no-untyped-def]
+        chars = list(chars)
+        if not chars or not chars[0]["upright"] or self.line_dir != "ttb":
+            yield from super().iter_chars_to_lines(chars)
+            return
+        lines: list[list[dict]] = []
+        start = 0.0
+        for char in sorted(chars, key=lambda c: c["top"]):
+            if lines and char["top"] - start <= self.y_tolerance:
+                lines[-1].append(char)
+            else:
+                lines.append([char])
+                start = char["top"]
+        char_dir = self.get_char_dir(True)
+        for line in lines:
+            yield sorted(line, key=get_char_sort_key(char_dir)), char_dir
+
+
 def _words_of(page: pdfplumber.page.Page) -> list[Word]:
-    raw = page.extract_words(
+    raw = _BaselineWordExtractor(
         x_tolerance_ratio=X_TOLERANCE_RATIO,
         y_tolerance=Y_TOLERANCE,
         keep_blank_chars=False,
         extra_attrs=["fontname", "size", "non_stroking_color", "upright"],
-    )
+    ).extract_words(page.chars)
     words = []
     for w in raw:
         if not w.get("upright", True):
