@@ -202,7 +202,10 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
     area_x0 = x0 + size * layout.day_width + size * 0.6
     area_w = x1 - area_x0
     pad_h, gap = size * 0.45, 1.2
-    measure = lambda s: rc.string_width(s, size)  # noqa: E731
+
+    def measure(text: str) -> float:
+        return rc.string_width(text, size)
+
     for run in clusters(placed):
         k = max(p.slot for p in run) + 1
         slot_w = area_w / k

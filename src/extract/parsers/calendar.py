@@ -1,16 +1,696 @@
-"""Placeholder until its issue lands: selects no page, returns no rows."""
+"""The international calendar annex: one row per event, with its real dates.
+
+Read from positions, not from the text order (which glues `…au climat26`):
+
+1. day columns: integers 1..N stacked down the page at one x (left- or right-aligned),
+   one column per month; the month is the month-name line above it;
+2. the month's event area is right of its day column, up to the next month's column;
+3. event words are cut into segments (runs of words on one line, split at wide gaps
+   and at box edges) and segments into blocks: the words of one filled box, or
+   segments stacked close under each other inside one day row;
+4. a block's last line is its location when it looks like a place (`City, Country`,
+   a vocabulary word such as `Hybride`, or a gazetteer city on a line broken on
+   purpose); the rest is the title, prefix (`WEBINAR |`) and `*` split off;
+5. the first day is the row the block starts in; a boxed event runs over the day
+   rows its box covers; an event printed again on the next month's page (from day 1,
+   after running to the month's last day) is merged into one row.
+"""
 
 from __future__ import annotations
 
-from extract.layout import Page
+import calendar as cal
+import datetime as dt
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from extract import vocab
+from extract.layout import Box, Line, Page, Word, group_lines
 from extract.parsers import ReportContext, Section
 
 NAME = "calendar"
 
+DAY_NUMBER = re.compile(r"\d{1,2}")
+MIN_DAYS = 28  # a day column runs 1..28 at least
+# Gaps between words wider than this (in text sizes) separate side-by-side events.
+SEGMENT_GAP = 0.8
+# A line this close under the previous one (in text sizes) continues its event.
+LINE_GAP = 0.6
+PREFIX = re.compile(r"^(?P<prefix>[^|]{1,80}?)\s*\|\s*(?P<rest>.*)$")
+
+
+# --- vocabulary -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Vocab:
+    months: dict[str, int]
+    prefixes: dict[str, str]
+    headings: tuple[str, ...]
+    footnotes: tuple[str, ...]
+    online: frozenset[str]
+    connectors: frozenset[str]
+    statements: tuple[str, ...]
+
+
+def load_vocab(language: str | None = None) -> Vocab:
+    """Both languages merged by default: an English page in a French report still reads."""
+    v = vocab.section(NAME, language)
+    return Vocab(
+        months={vocab.fold(k): int(n) for k, n in v.get("months", {}).items()},
+        prefixes={vocab.fold(k): str(t) for k, t in v.get("prefixes", {}).items()},
+        headings=tuple(vocab.fold(h) for h in v.get("heading", [])),
+        footnotes=tuple(vocab.fold(f) for f in v.get("gender_footnote", [])),
+        online=frozenset(vocab.fold(w) for w in v.get("online_locations", [])),
+        connectors=frozenset(vocab.fold(w) for w in v.get("title_connectors", [])),
+        statements=tuple(v.get("statements", [])),
+    )
+
+
+def month_of(text: str, months: dict[str, int]) -> tuple[int, int | None] | None:
+    """(month, year or None) when a line is a month name, alone or with a year.
+
+    >>> month_of("FÉVRIER", {"fevrier": 2})
+    (2, None)
+    >>> month_of("August 2022", {"august": 8})
+    (8, 2022)
+    """
+    m = re.fullmatch(r"(?P<name>[^\d]+?)\s*(?P<year>(?:19|20)\d\d)?", vocab.fold(text))
+    if not m or m.group("name") not in months:
+        return None
+    return months[m.group("name")], int(m.group("year")) if m.group("year") else None
+
+
+def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
+    """The English key of a printed prefix: exact, then by start, then fuzzy.
+
+    >>> event_type("SOMMET MONDIAL DES VILLES 2020 |", {"sommet": "summit"})
+    'summit'
+    """
+    if not prefix:
+        return None
+    text = vocab.fold(prefix.rstrip("| ").strip())
+    if text in prefixes:
+        return prefixes[text]
+    starts = [k for k in prefixes if text.startswith(k + " ")]
+    if starts:
+        return prefixes[max(starts, key=len)]
+    hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=85)
+    return prefixes[hit[0]] if hit else None
+
+
+def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
+    folded = vocab.fold(text)
+    return folded.startswith("*") and any(
+        fuzz.partial_ratio(f, folded) >= 85 for f in footnotes)
+
+
+# --- text of one event --------------------------------------------------------------
+
+def join_lines(lines: list[str]) -> str:
+    """Join title lines, undoing hyphenation at line ends.
+
+    A break inside a word (`Na-` / `tions`) loses its hyphen; a hyphen before an
+    upper-case letter or a digit is part of the word (`d’ONU-` / `Habitat`,
+    `2021-` / `2027`); a dash standing alone is kept with its spaces.
+
+    >>> join_lines(["l’Assemblée des Na-", "tions Unies", "post-", "Covid-19", "Cities -", "Le"])
+    'l’Assemblée des Nations Unies post-Covid-19 Cities - Le'
+    """
+    out = ""
+    for line in (" ".join(raw.split()) for raw in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("-") and len(out) > 1 and not out[-2].isspace():
+            out = out[:-1] + line if line[0].islower() else out + line
+        else:
+            out = f"{out} {line}"
+    return out
+
+
+def split_prefix(text: str) -> tuple[str | None, str]:
+    """`WEBINAR | Title` -> ('WEBINAR |', 'Title'); a prefix is upper case.
+
+    >>> split_prefix("10 ANS APRÈS | Recommandation")
+    ('10 ANS APRÈS |', 'Recommandation')
+    >>> split_prefix("Learning from cities: X | Y")
+    (None, 'Learning from cities: X | Y')
+    """
+    m = PREFIX.match(text)
+    if m:
+        prefix = m.group("prefix").strip()
+        letters = [c for c in prefix if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and len(prefix.split()) <= 8:
+            return f"{' '.join(prefix.split())} |", m.group("rest").strip()
+    return None, text
+
+
+LOCATION_PATTERN = re.compile(r"(?P<city>[^,]{2,40}),\s*(?P<country>[^,]{2,40})")
+
+
+def looks_like_place_pair(text: str) -> bool:
+    """`Cordoue, Argentine`, `Séoul, Corée S.`: two short capitalised parts.
+
+    >>> looks_like_place_pair("Taipei, Taiwan"), looks_like_place_pair("Repenser, co-agir")
+    (True, False)
+    """
+    m = LOCATION_PATTERN.fullmatch(text.strip())
+    if not m:
+        return False
+    parts = [m.group("city").strip(), m.group("country").strip()]
+    return all(p[:1].isupper() and len(p.split()) <= 4 for p in parts) and not text.rstrip().endswith(("*", ":"))
+
+
+# --- page structure -----------------------------------------------------------------
+
+@dataclass
+class DayColumn:
+    words: list[Word]  # day 1 .. N, top to bottom
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    def top(self, day: int) -> float:
+        return self.words[day - 1].top
+
+    def mid(self, day: int) -> float:
+        return self.words[day - 1].ymid
+
+    def row_of(self, y: float, tolerance: float) -> int:
+        """The day whose row holds `y`: the last day number not below it."""
+        day = 1
+        for d, w in enumerate(self.words, start=1):
+            if w.top <= y + tolerance:
+                day = d
+        return day
+
+    def days_covered(self, top: float, bottom: float) -> list[int]:
+        return [d for d, w in enumerate(self.words, start=1) if top <= w.ymid <= bottom]
+
+
+@dataclass
+class MonthFrame:
+    month: int
+    year: int
+    column: DayColumn
+    x1: float  # right edge of the event area
+    heading: Line
+
+
+def _clusters(words: list[Word], key: Callable[[Word], float], tolerance: float) -> list[list[Word]]:
+    out: list[list[Word]] = []
+    for w in sorted(words, key=key):
+        if out and key(w) - key(out[-1][-1]) <= tolerance:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _day_chain(words: list[Word]) -> list[Word]:
+    """1, 2, 3, ... in order down the page (stray numbers skipped)."""
+    chain: list[Word] = []
+    for w in sorted(words, key=lambda w: w.top):
+        if int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
+            chain.append(w)
+    return chain
+
+
+def find_day_columns(words: list[Word]) -> list[DayColumn]:
+    """Every run of day numbers 1..N (N >= 28) at one x, left to right."""
+    numbers = [w for w in words if DAY_NUMBER.fullmatch(w.text) and 1 <= int(w.text) <= 31]
+    found: dict[frozenset, DayColumn] = {}
+    for key in (lambda w: w.x0, lambda w: w.x1):
+        tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
+        for cluster in _clusters(numbers, key, tolerance):
+            chain = _day_chain(cluster)
+            if len(chain) >= MIN_DAYS:
+                found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
+    columns = sorted(found.values(), key=lambda c: c.x0)
+    # one column per x: keep the longest if two clusterings overlap
+    kept: list[DayColumn] = []
+    for c in columns:
+        if kept and c.x0 < kept[-1].x1 and c.x1 > kept[-1].x0:
+            if len(c.words) > len(kept[-1].words):
+                kept[-1] = c
+            continue
+        kept.append(c)
+    return kept
+
+
+def split_line(line: Line, gap: float) -> list[Line]:
+    """Cut a line at gaps wider than `gap` text sizes (side-by-side texts)."""
+    parts = [Line([line.words[0]])]
+    for prev, w in zip(line.words, line.words[1:]):
+        if w.x0 - prev.x1 > gap * max(prev.size, w.size):
+            parts.append(Line([w]))
+        else:
+            parts[-1].words.append(w)
+    return parts
+
+
+def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
+    columns = find_day_columns(page.words)
+    if not columns:
+        return []
+    headings = []
+    for line in page.lines():
+        for part in split_line(line, 1.5):
+            found = month_of(part.text, voc.months)
+            if found:
+                headings.append((part, found))
+    frames = []
+    for i, col in enumerate(columns):
+        right = columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width
+        above = [
+            (h, f) for h, f in headings
+            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < right and h.x1 > col.x0 - 4 * col.size
+        ]
+        if not above:
+            continue
+        heading, (month, printed_year) = min(
+            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - col.x0))
+        n = cal.monthrange(printed_year or year, month)[1]
+        if len(col.words) < n:
+            continue  # a column that stops early is not this month's days
+        col.words = col.words[:n]
+        frames.append(MonthFrame(month, printed_year or year, col, right, heading))
+    return frames
+
+
+# --- events of one month ------------------------------------------------------------
+
+@dataclass
+class Block:
+    lines: list[Line] = field(default_factory=list)
+    box: Box | None = None
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for line in self.lines for w in line.words)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        x0, top, x1, bottom = self.x0, self.top, self.x1, self.bottom
+        if self.box:
+            x0, top = min(x0, self.box.x0), min(top, self.box.top)
+            x1, bottom = max(x1, self.box.x1), max(bottom, self.box.bottom)
+        return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+
+
+def _inside(w: Word, b: Box) -> bool:
+    return b.x0 - 0.5 <= w.xmid <= b.x1 + 0.5 and b.top - 0.5 <= w.ymid <= b.bottom + 0.5
+
+
+def box_of(word: Word, boxes: list[Box]) -> Box | None:
+    """The smallest box around a word."""
+    around = [b for b in boxes if _inside(word, b)]
+    return min(around, key=lambda b: (b.x1 - b.x0) * (b.bottom - b.top)) if around else None
+
+
+def single_stack(words: list[Word]) -> bool:
+    """True when words form one column of lines (an event box), not side-by-side texts."""
+    return all(len(split_line(line, 1.5)) == 1 for line in group_lines(words))
+
+
+def segments_of(words: list[Word], boxes: list[Box]) -> list[tuple[Line, Box | None]]:
+    """Runs of words on one line of one event, with the event box they sit in."""
+    out = []
+    for line in group_lines(words):
+        for part in split_line(line, SEGMENT_GAP):
+            current: list[Word] = []
+            current_box: Box | None = None
+            for w in part.words:
+                b = box_of(w, boxes)
+                if current and b is not current_box:
+                    out.append((Line(current), current_box))
+                    current = []
+                current.append(w)
+                current_box = b
+            if current:
+                out.append((Line(current), current_box))
+    return out
+
+
+def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[Block]:
+    """The events of one month: one block per box, or stacked lines within one day row."""
+    candidates = [b for b in boxes if b.bottom - b.top >= 0.8 * column.size]
+    boxed: dict[int, Block] = {}
+    loose: list[Line] = []
+    for line, box in segments_of(words, candidates):
+        if box is not None:
+            boxed.setdefault(id(box), Block(box=box)).lines.append(line)
+        else:
+            loose.append(line)
+    blocks = []
+    for block in boxed.values():
+        inner = [w for line in block.lines for w in line.words]
+        if single_stack(inner):
+            block.lines = group_lines(inner)
+            blocks.append(block)
+        else:  # a panel or row shading behind several events: read them as unboxed
+            loose.extend(block.lines)
+    blocks.extend(stack_lines(loose, column))
+    return sorted(blocks, key=lambda b: (b.top, b.x0))
+
+
+def is_open_prefix(block: Block) -> bool:
+    """A block that so far holds the start of a prefix (`EVÉNEMENT DE LANCEMENT` /
+    `VIRTUEL | ...`): upper case, no bar yet."""
+    text = " ".join(line.text for line in block.lines)
+    letters = [c for c in text if c.isalpha()]
+    return "|" not in text and bool(letters) and all(c.isupper() for c in letters)
+
+
+def stack_lines(lines: list[Line], column: DayColumn) -> list[Block]:
+    """Unboxed events: a line continues the block right above it in the same day row."""
+    blocks: list[Block] = []
+    tol = 0.5 * column.size
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        size = line.size
+        best, best_gap = None, None
+        for block in blocks:
+            last = block.lines[-1]
+            gap = line.top - last.bottom
+            overlap = min(line.x1, block.x1) - max(line.x0, block.x0)
+            if (
+                -0.3 * size <= gap <= LINE_GAP * size
+                and (overlap > 0 or abs(line.x0 - block.x0) <= size)
+                and column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                and (split_prefix(line.text)[0] is None or is_open_prefix(block))
+                and (best_gap is None or gap < best_gap)
+            ):
+                best, best_gap = block, gap
+        if best is None:
+            blocks.append(Block([line]))
+        else:
+            best.lines.append(line)
+    return blocks
+
+
+@dataclass
+class Printed:
+    """One event as printed on one month page."""
+
+    start: dt.date
+    end: dt.date
+    title: str
+    prefix: str | None
+    location: str | None
+    gender: bool
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[str], bool]) -> bool:
+    """Is the last of these lines a location line?
+
+    Vocabulary (`Hybride`, `Online`) and the `City, Country` pattern say so on their
+    own; a lone gazetteer name only when the line break was a choice (the name would
+    have fit on the line above, which does not end mid-phrase).
+    """
+    if len(lines) < 2:
+        return False
+    last, prev = lines[-1].text.strip(), lines[-2].text.strip()
+    if not last[:1].isupper() or prev.endswith(("-", "|")) or last.endswith("*"):
+        return False
+    if vocab.fold(last) in voc.online or looks_like_place_pair(last):
+        return True
+    words = vocab.fold(prev).split()
+    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > 3:
+        return False
+    size = lines[-1].size
+    would_fit = (lines[-2].x1 - lines[-2].x0) + 0.3 * size + (lines[-1].x1 - lines[-1].x0) <= width
+    return would_fit and is_city(last)
+
+
+def read_block(block: Block, frame: MonthFrame, page: Page, voc: Vocab,
+               is_city: Callable[[str], bool]) -> Printed:
+    lines = block.lines
+    width = (block.box.x1 - block.box.x0) if block.box else max(ln.x1 - ln.x0 for ln in lines)
+    location = None
+    if location_line(lines, width, voc, is_city):
+        location = " ".join(lines[-1].text.split())
+        lines = lines[:-1]
+    text = join_lines([ln.text for ln in lines])
+    prefix, title = split_prefix(text)
+    gender = title.endswith("*")
+    title = title.rstrip("*").strip()
+    col = frame.column
+    tol = 0.5 * col.size
+    first = col.row_of(block.top, tol)
+    last = first
+    if block.box is not None:
+        covered = col.days_covered(block.box.top, block.box.bottom)
+        if covered:
+            first, last = min(covered), max(covered)
+    return Printed(
+        start=dt.date(frame.year, frame.month, first),
+        end=dt.date(frame.year, frame.month, max(first, last)),
+        title=title, prefix=prefix, location=location, gender=gender,
+        page=page.number, bbox=block.bbox,
+    )
+
+
+def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
+               is_city: Callable[[str], bool]) -> list[Printed]:
+    col = frame.column
+    top = col.top(1) - 0.6 * col.size
+    column_ids = {id(w) for w in col.words}
+    words = [
+        w for w in page.words
+        if id(w) not in column_ids and id(w) not in excluded
+        and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
+    ]
+    boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
+    return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col)]
+
+
+def merge_repeats(printed: list[Printed]) -> list[Printed]:
+    """One event for the copies printed on consecutive month pages.
+
+    A copy continues an event when it has the same prefix and title, the event ran to
+    its month's last day and the copy starts on the next day (the 1st).
+    """
+    def key(p: Printed) -> tuple[str, str]:
+        return (vocab.fold(p.prefix or "").replace(" ", ""), vocab.fold(p.title).replace(" ", ""))
+
+    merged: list[Printed] = []
+    open_ends: dict[tuple[str, str], Printed] = {}
+    for p in sorted(printed, key=lambda p: (p.start, p.page, p.bbox[1], p.bbox[0])):
+        k = key(p)
+        previous = open_ends.get(k)
+        if previous and previous.end + dt.timedelta(days=1) == p.start and p.start.day == 1:
+            previous.end = max(previous.end, p.end)
+            previous.gender = previous.gender or p.gender
+            previous.location = previous.location or p.location
+            continue
+        merged.append(p)
+        open_ends[k] = p
+    return merged
+
+
+# --- statements ---------------------------------------------------------------------
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`vocab.fold(text)` and, for each folded character, its index in `text`.
+
+    >>> fold_with_offsets("É  t")
+    ('e t', [0, 1, 3])
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        folded = "" if c.isspace() else vocab.fold(c) or ""
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                offsets.append(i)
+            continue
+        for f in folded:
+            chars.append(f)
+            offsets.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        offsets.pop()
+    return "".join(chars), offsets
+
+
+def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
+    """What the report says of its number of events over a range of days."""
+    folded, offsets = fold_with_offsets(text)
+    out = []
+    for pattern in voc.statements:
+        for m in re.finditer(pattern, folded):
+            month = voc.months.get(m.group("month"))
+            first_month = voc.months.get(m.groupdict().get("month1") or "", month)
+            if not month or not first_month:
+                continue
+            try:
+                first = dt.date(year, first_month, int(m.group("first")))
+                last = dt.date(year, month, int(m.group("last")))
+            except ValueError:
+                continue
+            out.append({
+                "statement": " ".join(text[offsets[m.start()]:offsets[m.end() - 1] + 1].split()),
+                "first_date": first.isoformat(),
+                "last_date": last.isoformat(), "count": int(m.group("count")),
+                "at_least": int(bool((m.group("plus") or "").strip())),
+            })
+    return out
+
+
+# --- the parser contract ------------------------------------------------------------
+
+def _has_day_run(text: str) -> bool:
+    """Day numbers 10..28 as separate tokens (the pre-pass glues one-digit days)."""
+    tokens = set(re.findall(r"(?<!\d)(\d{1,2})(?!\d)", text))
+    return all(str(d) in tokens for d in range(10, MIN_DAYS + 1))
+
+
+def is_month_page(text: str, voc: Vocab) -> bool:
+    """A line that starts with a month name (the text pre-pass may glue the first days
+    and events to it: `APRIL 1 10 YEARS AFTER | – 23456789`) and the calendar heading
+    or a run of day numbers."""
+    months = 0
+    for line in text.splitlines():
+        words = vocab.fold(line).split()
+        if words and words[0] in voc.months and (len(words) == 1 or not words[1].isalpha()):
+            months += 1
+    if not months:
+        return False
+    folded = vocab.fold(text)
+    return any(h in folded for h in voc.headings) or _has_day_run(text)
+
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    return []
+    """Month pages and the pages that state a number of events."""
+    voc = load_vocab()
+    return [
+        number for number, text in enumerate(texts, start=1)
+        if is_month_page(text, voc) or any(re.search(p, vocab.fold(text)) for p in voc.statements)
+    ]
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
-    return Section()
+    voc = load_vocab()
+    printed: list[Printed] = []
+    statements: list[dict[str, Any]] = []
+    memo: dict[str, bool] = {}
+
+    def is_city(text: str) -> bool:
+        if text not in memo:
+            memo[text] = ctx.names.city(text, context="calendar: last line of an event") is not None
+        return memo[text]
+
+    for page in pages:
+        footnote_words = {
+            id(w) for line in page.lines() if is_footnote(line.text, voc.footnotes) for w in line.words
+        }
+        frames = find_month_frames(page, voc, ctx.year)
+        for frame in frames:
+            excluded = footnote_words | {id(w) for w in frame.heading.words}
+            month_events = read_month(page, frame, voc, excluded, is_city)
+            printed.extend(month_events)
+            if any(e.gender for e in month_events) and not footnote_words:
+                ctx.warn(f"calendar page {page.number}: events marked * but no gender footnote found")
+        if not frames:
+            for s in find_statements(page.text, voc, ctx.year):
+                statements.append({**s, "page": page.number})
+    events = merge_repeats(printed)
+    section = Section()
+    rows, links = [], []
+    for i, e in enumerate(events, start=1):
+        ref = f"{ctx.report_id}/calendar/{i}"
+        rows.append({
+            "ref": ref, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
+            "title": e.title, "prefix": e.prefix, "event_type": event_type(e.prefix, voc.prefixes),
+            "location": e.location, "gender_perspective": int(e.gender), "page": e.page,
+            "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
+        })
+        if e.prefix and rows[-1]["event_type"] is None:
+            ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
+        city_id = event_city(e, voc, ctx)
+        if city_id:
+            links.append({"event_ref": ref, "city_id": city_id})
+    section.add("calendar_events", rows)
+    section.add("event_cities", links)
+    section.add("calendar_statements", _dedupe_statements(statements))
+    return section
+
+
+def event_city(e: Printed, voc: Vocab, ctx: ReportContext) -> str | None:
+    """The city of the location line (`Cordoue, Argentine` -> cordoba), if any."""
+    if not e.location or vocab.fold(e.location) in voc.online:
+        return None
+    m = LOCATION_PATTERN.fullmatch(e.location)
+    if m:
+        return ctx.names.city(m.group("city").strip(), country=m.group("country").strip(),
+                              page=e.page, context=e.title)
+    return ctx.names.city(e.location, page=e.page, context=e.title)
+
+
+def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for r in rows:
+        k = (r["first_date"], r["last_date"], r["count"])
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+    """Events against what the report states; events inside the report's year."""
+    events = tables.get("calendar_events", [])
+    out = []
+    for s in tables.get("calendar_statements", []):
+        n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
+        bound = "at least " if s["at_least"] else ""
+        out.append({
+            "check": f"calendar events {s['first_date']}..{s['last_date']}",
+            "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
+            "actual": str(n),
+            "passed": int(n >= s["count"] if s["at_least"] else n == s["count"]),
+        })
+    if events:
+        first, last = f"{ctx.year}-01-01", f"{ctx.year}-12-31"
+        outside = [e for e in events if e["end_date"] < first or e["start_date"] > last]
+        out.append({
+            "check": "calendar events within the report year",
+            "expected": f"0 events outside {ctx.year}",
+            "actual": f"{len(outside)} outside" + (
+                ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
+            "passed": int(not outside),
+        })
+    return out
