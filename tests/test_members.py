@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from extract.layout import Document, Line, Word
-from extract.matrix import cluster_columns, group_names
+from extract.matrix import cell_text, cluster_columns, group_names, read_matrices
 from extract.normalise import NameCollector
 from extract.parsers import ReportContext, members
 from extract.pipeline import extract_report
@@ -273,3 +273,24 @@ def test_docstring_examples(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_legend_beside_the_header_is_not_a_member():
+    """A legend in words no vocabulary knows, set beside the titles, goes with the header."""
+    def word(text, x0, top, x1):
+        return Word(text, x0, top, x1, top + 8, 8)
+
+    words = [
+        word("Rouge", 40, 100, 62), word("=", 65, 100, 70), word("conseil", 73, 100, 100),
+        word("Paiement", 200, 100, 240), word("Membre", 300, 100, 330),
+        word("Astérisque", 40, 109.6, 85), word(":", 88, 109.6, 90), word("nouveau", 93, 109.6, 125),
+        word("du", 202, 109.6, 212), word("quota", 215, 109.6, 238), word("activé", 303, 109.6, 328),
+        word("2021", 212, 119.2, 228),
+        word("Abidjan", 40, 135, 75), word("Yes", 210, 135, 225), word("Yes", 305, 135, 320),
+        word("Accra", 40, 150, 65), word("-", 315, 150, 318),
+    ]
+    found = read_matrices(words, members.is_title_word, members.is_name_header, lambda text: False)
+    assert len(found) == 1
+    assert [c.title for c in found[0].columns] == ["Paiement du quota 2021", "Membre activé"]
+    rows = [(r.name, {i: cell_text(ws) for i, ws in r.cells.items()}) for r in found[0].rows]
+    assert rows == [("Abidjan", {0: "Yes", 1: "Yes"}), ("Accra", {1: "-"})]

@@ -61,7 +61,6 @@ HEADINGS = {"fr": ("CARTOGRAPHIE DES MEMBRES", ["En rouge, membre du conseil dâ€
             "en": ("MEMBERS MAPPING", ["In red, member of the Board of Directors", "(N) New member"])}
 # CI runs 200; set MEMBERS_EXAMPLES=5000 to hunt for rare layouts locally.
 EXAMPLES = int(os.environ.get("MEMBERS_EXAMPLES", "200"))
-ODD_LEGEND = {"fr": ["Rouge = conseil", "AstÃ©risque : nouveau"], "en": ["Red = Board", "Asterisk: new"]}
 VALUES = {
     "count": st.one_of(st.integers(1, 40).map(str), st.just("-")),
     "yes": st.sampled_from(["Yes", "-"]),
@@ -103,11 +102,7 @@ def matrices(draw) -> dict:
     align = draw(st.sampled_from(["center", "left"]))
     legend_at = draw(st.sampled_from(["top", "bottom", "corner"]))
     header_lines = draw(st.integers(1, 4))
-    # A legend in words no vocabulary knows is only safe beside the header (it is cut
-    # away with the header block); elsewhere it would read as a member.
     legend = HEADINGS[language][1]
-    if legend_at == "corner" and header_lines >= 3 and draw(st.booleans()):
-        legend = ODD_LEGEND[language]
     # Like the report: the columns may be split over two matrices of the same members.
     # Each matrix keeps one known column: a page with neither heading nor a known title
     # is not recognisable as part of the matrix from its text.

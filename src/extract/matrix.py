@@ -134,8 +134,8 @@ def find_header_runs(lines: Sequence[Line], left_x: float, is_title_word: Callab
     def starts_row(line: Line) -> bool:
         if abs(line.x0 - left_x) > line.size * 0.5 or is_name_header(line.words[0].text):
             return False
-        rest = split_line(line, NAME_GAP)[1:]
-        return not _wordy(" ".join(piece.text for piece in rest))
+        rest = " ".join(piece.text for piece in split_line(line, NAME_GAP)[1:])
+        return not (_wordy(rest) or any(map(is_title_word, rest.split())))
 
     rows = [starts_row(line) for line in lines]
     raw: list[list[int]] = []
@@ -164,10 +164,11 @@ def find_header_runs(lines: Sequence[Line], left_x: float, is_title_word: Callab
 
 def _legend_between(lines: Sequence[Line], end: int, start: int,
                     is_title_word: Callable[[str], bool]) -> bool:
-    """Lines [end, start) are a legend set beside the header: one piece each, packed as
-    tightly as title lines, and title words follow."""
+    """Lines [end, start) are a legend set beside the header (maybe sharing a baseline
+    with short title lines such as `du`): packed as tightly as title lines, and title
+    words follow."""
     between = lines[end:start]
-    if not between or any(len(split_line(line, NAME_GAP)) > 1 for line in between):
+    if not between:
         return False
     stack = lines[end - 1:start + 1]
     if any(b.top - a.bottom > 1.0 * max(a.size, b.size) for a, b in pairwise(stack)):
