@@ -678,7 +678,7 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
         n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
         bound = "at least " if s["at_least"] else ""
         out.append({
-            "check": f"calendar events {s['first_date']}..{s['last_date']}",
+            "check": f"calendar.events_{s['first_date']}_{s['last_date']}",
             "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
             "actual": str(n),
             "passed": int(n >= s["count"] if s["at_least"] else n == s["count"]),
@@ -687,7 +687,7 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
         first, last = f"{ctx.year}-01-01", f"{ctx.year}-12-31"
         outside = [e for e in events if e["end_date"] < first or e["start_date"] > last]
         out.append({
-            "check": "calendar events within the report year",
+            "check": "calendar.events_in_report_year",
             "expected": f"0 events outside {ctx.year}",
             "actual": f"{len(outside)} outside" + (
                 ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
