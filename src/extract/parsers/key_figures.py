@@ -9,17 +9,22 @@ parsers: later checks read its rows.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
-from dataclasses import dataclass
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
 from extract import vocab
-from extract.layout import Page, group_blocks
+from extract.layout import Line, Page, Word, group_blocks, group_lines
 from extract.parsers import ReportContext, Section
 from extract.parsers.publications import join_lines  # labels join lines like titles
 
@@ -29,6 +34,26 @@ NAME = "key_figures"
 # missing space: "derenforcement").
 MIN_SCORE = 88
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
+# Words passed over between a number and its label ("21 of them focused on …"): at most
+# this many, each a short word of letters only, so a sentence never runs into a label
+# several words on.
+MAX_CONNECTOR_WORDS = 2
+MAX_CONNECTOR_LENGTH = 7
+
+# A headline number (a tile of "PRINCIPAUX RÉSULTATS") is printed at least this many
+# times the page's median word size, with its label block under it in smaller type.
+BIG_RATIO = 1.5
+# The words of one printed number ("72,7 %", "1 200") are a space apart; two numbers side
+# by side are further apart than this many font sizes.
+NUMBER_SPACE = 0.5
+# A label block starts, and goes on line by line, within this many font sizes of white
+# (the leading group_blocks allows).
+LEADING = 0.9
+# Two words of one line overlapping by more than this many font sizes are two texts
+# drawn over each other (a label running into the next column), not kerning slop.
+COLLISION = 0.1
+# A gap where a label line is flush with a number's edge outranks any plain gap.
+ALIGNED = 1e6
 
 # A printed number: optional sign, digits (groups of three after a space, thin or
 # no-break space, comma or point: babel decides what the locale means), optional
@@ -95,12 +120,34 @@ def _entries(language: str) -> tuple[tuple[str, str, str | None], ...]:
 def match_label(following: str, previous_key: str | None, language: str) -> str | None:
     """The key whose label the words after a number begin with (fuzzily), or None.
 
+    A few connector words may stand between the number and its label ("21 of them
+    focused on …", "3 among them …"): when no label fits right after the number, up to
+    `MAX_CONNECTOR_WORDS` short words are passed over, nearest first.
+
     >>> match_label("nouveaux membres", None, "fr")
     'new_members'
     >>> match_label("axées sur une perspective de genre", "new_publications", "fr")
     'gender_publications'
+    >>> match_label("of them focused on a gender perspective", "new_publications", "en")
+    'gender_publications'
     """
-    text = vocab.fold(following).lstrip(" ,;:-")
+    words = vocab.fold(following).lstrip(" ,;:-").split()
+    for skip in range(min(MAX_CONNECTOR_WORDS, len(words) - 1) + 1):
+        if skip and not _is_connector_word(words[skip - 1]):
+            break
+        key = _best_label(" ".join(words[skip:]), previous_key, language)
+        if key is not None:
+            return key
+    return None
+
+
+def _is_connector_word(word: str) -> bool:
+    """A short word of letters (an elision or a hyphen inside): "of", "them", "d'entre"."""
+    return len(word) <= MAX_CONNECTOR_LENGTH and re.fullmatch(r"[^\W\d_]+(?:['-][^\W\d_]+)*", word) is not None
+
+
+def _best_label(text: str, previous_key: str | None, language: str) -> str | None:
+    """The key of the longest label that `text` begins with, fuzzily."""
     best: tuple[int, float, str] | None = None
     for key, label, after in _entries(language):
         if after and after != previous_key:
@@ -165,23 +212,236 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     return [i + 1 for i, text in enumerate(texts) if find_figures(" ".join(text.split()), ctx.language)]
 
 
+@dataclass
+class Tile:
+    """A big number and the lines of its label block under it."""
+
+    number: list[Word]
+    label: list[list[Word]] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[Word]:
+        return self.number + [w for line in self.label for w in line]
+
+    @property
+    def text(self) -> str:
+        number = " ".join(w.text for w in self.number)
+        return " ".join([number, join_lines(" ".join(w.text for w in line) for line in self.label)]).strip()
+
+
+def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
+    """The headline numbers of a page: words set well above the page's median size, on
+    one line, that read as numbers and nothing else ("+2.14K", "72,7 %", "1 200").
+
+    Two numbers side by side may stand a space apart ("+2.14K 72.7%" in a narrow page):
+    the number grammar, not the gap, tells them apart.
+
+    >>> ws = [Word("+2.14K", 0, 0, 90, 30, 30), Word("72.7%", 100, 0, 180, 30, 30),
+    ...       Word("participations", 0, 35, 80, 45, 10), Word("of", 100, 35, 110, 45, 10)]
+    >>> [[w.text for w in run] for run in big_numbers(ws)]
+    [['+2.14K'], ['72.7%']]
+    """
+    if not words:
+        return []
+    body = statistics.median(w.size for w in words)
+    out = []
+    for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
+        for run in _runs(line.words):
+            out.extend(_numbers_of_run(run))
+    return out
+
+
+def _runs(words: list[Word]) -> list[list[Word]]:
+    """Words of one line cut where the gap is wider than a space."""
+    runs = [[words[0]]]
+    for prev, word in pairwise(words):
+        if word.x0 - prev.x1 > NUMBER_SPACE * max(prev.size, word.size):
+            runs.append([word])
+        else:
+            runs[-1].append(word)
+    return runs
+
+
+def _numbers_of_run(run: list[Word]) -> list[list[Word]]:
+    """The numbers a run of words reads as, each with its words; none unless the numbers
+    (and trailing marks such as "*") make up the whole run."""
+    starts, text = [], ""
+    for word in run:
+        starts.append(len(text) + (1 if text else 0))
+        text = f"{text} {word.text}" if text else word.text
+    numbers, end = [], 0
+    for m in NUMBER_RE.finditer(text):
+        if re.search(r"\w", text[end:m.start()]):
+            return []
+        numbers.append([w for w, start in zip(run, starts) if m.start() <= start < m.end()])
+        end = m.end()
+    if re.search(r"\w", text[end:]) or not all(numbers):
+        return []
+    return numbers
+
+
+def number_rows(numbers: list[list[Word]]) -> list[list[list[Word]]]:
+    """Big numbers side by side (their heights overlap), each row left to right."""
+    rows: list[list[list[Word]]] = []
+    for run in sorted(numbers, key=lambda r: (min(w.top for w in r), r[0].x0)):
+        top, bottom = min(w.top for w in run), max(w.bottom for w in run)
+        row = next((r for r in rows if top < max(w.bottom for n in r for w in n)
+                    and bottom > min(w.top for n in r for w in n)), None)
+        if row is None:
+            rows.append([run])
+        else:
+            row.append(run)
+    return [sorted(row, key=lambda r: r[0].x0) for row in rows]
+
+
+def column_cuts(words: list[Word], numbers: list[tuple[float, float]], tolerance: float = 1.0) -> list[float]:
+    """Where a line under a row of numbers passes from one number's label to the next.
+
+    `numbers` are the numbers' horizontal extents, left to right. A word under a number
+    belongs to it, whatever the alignment (a left-aligned, centred or right-aligned label
+    line has a word under its number). Between the last word of one number and the first
+    of the next, the cut is where two words collide (a label overflowing onto the next
+    column), else where a line starts or ends flush with a number (within `tolerance`
+    points), else at the widest gap: the gutter is wider than a space between words,
+    whatever the column widths or the page size.
+
+    >>> line = [Word("participations", 306, 0, 380, 10, 10), Word("in", 383, 0, 393, 10, 10),
+    ...         Word("events", 396, 0, 430, 10, 10), Word("of", 438, 0, 448, 10, 10),
+    ...         Word("our", 451, 0, 467, 10, 10)]
+    >>> column_cuts(line, [(306, 428), (438, 542)])
+    [434.0]
+    >>> column_cuts(line[3:], [(306, 428), (438, 542)])  # only the right-hand label here
+    [-inf]
+    >>> column_cuts([Word("co-organised", 381, 0, 445, 10, 10), Word("actively", 438, 0, 477, 10, 10)],
+    ...             [(306, 428), (438, 542)])  # overflowing labels: cut where they collide
+    [441.5]
+    >>> column_cuts([Word("d’alliances", 298, 0, 352, 10, 10), Word("avec", 355, 0, 378, 10, 10),
+    ...              Word("d’autres", 381, 0, 423, 10, 10), Word("d’autres", 425, 0, 467, 10, 10)],
+    ...             [(298, 347), (425, 475)])  # a 2-point gutter: the label starts flush
+    [424.0]
+    """
+    owners = [_owner(w, numbers) for w in words]
+    cuts: list[float] = []
+    for i in range(len(numbers) - 1):
+        left = [k for k, o in enumerate(owners) if o is not None and o <= i]
+        right = [k for k, o in enumerate(owners) if o is not None and o > i]
+        if not left and not right:
+            cut = (numbers[i][1] + numbers[i + 1][0]) / 2
+        elif not left:
+            cut = -math.inf
+        elif not right:
+            cut = math.inf
+        elif left[-1] > right[0]:
+            cut = (numbers[i][1] + numbers[i + 1][0]) / 2
+        else:
+            cut = max(_gaps(words[left[-1]:right[0] + 1], numbers[i], numbers[i + 1], tolerance))[1]
+        cuts.append(max(cut, cuts[-1]) if cuts else cut)
+    return cuts
+
+
+def _owner(word: Word, numbers: list[tuple[float, float]]) -> int | None:
+    """The number a word stands under (the widest overlap), or None."""
+    overlaps = [(min(word.x1, x1) - max(word.x0, x0), i) for i, (x0, x1) in enumerate(numbers)]
+    width, i = max(overlaps)
+    return i if width > 0 else None
+
+
+def _gaps(words: list[Word], left: tuple[float, float], right: tuple[float, float],
+          tolerance: float) -> list[tuple[float, float]]:
+    """(score, middle) of the gaps between neighbouring words from the `left` number's
+    label to the `right` one's. A collision scores highest, then a gap where a label
+    line starts at the right number's left edge or ends at the left number's right edge
+    (labels aligned with their numbers, whatever the gutter), then the widest gap."""
+    out = []
+    for a, b in pairwise(words):
+        width = b.x0 - a.x1
+        if -width > COLLISION * max(a.size, b.size):
+            score = math.inf
+        elif abs(b.x0 - right[0]) <= tolerance or abs(a.x1 - left[1]) <= tolerance:
+            score = ALIGNED + width
+        else:
+            score = width
+        out.append((score, (a.x1 + b.x0) / 2))
+    return out
+
+
+def _overlap(a: Sequence[Word], b: Sequence[Word]) -> bool:
+    """Whether two groups of words share some horizontal extent."""
+    return min(w.x0 for w in a) < max(w.x1 for w in b) and min(w.x0 for w in b) < max(w.x1 for w in a)
+
+
+def tiles(words: Sequence[Word]) -> list[Tile]:
+    """Every big number of a page with the label block under it.
+
+    A row of numbers shares the lines under it: each line is cut at the gutters
+    (`column_cuts`) and each number takes its own piece, line after line, while the
+    white between lines stays within `LEADING` font sizes.
+    """
+    numbers = big_numbers(words)
+    taken = {id(w) for run in numbers for w in run}
+    out: list[Tile] = []
+    for row in number_rows(numbers):
+        size = min(w.size for run in row for w in run)
+        below = min(w.bottom for run in row for w in run)
+        candidates = [w for w in words if id(w) not in taken and w.size < size and w.top >= below - 1]
+        lines = group_lines(candidates)
+        extents = [(min(w.x0 for w in run), max(w.x1 for w in run)) for run in row]
+        pieces = [_cut(line, extents) for line in lines]
+        for i, run in enumerate(row):
+            tile = Tile(run)
+            last: list[Word] = run
+            for line, cut in zip(lines, pieces):
+                last_bottom, last_size = max(w.bottom for w in last), max(w.size for w in last)
+                if line.top - last_bottom > LEADING * max(last_size, line.size):
+                    break
+                if cut[i] and _overlap(cut[i], last):
+                    tile.label.append(cut[i])
+                    last = cut[i]
+            out.append(tile)
+    return out
+
+
+def _cut(line: Line, extents: list[tuple[float, float]]) -> list[list[Word]]:
+    cuts = column_cuts(line.words, extents)
+    pieces: list[list[Word]] = [[] for _ in extents]
+    for word in line.words:
+        pieces[bisect.bisect(cuts, word.xmid)].append(word)
+    return pieces
+
+
+def page_figures(page: Page, language: str) -> list[Figure]:
+    """The figures of one page in reading order: big-number tiles read with their own
+    label block, the rest of the page by text blocks."""
+    found: list[tuple[float, float, list[Figure]]] = []
+    taken: set[int] = set()
+    for tile in tiles(page.words):
+        figures = find_figures(tile.text, language)
+        if figures:  # a big number with no known label (a year, a heading) is left to the text
+            taken.update(id(w) for w in tile.words)
+            found.append((tile.number[0].top, tile.number[0].x0, figures))
+    for block in group_blocks(w for w in page.words if id(w) not in taken):
+        figures = find_figures(join_lines(line.text for line in block.lines), language)
+        if figures:
+            found.append((block.top, block.x0, figures))
+    found.sort(key=lambda f: f[:2])
+    return [fig for _, _, figures in found for fig in figures]
+
+
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     rows: dict[str, dict[str, Any]] = {}
     for page in pages:
-        for block in group_blocks(page.words):
-            text = join_lines(line.text for line in block.lines)
-            for fig in find_figures(text, ctx.language):
-                row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
-                seen = rows.get(fig.key)
-                if seen is None:
-                    rows[fig.key] = row
-                elif seen["value"] != fig.value:
-                    # The report restates a figure elsewhere with another value ("+2.1K"
-                    # against "+2.14K"): the first statement stands, the other is reported.
-                    ctx.warn(
-                        f"key figure {fig.key}: {fig.label!r} on page {page.number} "
-                        f"differs from {seen['label']!r} on page {seen['page']}"
-                    )
+        for fig in page_figures(page, ctx.language):
+            row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
+            seen = rows.get(fig.key)
+            if seen is None:
+                rows[fig.key] = row
+            elif seen["value"] != fig.value:
+                # The report restates a figure elsewhere with another value ("+2.1K"
+                # against "+2.14K"): the first statement stands, the other is reported.
+                ctx.warn(
+                    f"key figure {fig.key}: {fig.label!r} on page {page.number} "
+                    f"differs from {seen['label']!r} on page {seen['page']}"
+                )
     section = Section()
     section.add("key_figures", list(rows.values()))
     return section
