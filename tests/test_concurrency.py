@@ -164,3 +164,19 @@ def test_readers_never_see_half_a_report(archive, tmp_path):
         assert counts in allowed, f"{source} saw {rid} partial: {dict(zip(['reports', *tables], counts))}"
     sources = {s for s, _, _ in readers.seen}
     assert sources == {"sqlite", "datasette"}
+
+
+def test_a_process_pool_writes_the_same_database_as_one_process(archive, tmp_path):
+    """--jobs 2 extracts in workers and writes in one process, in file order: same rows."""
+    folder, _, _ = archive
+    dumps = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"jobs{jobs}.db"
+        result = run_cli("ingest", folder, "--db", db, "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE reports SET ingested_at = NULL")  # when, not what
+        conn.commit()
+        dumps.append(list(conn.iterdump()))
+        conn.close()
+    assert dumps[0] == dumps[1]

@@ -196,3 +196,15 @@ def test_timeout_option_on_the_command_line(tmp_path):
     db = tmp_path / "kb.db"
     refused(run_cli("ingest", SPECIMEN_2021_FR, "--db", db, "--timeout", "0.001"),
             SPECIMEN_2021_FR, "gave up after", "--timeout")
+
+
+def test_timeout_applies_in_every_worker_of_the_pool(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        (folder / name).write_bytes(SPECIMEN_2021_FR.read_bytes())
+    result = run_cli("ingest", folder, "--db", tmp_path / "kb.db", "--jobs", "2", "--timeout", "0.001")
+    assert result.returncode == 1
+    lines = sorted(result.stderr.strip().splitlines())
+    assert [line.split(": ")[0] for line in lines] == [str(folder / "a.pdf"), str(folder / "b.pdf")]
+    assert all(line.endswith("gave up after 0.001 s (--timeout)") for line in lines), lines
