@@ -4,7 +4,8 @@ Random months (alone or two side by side, French or English names), events with 
 to many title lines, spans of one day to a week including spans over a month's end
 (printed again on the next month's page), a location line or none, a type prefix or
 none, the gender mark; random page sizes, fonts, text sizes, day-column widths,
-hyphenation, boxes for one-day events, text centred in multi-day boxes.
+hyphenation, boxes for one-day events, text centred in multi-day boxes, shaded rows
+behind the events, month names with the year.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def scenarios(draw: st.DrawFn) -> dict:
         box_single_days=draw(st.booleans()),
         center_in_box=draw(st.booleans()),
         rules=draw(st.booleans()),
+        row_shading=draw(st.booleans()),
+        month_year=draw(st.booleans()),
     )
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())))

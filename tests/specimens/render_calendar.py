@@ -45,6 +45,8 @@ class CalendarLayout:
     box_single_days: bool = False  # draw a box for one-day events too
     center_in_box: bool = False  # centre the text of multi-day events in their box
     rules: bool = True  # hairlines between day rows (strokes, not boxes)
+    row_shading: bool = False  # every other day row filled light grey behind the events
+    month_year: bool = False  # "JANVIER 2021" rather than "JANVIER"
 
 
 @dataclass
@@ -82,6 +84,7 @@ class MonthPlan:
     month: int
     x0: float
     x1: float
+    area_x0: float  # left edge of the events, right of the day numbers
     size: float
     row_tops: list[float]  # index d-1 for day d
     row_heights: list[float]
@@ -232,7 +235,7 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
     for h in heights:
         tops.append(y)
         y += h
-    return MonthPlan(month, x0, x1, size, tops, heights, placed)
+    return MonthPlan(month, x0, x1, area_x0, size, tops, heights, placed)
 
 
 def plan_page(rc: ReportCanvas, events: list[Event], year: int, months: list[int], top: float,
@@ -269,6 +272,11 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         c.setLineWidth(0.3)
         for t in plan.row_tops[1:]:
             c.line(plan.x0, rc.y(rows_top + t), plan.x1, rc.y(rows_top + t))
+    if layout.row_shading:  # a background: the extractor must not take it for an event box
+        set_fill(c, (0.95, 0.95, 0.95))
+        for t, h in list(zip(plan.row_tops, plan.row_heights))[1::2]:
+            c.rect(plan.area_x0, rc.y(rows_top + t + h), plan.x1 - plan.area_x0, h, stroke=0, fill=1)
+        set_fill(c, (0, 0, 0))
     for p in plan.placed:
         boxed = p.last > p.first or layout.box_single_days
         box_top = rows_top + plan.row_tops[p.first - 1] + 0.5
@@ -323,7 +331,8 @@ def draw_calendar_pages(rc: ReportCanvas, data: dict, layout: CalendarLayout | N
         footnote_top = rc.height - rc.style.margin - 8
         plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
         for plan in plans:
-            draw_month(rc, plan, names[plan.month - 1], top, layout)
+            name = names[plan.month - 1] + (f" {year}" if layout.month_year else "")
+            draw_month(rc, plan, name, top, layout)
         if any(p.event.gender for plan in plans for p in plan.placed) and data.get("footnote"):
             rc.text(rc.style.margin, footnote_top, data["footnote"], size=7)
         rc.finish_page(label=data.get("margin_label", "ANNEXES"))

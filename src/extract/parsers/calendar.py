@@ -24,6 +24,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -332,18 +333,40 @@ def _inside(w: Word, b: Box) -> bool:
     return b.x0 - 0.5 <= w.xmid <= b.x1 + 0.5 and b.top - 0.5 <= w.ymid <= b.bottom + 0.5
 
 
-def box_of(word: Word, boxes: list[Box]) -> Box | None:
-    """The smallest box around a word."""
-    around = [b for b in boxes if _inside(word, b)]
-    return min(around, key=lambda b: (b.x1 - b.x0) * (b.bottom - b.top)) if around else None
+def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[int, Box]:
+    """Each word's event box: id(word) -> box.
+
+    An event box holds one column of lines. Boxes holding side-by-side texts (row
+    shading, a panel behind a month) are backgrounds and ignored. Where boxes nest
+    (a multi-day event box over row shading), a word goes to the box holding the most
+    words, which is the event's whole box rather than one row of it; between boxes
+    holding the same words, to the narrower (an event's slot, not the shaded row),
+    then the taller (all the event's days).
+    """
+    stacks = []
+    for b in boxes:
+        if b.bottom - b.top < min_height:
+            continue
+        inner = [w for w in words if _inside(w, b)]
+        if inner and single_stack(inner):
+            stacks.append((-len(inner), round(b.x1 - b.x0, 1), -(b.bottom - b.top), b, inner))
+    owner: dict[int, Box] = {}
+    for *_, b, inner in sorted(stacks, key=lambda s: s[:3]):
+        for w in inner:
+            owner.setdefault(id(w), b)
+    return owner
 
 
 def single_stack(words: list[Word]) -> bool:
-    """True when words form one column of lines (an event box), not side-by-side texts."""
-    return all(len(split_line(line, 1.5)) == 1 for line in group_lines(words))
+    """True when words form one column of lines (an event box), not side-by-side texts:
+    no wide gap inside a line, and each line under the one above it."""
+    lines = group_lines(words)
+    if any(len(split_line(line, SEGMENT_GAP)) > 1 for line in lines):
+        return False
+    return all(min(a.x1, b.x1) > max(a.x0, b.x0) for a, b in pairwise(lines))
 
 
-def segments_of(words: list[Word], boxes: list[Box]) -> list[tuple[Line, Box | None]]:
+def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Box | None]]:
     """Runs of words on one line of one event, with the event box they sit in."""
     out = []
     for line in group_lines(words):
@@ -351,7 +374,7 @@ def segments_of(words: list[Word], boxes: list[Box]) -> list[tuple[Line, Box | N
             current: list[Word] = []
             current_box: Box | None = None
             for w in part.words:
-                b = box_of(w, boxes)
+                b = owner.get(id(w))
                 if current and b is not current_box:
                     out.append((Line(current), current_box))
                     current = []
@@ -363,23 +386,19 @@ def segments_of(words: list[Word], boxes: list[Box]) -> list[tuple[Line, Box | N
 
 
 def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[Block]:
-    """The events of one month: one block per box, or stacked lines within one day row."""
-    candidates = [b for b in boxes if b.bottom - b.top >= 0.8 * column.size]
+    """The events of one month: one block per event box, or lines stacked in a day row."""
+    owner = event_boxes(words, boxes, 0.8 * column.size)
     boxed: dict[int, Block] = {}
     loose: list[Line] = []
-    for line, box in segments_of(words, candidates):
+    for line, box in segments_of(words, owner):
         if box is not None:
             boxed.setdefault(id(box), Block(box=box)).lines.append(line)
         else:
             loose.append(line)
     blocks = []
     for block in boxed.values():
-        inner = [w for line in block.lines for w in line.words]
-        if single_stack(inner):
-            block.lines = group_lines(inner)
-            blocks.append(block)
-        else:  # a panel or row shading behind several events: read them as unboxed
-            loose.extend(block.lines)
+        block.lines = group_lines([w for line in block.lines for w in line.words])
+        blocks.append(block)
     blocks.extend(stack_lines(loose, column))
     return sorted(blocks, key=lambda b: (b.top, b.x0))
 
