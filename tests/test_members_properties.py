@@ -127,6 +127,8 @@ def matrices(draw) -> dict:
         header_halign=align,
         cell_halign=align,
         name_indent=draw(st.sampled_from([0.0, 0.0, 4.0, 10.0])),
+        # Off-Board names in black, grey, the accent blue or a CMYK black: only red counts.
+        name_color=draw(st.sampled_from([(0, 0, 0), (0.3, 0.3, 0.3), (0.0, 0.45, 0.62), (0, 0, 0, 1)])),
     )
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())), red=draw(reds()))

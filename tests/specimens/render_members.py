@@ -44,6 +44,7 @@ class MatrixLayout:
     header_halign: str = "center"  # center|left inside the column
     cell_halign: str = "center"  # center|left inside the column
     name_indent: float = 0.0  # indent of a name's second line, points
+    name_color: tuple[float, ...] = (0, 0, 0)  # ink of members off the Board (RGB or CMYK)
     margin_label: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -166,7 +167,7 @@ def _draw_row(rc: ReportCanvas, row: dict, order: list[int], xs: list[float], wi
               y: float, layout: MatrixLayout) -> float:
     """Draw one member; returns the top of the next row."""
     size = layout.body_size
-    color = rc.style.red if row.get("board") else (0, 0, 0)
+    color = rc.style.red if row.get("board") else layout.name_color
     lines = list(row["name"])
     pitch = size * layout.name_leading
     for k, line in enumerate(lines):
