@@ -121,13 +121,24 @@ def test_checks_record_the_october_statement_and_the_year(db):
     assert checks["calendar.events_in_report_year"]["passed"] == 1
 
 
-def test_location_lines_link_events_to_cities(db):
-    links = {(r["location"], r["city_id"]) for r in db.execute(
-        "SELECT e.location, c.city_id FROM event_cities c JOIN calendar_events e ON e.id = c.event_id "
-        "WHERE e.report_id = '2021-fr'")}
-    assert ("Taipei, Taiwan", "taipei") in links
-    assert ("Berlin, Allemagne", "berlin") in links
-    assert all(location not in ("Hybride", None) for location, _ in links)
+def test_events_link_to_the_cities_they_take_place_in_or_name(db):
+    rows = [dict(r) for r in db.execute(
+        "SELECT e.title, e.location, c.city_id FROM event_cities c "
+        "JOIN calendar_events e ON e.id = c.event_id WHERE e.report_id = '2021-fr'")]
+    by_location = {(r["location"], r["city_id"]) for r in rows}
+    assert ("Taipei, Taiwan", "taipei") in by_location
+    assert ("Berlin, Allemagne", "berlin") in by_location
+    assert ("Cordoue, Argentine", "cordoba") in by_location
+    by_title = {(r["title"], r["city_id"]) for r in rows}
+    assert ("Barcelona Re-Act", "barcelona") in by_title  # named in the title only
+    assert ("Foire internationale de l’industrie de Chengdu (CDIIF)", "chengdu") in by_title
+    located = {e["title"] for e in load("2021-fr")["events"]
+               if e.get("location") and e["location"] != "Hybride"}
+    linked = {r["title"] for r in rows}
+    # every event with a place has its city; known gap of the normaliser's aliases:
+    # the French exonym "Singapour" is not resolved yet (data/aliases.yml)
+    assert located - linked <= {e["title"] for e in load("2021-fr")["events"]
+                                if e.get("location", "").startswith("Singapour")}
 
 
 def test_titles_are_searchable_and_stay_in_sync_on_reingest(tmp_path):

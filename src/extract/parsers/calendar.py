@@ -13,7 +13,9 @@ Read from positions, not from the text order (which glues `…au climat26`):
    purpose); the rest is the title, prefix (`WEBINAR |`) and `*` split off;
 5. the first day is the row the block starts in; a boxed event runs over the day
    rows its box covers; an event printed again on the next month's page (from day 1,
-   after running to the month's last day) is merged into one row.
+   after running to the month's last day) is merged into one row;
+6. cities: the location line and the places the title names (`prose.find_places`),
+   each resolved by the report's name collector, go to `event_cities`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from rapidfuzz import fuzz, process
 from extract import vocab
 from extract.layout import Box, Line, Page, Word, group_lines
 from extract.parsers import ReportContext, Section
+from extract.parsers.prose import find_places
 
 NAME = "calendar"
 
@@ -476,7 +479,9 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
 def read_block(block: Block, frame: MonthFrame, page: Page, voc: Vocab,
                is_city: Callable[[str], bool]) -> Printed:
     lines = block.lines
-    width = (block.box.x1 - block.box.x0) if block.box else max(ln.x1 - ln.x0 for ln in lines)
+    width = max(ln.x1 - ln.x0 for ln in lines)
+    if block.box:  # the box less its padding, taken as even on both sides
+        width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
     location = None
     if location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
@@ -628,8 +633,12 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     memo: dict[str, bool] = {}
 
     def is_city(text: str) -> bool:
+        """A whole line naming a notable place (the matcher's population floor keeps
+        `Summit`, a town of New Jersey, out); `peek` asks and records nothing."""
         if text not in memo:
-            memo[text] = ctx.names.city(text, context="calendar: last line of an event") is not None
+            places = find_places(text, ctx.language)
+            memo[text] = (len(places) == 1 and places[0].text == text.strip()
+                          and ctx.names.peek(text) is not None)
         return memo[text]
 
     for page in pages:
@@ -659,24 +668,26 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         })
         if e.prefix and rows[-1]["event_type"] is None:
             ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
-        city_id = event_city(e, voc, ctx)
-        if city_id:
-            links.append({"event_ref": ref, "city_id": city_id})
+        links.extend({"event_ref": ref, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)
     section.add("calendar_statements", _dedupe_statements(statements))
     return section
 
 
-def event_city(e: Printed, voc: Vocab, ctx: ReportContext) -> str | None:
-    """The city of the location line (`Cordoue, Argentine` -> cordoba), if any."""
-    if not e.location or vocab.fold(e.location) in voc.online:
-        return None
-    m = LOCATION_PATTERN.fullmatch(e.location)
-    if m:
-        return ctx.names.city(m.group("city").strip(), country=m.group("country").strip(),
-                              page=e.page, context=e.title)
-    return ctx.names.city(e.location, page=e.page, context=e.title)
+def event_cities(e: Printed, voc: Vocab, ctx: ReportContext) -> list[str]:
+    """The cities an event takes place in (its location line: `Cordoue, Argentine` ->
+    cordoba) or names in its title (`Forum … : Mexico City`), through the normaliser."""
+    found: list[str | None] = []
+    if e.location and vocab.fold(e.location) not in voc.online:
+        m = LOCATION_PATTERN.fullmatch(e.location)
+        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (e.location, None)
+        if country and ctx.names.peek(city, country) is None and ctx.names.peek(city) is not None:
+            country = None  # a country spelling the gazetteer does not know (`République de …`)
+        found.append(ctx.names.city(city, country=country, page=e.page, context=e.title))
+    for match in find_places(e.title, ctx.language):
+        found.append(ctx.names.city(match.text, page=e.page, context=e.title))
+    return list(dict.fromkeys(c for c in found if c))
 
 
 def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
