@@ -212,8 +212,12 @@ def test_cli_sample_refuses_cleanly_and_leaves_the_database(seed, mutants, tmp_p
         result = run_cli("ingest", path, "--db", db, "--timeout", str(PER_FILE_LIMIT),
                          timeout=PER_FILE_LIMIT + HANG_SLACK)
         assert "Traceback" not in result.stdout + result.stderr, result.stderr
-        if result.returncode == 0:
+        if result.returncode == 0:  # it still reads as a report: it replaced the good one
             assert result.stdout.strip() and not result.stderr.strip()
+            conn = sqlite3.connect(db)
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            conn.close()
             continue
         assert result.returncode == 1, result.stderr
         lines = result.stderr.strip().splitlines()
