@@ -7,6 +7,7 @@ the seed for 2021-fr); the type keys below are written by hand from SCHEMA.md.
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import shutil
 import sqlite3
 from collections import Counter
@@ -19,6 +20,7 @@ from extract.layout import Document, Word
 from extract.parsers import ReportContext
 from extract.parsers import calendar as parser
 from tests.conftest import DATA, SPECIMEN_2021_FR, run_cli
+from tests.specimens import render_calendar
 from tests.specimens.pdfkit import ReportCanvas, Style
 from tests.specimens.render_calendar import draw_calendar_pages
 
@@ -181,6 +183,11 @@ def test_each_edition_calendar_comes_back_exact(edition, tmp_path):
 
 
 # --- small pieces ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("module", [parser, render_calendar])
+def test_docstring_examples(module):
+    assert doctest.testmod(module).failed == 0
+
 
 def test_join_lines_undoes_hyphenation_only_inside_words():
     assert parser.join_lines(["5ème session de l’Assemblée des Na-", "tions Unies"]) == (

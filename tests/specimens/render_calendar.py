@@ -113,7 +113,9 @@ def hyphen_split(word: str, room: float, measure: Callable[[str], float]) -> tup
     the reader (and the extractor) can then undo every break without a dictionary.
 
     >>> hyphen_split("gouvernance", 30, lambda s: 6 * len(s))
-    ('gou-', 'vernance')
+    ('gouv-', 'ernance')
+    >>> hyphen_split("d’ONU-Habitat", 40, lambda s: 6 * len(s))
+    ('d’ONU-', 'Habitat')
     """
     best = None
     for p in range(2, len(word) - 2):
@@ -135,7 +137,7 @@ def wrap(text: str, width: float, measure: Callable[[str], float], hyphenate: bo
     """Greedy wrap to `width`, hyphenating long words when `hyphenate`.
 
     >>> wrap("la gouvernance métropolitaine", 70, lambda s: 6 * len(s))
-    ['la gouver-', 'nance', 'métropoli-', 'taine']
+    ['la gouvern-', 'ance métro-', 'politaine']
     """
     words = text.split()
     lines: list[str] = []
