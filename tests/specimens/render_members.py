@@ -40,6 +40,7 @@ class MatrixLayout:
     legend_red: bool = True  # print the red legend line in red, as the report does
     legend_at: str = "top"  # top: under the heading; bottom: page foot; corner: beside the header
     heading_every_page: bool = True  # False: heading and legend on the first page only
+    header_every_page: bool = True  # False: column titles on the first page only
     header_valign: str = "bottom"  # titles of fewer lines sit on the header's bottom|top line
     header_halign: str = "center"  # center|left inside the column
     cell_halign: str = "center"  # center|left inside the column
@@ -107,14 +108,15 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
         for width in widths:
             xs.append(x)
             x += width
-        depth = max(len(titles[i]) for i in order) * header_size * 1.2
-        if layout.legend_at == "corner" and (first or layout.heading_every_page):
+        titled = first or layout.header_every_page
+        depth = max(len(titles[i]) for i in order) * header_size * 1.2 if titled else 0.0
+        if layout.legend_at == "corner" and titled and (first or layout.heading_every_page):
             depth = max(depth, len(legend) * layout.body_size * 1.3)
             for k, line in enumerate(legend):
                 red = layout.legend_red and k == 0
                 rc.text(rc.style.margin, top + k * layout.body_size * 1.3, line, size=layout.body_size,
                         color=rc.style.red if red else (0, 0, 0))
-        for col, i in enumerate(order):
+        for col, i in enumerate(order if titled else []):
             lines = titles[i]
             # In the report, titles sit on the header's bottom line.
             y = top + (depth - len(lines) * header_size * 1.2 if layout.header_valign == "bottom" else 0)

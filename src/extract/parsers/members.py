@@ -225,13 +225,16 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     matrices: dict[tuple[str, ...], int] = {}
     previous: list[matrix.Column] | None = None
+    previous_page = 0
     for page in pages:
+        # A page without a header continues the matrix of the page just before, only.
+        carried = previous if page.number == previous_page + 1 else None
         found = matrix.read_matrices(
             _content_words(page), is_title_word, is_name_header,
-            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=previous,
+            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
         )
         for mx in found:
-            previous = mx.columns
+            previous, previous_page = mx.columns, page.number
             keys = column_keys(mx.columns, ctx)
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
