@@ -5,7 +5,8 @@ to many title lines, spans of one day to a week including spans over a month's e
 (printed again on the next month's page), a location line or none, a type prefix or
 none, the gender mark; random page sizes, fonts, text sizes, day-column widths,
 hyphenation, boxes for one-day events, text centred in multi-day boxes, shaded rows
-behind the events, month names with the year.
+behind the events, month names with the year or centred, day numbers left- or
+right-aligned.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def scenarios(draw: st.DrawFn) -> dict:
         rules=draw(st.booleans()),
         row_shading=draw(st.booleans()),
         month_year=draw(st.booleans()),
+        day_align=draw(st.sampled_from(["right", "left"])),
+        heading_align=draw(st.sampled_from(["left", "center"])),
     )
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())))

@@ -47,6 +47,8 @@ class CalendarLayout:
     rules: bool = True  # hairlines between day rows (strokes, not boxes)
     row_shading: bool = False  # every other day row filled light grey behind the events
     month_year: bool = False  # "JANVIER 2021" rather than "JANVIER"
+    day_align: str = "right"  # day numbers right- or left-aligned in their column
+    heading_align: str = "left"  # month name at the left of its column or centred over it
 
 
 @dataclass
@@ -266,7 +268,10 @@ def plan_page(rc: ReportCanvas, events: list[Event], year: int, months: list[int
 def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout: CalendarLayout) -> None:
     c = rc.canvas
     size = plan.size
-    rc.text(plan.x0, top, name, size=layout.heading_size, bold=True, color=rc.style.accent)
+    heading_x = plan.x0
+    if layout.heading_align == "center":
+        heading_x = (plan.x0 + plan.x1 - rc.string_width(name, layout.heading_size, bold=True)) / 2
+    rc.text(heading_x, top, name, size=layout.heading_size, bold=True, color=rc.style.accent)
     rows_top = top + layout.heading_size * 1.7
     line_h, pad_v, pad_h = size * 1.25, size * 0.4, size * 0.45
     if layout.rules:
@@ -296,6 +301,8 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
     for d, t in enumerate(plan.row_tops, start=1):
         label = str(d)
         x = plan.x0 + size * layout.day_width - rc.string_width(label, size, bold=True)
+        if layout.day_align == "left":
+            x = plan.x0 + size * layout.day_width - rc.string_width("31", size, bold=True)
         rc.text(x, rows_top + t + pad_v, label, size=size, bold=True)
 
 
