@@ -1,21 +1,46 @@
-"""The command line: a thin click layer over `pipeline`, `store` and `serve`."""
+"""The command line: a thin click layer over `pipeline`, `store` and `serve`.
+
+Imports are lazy: re-ingesting unchanged files (the sha256 skip) needs only hashlib,
+sqlite3 and click, not the PDF libraries, the parsers, sqlite-utils or rich, whose
+import costs more than the skip itself.
+"""
 
 from __future__ import annotations
 
-import logging
+import importlib
+import sqlite3
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extract import guards, pipeline, store
-from extract.errors import IngestError
+from extract import guards
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from extract import pipeline
 
 DEFAULT_DB = Path("db/metropolis.db")
-stderr = Console(stderr=True, soft_wrap=True)  # one line per file, never wrapped
+_LAZY = {"pipeline": "extract.pipeline", "store": "extract.store"}
+
+
+def __getattr__(name: str) -> Any:
+    """`cli.pipeline` and `cli.store`, imported on first use (tests patch through them)."""
+    if name in _LAZY:
+        return importlib.import_module(_LAZY[name])
+    if name == "stderr":
+        return _stderr()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)  # one line per file, never wrapped
 
 
 def one_line(text: str) -> str:
@@ -35,6 +60,11 @@ def find_pdfs(paths: tuple[Path, ...]) -> list[Path]:
 
 def _extract(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | None, str | None]:
     """Run in a worker: never raises, returns (path, extraction, error line)."""
+    import logging
+
+    from extract import pipeline
+    from extract.errors import IngestError
+
     options = dict(options)
     timeout = options.pop("timeout", None)
     # pdfminer logs each repair of a damaged file to stderr: the one error line is enough.
@@ -67,8 +97,8 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Reports read in parallel (one writer).")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Override the year read from the document.")
 @click.option("--language", type=click.Choice(["fr", "en"]), help="Override the language read from the document.")
-@click.option("--max-pages", type=int, default=pipeline.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
-@click.option("--max-mib", type=int, default=pipeline.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
+@click.option("--max-pages", type=int, default=guards.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
+@click.option("--max-mib", type=int, default=guards.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
 @click.option("--max-inflated-mib", type=int, default=guards.DEFAULT_MAX_INFLATED >> 20, show_default=True, help="Refuse PDFs whose compressed streams inflate past this (decompression bombs).")
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
@@ -84,15 +114,31 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     Example:
         extract ingest raw/ --db db/metropolis.db
     """
+    files = find_pdfs(paths)
+    digests = {path: guards.sha256_of(path) for path in files if path.exists()}
+    if not force and _all_known(db_path, files, digests):
+        return  # every file unchanged: skipped without loading the extractor
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from extract import store
+
+    stderr = _stderr()
     db = store.connect(db_path)
     failed = False
     todo: list[tuple[Path, str]] = []
-    for path in find_pdfs(paths):
+    for path in files:
         if not path.exists():
             stderr.print(f"{path}: no such file", markup=False, highlight=False)
             failed = True
             continue
-        digest = pipeline.sha256_of(path)
+        digest = digests[path]
         known = store.known_sha256(db, digest)
         if known and not force:
             click.echo(f"{known}: {path} unchanged, skipped")
@@ -133,12 +179,37 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     sys.exit(1 if failed else 0)
 
 
+def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bool:
+    """When every file exists and is already in the database, say so for each (as the
+    full path would) and return True; otherwise print nothing and return False."""
+    if not files or len(digests) < len(files) or not db_path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(db_path, timeout=30)  # it exists: nothing is created
+    except sqlite3.Error:
+        return False
+    try:
+        known = [conn.execute("SELECT id FROM reports WHERE sha256 = ?", [digests[p]]).fetchone()
+                 for p in files]
+    except sqlite3.Error:  # no reports table yet, a locked or foreign file: full path
+        return False
+    finally:
+        conn.close()
+    if not all(known):
+        return False
+    for path, row in zip(files, known, strict=True):
+        click.echo(f"{row[0]}: {path} unchanged, skipped")
+    return True
+
+
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int):
     """Extract files in order; with jobs > 1 in a process pool, still yielded in order."""
     if jobs == 1 or len(todo) < 2:
         for path, digest in todo:
             yield _extract(path, {**options, "sha256": digest})
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_extract, path, {**options, "sha256": digest}) for path, digest in todo]
         for future in futures:

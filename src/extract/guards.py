@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import signal
 import threading
@@ -22,6 +23,19 @@ from extract.errors import IngestError
 
 DEFAULT_MAX_INFLATED = 512 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
+# Guards against absurd inputs; both are CLI options. Here rather than in `pipeline`
+# so that the CLI can show them without importing the PDF libraries.
+DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256 (an unchanged file is skipped on it: stdlib only, for speed)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 _STREAM = re.compile(rb"\bstream\r?\n")
 # How far back from `stream` the dictionary of the stream object may start.

@@ -28,12 +28,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
 
-from extract import gazetteer
+from extract import diskcache, gazetteer
 from extract.gazetteer import Gazetteer, Place, Scorer, key
 
 # Chosen from the measured table of `python -m bench.normaliser` (README): on the 352
@@ -115,25 +116,39 @@ def load_aliases() -> dict[str, Any]:
 
 @cache
 def resolver() -> Resolver:
-    """The process-wide resolver: gazetteer and alias file are read once."""
-    return Resolver(load_aliases(), gazetteer.load())
+    """The process-wide resolver: gazetteer and alias file are read once, and the
+    place-id tables come from the disk cache (keyed by gazetteer, aliases and code)."""
+    aliases_file = resources.files("extract") / "data" / "aliases.yml"
+    key_ = diskcache.stamp([gazetteer.stamp(), aliases_file.read_bytes(),
+                            Path(__file__).read_bytes()])
+    aliases, gaz = load_aliases(), gazetteer.load()
+    tables = diskcache.cached("resolver", key_, lambda: Resolver(aliases, gaz).place_tables())
+    return Resolver(aliases, gaz, tables=tables)
 
 
 class Resolver:
     """Place names and member names to ids, with no per-report state."""
 
     def __init__(self, aliases: dict[str, Any], gaz: Gazetteer,
-                 fuzzy_threshold: float = FUZZY_THRESHOLD, scorer: Scorer = fuzz.ratio) -> None:
+                 fuzzy_threshold: float = FUZZY_THRESHOLD, scorer: Scorer = fuzz.ratio,
+                 tables: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
+        """`tables`: `place_tables()` of a resolver on the same aliases and gazetteer
+        (computing them is most of the start-up; `resolver()` reads them from disk)."""
         self.gaz = gaz
         self.fuzzy_threshold = fuzzy_threshold
         self.scorer = scorer
         # The most populous place owns the bare slug, and the most populous of a
         # country owns slug-cc (the Jiangxi Fuzhou is `fuzhou-cn-<geonames id>`).
         self._top_by_slug: dict[str, int] = {}
-        for place in sorted(gaz.places.values(), key=lambda p: (-p.population, p.geonames_id)):
-            s = slug(place.name)
-            self._top_by_slug.setdefault(s, place.geonames_id)
-            self._top_by_slug.setdefault(f"{s}-{place.country_code.lower()}", place.geonames_id)
+        if tables is None:
+            for place in sorted(gaz.places.values(),
+                                key=lambda p: (-p.population, p.geonames_id)):
+                s = slug(place.name)
+                self._top_by_slug.setdefault(s, place.geonames_id)
+                self._top_by_slug.setdefault(f"{s}-{place.country_code.lower()}",
+                                             place.geonames_id)
+        else:
+            self._top_by_slug = tables[0]
         self.curated: dict[str, City] = {}
         self._curated_by_gid: dict[int, str] = {}
         for city_id, spec in (aliases.get("cities") or {}).items():
@@ -141,7 +156,8 @@ class Resolver:
             self.curated[city_id] = city
             if city.geonames_id:
                 self._curated_by_gid[city.geonames_id] = city_id
-        self._id_to_gid = {self.place_id(p): gid for gid, p in gaz.places.items()}
+        self._id_to_gid = tables[1] if tables is not None else {
+            self.place_id(p): gid for gid, p in gaz.places.items()}
         # key -> (city id, country the alias is bound to or None)
         self.manual = {key(k): v for k, v in (aliases.get("manual") or {}).items()}
         self.city_alias: dict[str, tuple[str, str | None]] = {}
@@ -161,6 +177,10 @@ class Resolver:
                     self.city_alias.setdefault(key(alias), (spec["city"], spec.get("country")))
         self.member_cities = frozenset(m.city_id for m in self.members.values() if m.city_id)
         self._curated_keys = sorted(set(self.city_alias) | set(self.manual))
+
+    def place_tables(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The slug -> most populous place and place id -> geonames id tables."""
+        return self._top_by_slug, self._id_to_gid
 
     # ---- cities -------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +13,15 @@ import pypdfium2
 
 from extract import __version__, parsers, provenance
 from extract.errors import IngestError
-from extract.guards import DEFAULT_MAX_INFLATED, check_inflation
+from extract.guards import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_INFLATED,
+    DEFAULT_MAX_PAGES,
+    check_inflation,
+    sha256_of,
+)
 from extract.identify import identify
 from extract.layout import Document
-
-# Guards against absurd inputs; both are CLI options.
-DEFAULT_MAX_PAGES = 2000
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -29,14 +30,6 @@ class Extraction:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAULT_MAX_INFLATED) -> Document:

@@ -7,7 +7,7 @@ folder `vocab/es/`, not new code.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -46,12 +46,17 @@ def section(name: str, language: str | None = None) -> dict[str, Any]:
     return merged
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Accent-, case- and apostrophe-insensitive form for matching vocabulary.
+
+    Cached: parsers fold the same labels and words tens of thousands of times a report.
 
     >>> fold("Février – L’ÉTÉ")
     "fevrier - l'ete"
     """
+    if text.isascii():  # NFKD, accents and typographic quotes cannot occur
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
