@@ -294,3 +294,25 @@ def test_legend_beside_the_header_is_not_a_member():
     assert [c.title for c in found[0].columns] == ["Paiement du quota 2021", "Membre activé"]
     rows = [(r.name, {i: cell_text(ws) for i, ws in r.cells.items()}) for r in found[0].rows]
     assert rows == [("Abidjan", {0: "Yes", 1: "Yes"}), ("Accra", {1: "-"})]
+
+
+def test_database_member_matrix_view(specimen, tmp_path):
+    """Through `extract ingest`: the wide view has one row per member, cells as printed."""
+    import sqlite3
+
+    from tests.conftest import run_cli
+
+    db = tmp_path / "kb.db"
+    result = run_cli("ingest", specimen, "--db", db)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = {r["member_id"]: dict(r) for r in conn.execute(
+        "SELECT * FROM member_matrix WHERE report_id = '2021-fr'")}
+    assert len(rows) == 143
+    for matrix_id, row in truth_rows():
+        got = rows[member_id(row["name"])]
+        for index, key in enumerate(KEYS[matrix_id]):
+            assert got[key] == row["cells"].get(index), (row["name"], key)
+    failed = conn.execute("SELECT * FROM checks WHERE [check] LIKE 'members.%' AND passed = 0").fetchall()
+    assert not failed
