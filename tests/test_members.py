@@ -316,3 +316,15 @@ def test_database_member_matrix_view(specimen, tmp_path):
             assert got[key] == row["cells"].get(index), (row["name"], key)
     failed = conn.execute("SELECT * FROM checks WHERE [check] LIKE 'members.%' AND passed = 0").fetchall()
     assert not failed
+
+
+def test_near_miss_headers_are_reported():
+    ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
+    from extract.matrix import Column
+
+    titles = ["Participation à des réunions régionales", "Paiement du quota 2020"]
+    keys = members.column_keys([Column(0, 10, 0, 10, t) for t in titles * 2], ctx)
+    assert keys[:2] == ["bilateral_meetings", "fee_paid"]
+    assert keys[2:] == ["unknown:participation-a-des-reunions-regionales", "unknown:paiement-du-quota-2020"]
+    assert any("read as bilateral_meetings (fuzzy score" in w for w in ctx.warnings)
+    assert any("is not for 2021" in w for w in ctx.warnings)

@@ -23,6 +23,8 @@ NAME = "members"
 # Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
 DECORATION_SCORE = 85
 HEADER_SCORE = 80
+# Below this, a header mapped to a key is reported as a fuzzy reading.
+SURE_SCORE = 95
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -203,16 +205,25 @@ def column_keys(columns: list[matrix.Column], ctx: ReportContext) -> list[str]:
         key, score = match_header(column.title)
         if key is None or key in keys:
             key = f"unknown:{slug(column.title)}"
-            message = (f"members matrix: column header {column.title!r} matches no known indicator "
-                       f"(best score {score:.0f}); kept as {key}")
-            if message not in ctx.warnings:  # the header repeats on every page
-                ctx.warn(message)
-        elif key == "fee_paid":
+            _warn_once(ctx, f"members matrix: column header {column.title!r} matches no known "
+                            f"indicator (best score {score:.0f}); kept as {key}")
+        elif score < SURE_SCORE:
+            # A near miss may be another indicator ("réunions régionales" reads as bilateral
+            # meetings): say so, so that a reviewer can add the title to the vocabulary.
+            _warn_once(ctx, f"members matrix: column header {column.title!r} read as {key} "
+                            f"(fuzzy score {score:.0f})")
+        if key == "fee_paid":
             year = re.search(r"\b(?:19|20)\d\d\b", column.title)
             if year and int(year.group()) != ctx.year:
-                ctx.warn(f"members matrix: fee column {column.title!r} is not for {ctx.year}")
+                _warn_once(ctx, f"members matrix: fee column {column.title!r} is not for {ctx.year}")
         keys.append(key)
     return keys
+
+
+def _warn_once(ctx: ReportContext, message: str) -> None:
+    """The header repeats on every page; its warning is said once."""
+    if message not in ctx.warnings:
+        ctx.warn(message)
 
 
 def _is_board(words: list[Word]) -> bool:
