@@ -265,7 +265,11 @@ class Resolver:
             pool = [p for p in places if p.country_code == cc] or self._same_name_in(places, cc)
         else:
             related = places + self._same_name_in(places[:3], None)
-            preferred = [p for p in related if self.place_id(p) in prefer]
+            # A member city seen earlier is preferred only among places that bear the
+            # name itself when any does: `Alexandria` after `Mashhad` (whose alternate
+            # names list it) is still Alexandria.
+            own = [p for p in related if key(p.name) == k] if k else []
+            preferred = [p for p in own or related if self.place_id(p) in prefer]
             if preferred:
                 pool = preferred
         chosen = pool[0] if pool else places[0]
