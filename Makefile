@@ -10,7 +10,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: setup system-deps run ingest serve test bench specimens lint clean
+.PHONY: setup system-deps run demo ingest serve test bench specimens lint clean
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ serve: setup
 	$(EXTRACT) serve --db $(DB) --port $(PORT)
 
 run: ingest serve
+
+# The bundled reports plus the made-up 2022 edition (marked synthetic everywhere).
+demo: setup
+	-$(EXTRACT) ingest raw/ tests/specimens/synthetic/ --with-synthetic --db $(DB)
+	$(EXTRACT) serve --db $(DB) --port $(PORT)
 
 test: setup system-deps
 	$(PY) -m pytest -q
