@@ -137,10 +137,8 @@ def test_events_link_to_the_cities_they_take_place_in_or_name(db):
     located = {e["title"] for e in load("2021-fr")["events"]
                if e.get("location") and e["location"] != "Hybride"}
     linked = {r["title"] for r in rows}
-    # every event with a place has its city; known gap of the normaliser's aliases:
-    # the French exonym "Singapour" is not resolved yet (data/aliases.yml)
-    assert located - linked <= {e["title"] for e in load("2021-fr")["events"]
-                                if e.get("location", "").startswith("Singapour")}
+    # every event with a place has its city (`Singapour, République de Singapour` too)
+    assert located - linked == set()
 
 
 def test_titles_are_searchable_and_stay_in_sync_on_reingest(tmp_path):

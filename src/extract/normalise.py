@@ -237,8 +237,9 @@ class Resolver:
         cc = self.gaz.country_code(country) if country else None
         if country is None and "," in text:  # "Cordoue, Argentine"
             head, tail = text.rsplit(",", 1)
-            if self.gaz.country_code(tail):
-                text, cc = head.strip(), self.gaz.country_code(tail)
+            # the tail is a country the gazetteer knows, or a region or long-form country
+            # name it does not ("Singapour, République de Singapour"): the city is the head
+            text, cc = head.strip(), self.gaz.country_code(tail)
         k = key(text)
         if not k:
             return Resolution(None, reason="unresolved")
