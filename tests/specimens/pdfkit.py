@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reportlab
-from reportlab.lib.pagesizes import A4, letter, landscape, portrait
+from reportlab.lib.pagesizes import A4, landscape, letter, portrait
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
