@@ -3,6 +3,7 @@ fresh build, and skipping an unchanged file loads none of the extractor."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -33,10 +34,14 @@ def test_a_value_is_built_once_then_read_back(cache_home):
     assert [p.name for p in cache_home.iterdir()] == ["thing-k1.pickle"]
 
 
-def test_a_new_key_rebuilds_and_drops_the_stale_file(cache_home):
-    diskcache.cached("thing", "old", lambda: 1)
-    assert diskcache.cached("thing", "new", lambda: 2) == 2
-    assert sorted(p.name for p in cache_home.iterdir()) == ["thing-new.pickle"]
+def test_a_new_key_rebuilds_and_only_recent_entries_stay(cache_home):
+    for i in range(diskcache.KEEP + 2):
+        assert diskcache.cached("thing", f"k{i}", lambda i=i: i) == i
+        os.utime(cache_home / f"thing-k{i}.pickle", (1e9 + i, 1e9 + i))  # coarse clocks
+    kept = sorted(p.name for p in cache_home.iterdir())
+    assert kept == [f"thing-k{i}.pickle" for i in range(2, diskcache.KEEP + 2)]
+    diskcache.cached("other", "k", lambda: 0)  # other names are left alone
+    assert len(list(cache_home.iterdir())) == diskcache.KEEP + 1
 
 
 def test_a_damaged_file_is_rebuilt_and_replaced(cache_home):

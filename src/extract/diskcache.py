@@ -25,6 +25,15 @@ T = TypeVar("T")
 APP = "metropolis-kb"
 # Bump when the pickled layout changes in a way the hashed sources would not show.
 FORMAT = 1
+# Entries kept per name (one per data and code version seen most recently).
+KEEP = 3
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
 
 
 def cache_dir() -> Path | None:
@@ -71,8 +80,10 @@ def _write(folder: Path, name: str, path: Path, value: Any) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        # Stale entries of the same name (older data or code) are dead weight.
-        for old in folder.glob(f"{name}-*.pickle"):
+        # Entries of older data or code are dead weight, but two checkouts (or a
+        # branch switch) alternate between keys: keep the few most recent.
+        entries = sorted(folder.glob(f"{name}-*.pickle"), key=_mtime, reverse=True)
+        for old in entries[KEEP:]:
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:  # read-only home, full disk: the value is still good in memory
