@@ -6,8 +6,10 @@ import hashlib
 
 import pypdfium2
 
-from tests.conftest import DATA, SPECIMEN_2021_FR
-from tests.specimens.build import build
+import pytest
+
+from tests.conftest import DATA, ROOT, SPECIMEN_2021_FR
+from tests.specimens.build import EDITIONS, build
 
 
 def page_texts(path) -> list[str]:
@@ -18,13 +20,15 @@ def page_texts(path) -> list[str]:
         pdf.close()
 
 
-def test_committed_specimen_matches_its_data(tmp_path):
-    rebuilt = build(DATA / "2021-fr", tmp_path / "rebuilt.pdf")
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_committed_specimen_matches_its_data(edition, tmp_path):
+    committed = ROOT / EDITIONS[edition]
+    rebuilt = build(DATA / edition, tmp_path / "rebuilt.pdf")
     same_bytes = hashlib.sha256(rebuilt.read_bytes()).digest() == hashlib.sha256(
-        SPECIMEN_2021_FR.read_bytes()).digest()
+        committed.read_bytes()).digest()
     # Byte-identical with the same reportlab; otherwise at least the same text on every page.
-    assert same_bytes or page_texts(rebuilt) == page_texts(SPECIMEN_2021_FR), (
-        "raw/ specimen is stale: run `make specimens` and commit it")
+    assert same_bytes or page_texts(rebuilt) == page_texts(committed), (
+        f"{committed} is stale: run `make specimens` and commit it")
 
 
 def test_specimen_embeds_subsetted_truetype_fonts():
