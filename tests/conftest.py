@@ -21,7 +21,7 @@ def run_cli(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
         [sys.executable, "-m", "extract", *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, check=False,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pypdfium2
-
 import pytest
 
 from tests.conftest import DATA, ROOT, SPECIMEN_2021_FR

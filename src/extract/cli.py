@@ -76,7 +76,7 @@ def _extract(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | Non
         return path, None, f"gave up after {timeout:g} s (--timeout)"
     except IngestError as exc:
         return path, None, one_line(exc)
-    except Exception as exc:  # a damaged PDF can fail anywhere inside the PDF libraries
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF can fail anywhere in the PDF libraries
         return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
 
 
@@ -168,7 +168,7 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
                 continue
             try:
                 store.write_report(db, extraction.report, extraction.tables)
-            except Exception as exc:  # constraint errors name the offending table
+            except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
                 stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
                 failed = True
                 continue

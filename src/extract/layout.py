@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import pdfplumber
 import pypdfium2
@@ -400,7 +401,7 @@ class Document:
             self._plumber.close()
         self._pdfium.close()
 
-    def __enter__(self) -> Document:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

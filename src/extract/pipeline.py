@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def extract_report(
             "source_file": path.name,
             "sha256": sha256 or sha256_of(path),
             "page_count": doc.page_count,
-            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "extractor_version": __version__,
             "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
         }
