@@ -81,13 +81,13 @@ class Box:
     color: RGB
 
 
-@dataclass
-class Line:
-    words: list[Word]
+class WordGroup:
+    """The extent and type size of a group of words (a line, a block, a column).
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+    Subclasses provide `words`.
+    """
+
+    words: list[Word]
 
     @property
     def x0(self) -> float:
@@ -108,6 +108,19 @@ class Line:
     @property
     def size(self) -> float:
         return statistics.median(w.size for w in self.words)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class Line(WordGroup):
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
 
 
 @dataclass
@@ -152,38 +165,18 @@ def group_lines(words: Iterable[Word], tolerance: float | None = None) -> list[L
 
 
 @dataclass
-class Block:
+class Block(WordGroup):
     """Lines that read as one unit: a tile title, a paragraph, a big number and its label."""
 
     lines: list[Line]
 
     @property
-    def words(self) -> list[Word]:
+    def words(self) -> list[Word]:  # type: ignore[override]
         return [w for line in self.lines for w in line.words]
 
     @property
     def text(self) -> str:
         return " ".join(line.text for line in self.lines)
-
-    @property
-    def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
-
-    @property
-    def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
-
-    @property
-    def top(self) -> float:
-        return min(line.top for line in self.lines)
-
-    @property
-    def bottom(self) -> float:
-        return max(line.bottom for line in self.lines)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
 
 
 def split_line(line: Line, gap_ratio: float = 1.2) -> list[Line]:

@@ -32,7 +32,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract import vocab
-from extract.layout import Box, Line, Page, Word, group_lines
+from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines
 from extract.parsers import ReportContext, Section
 from extract.parsers.prose import find_places
 
@@ -173,20 +173,8 @@ def looks_like_place_pair(text: str) -> bool:
 # --- page structure -----------------------------------------------------------------
 
 @dataclass
-class DayColumn:
+class DayColumn(WordGroup):
     words: list[Word]  # day 1 .. N, top to bottom
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
 
     def top(self, day: int) -> float:
         return self.words[day - 1].top
@@ -299,29 +287,11 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
 # --- events of one month ------------------------------------------------------------
 
 @dataclass
-class Block:
+class EventBlock(Block):
+    """The lines of one event, and the filled box drawn behind it if any."""
+
     lines: list[Line] = field(default_factory=list)
     box: Box | None = None
-
-    @property
-    def x0(self) -> float:
-        return min(line.x0 for line in self.lines)
-
-    @property
-    def x1(self) -> float:
-        return max(line.x1 for line in self.lines)
-
-    @property
-    def top(self) -> float:
-        return min(line.top for line in self.lines)
-
-    @property
-    def bottom(self) -> float:
-        return max(line.bottom for line in self.lines)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for line in self.lines for w in line.words)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -388,14 +358,14 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     return out
 
 
-def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[Block]:
+def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
     owner = event_boxes(words, boxes, 0.8 * column.size)
-    boxed: dict[int, Block] = {}
+    boxed: dict[int, EventBlock] = {}
     loose: list[Line] = []
     for line, box in segments_of(words, owner):
         if box is not None:
-            boxed.setdefault(id(box), Block(box=box)).lines.append(line)
+            boxed.setdefault(id(box), EventBlock(box=box)).lines.append(line)
         else:
             loose.append(line)
     blocks = []
@@ -406,7 +376,7 @@ def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list
     return sorted(blocks, key=lambda b: (b.top, b.x0))
 
 
-def is_open_prefix(block: Block) -> bool:
+def is_open_prefix(block: EventBlock) -> bool:
     """A block that so far holds the start of a prefix (`EVÉNEMENT DE LANCEMENT` /
     `VIRTUEL | ...`): upper case, no bar yet."""
     text = " ".join(line.text for line in block.lines)
@@ -414,9 +384,9 @@ def is_open_prefix(block: Block) -> bool:
     return "|" not in text and bool(letters) and all(c.isupper() for c in letters)
 
 
-def stack_lines(lines: list[Line], column: DayColumn) -> list[Block]:
+def stack_lines(lines: list[Line], column: DayColumn) -> list[EventBlock]:
     """Unboxed events: a line continues the block right above it in the same day row."""
-    blocks: list[Block] = []
+    blocks: list[EventBlock] = []
     tol = 0.5 * column.size
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
         size = line.size
@@ -434,7 +404,7 @@ def stack_lines(lines: list[Line], column: DayColumn) -> list[Block]:
             ):
                 best, best_gap = block, gap
         if best is None:
-            blocks.append(Block([line]))
+            blocks.append(EventBlock([line]))
         else:
             best.lines.append(line)
     return blocks
@@ -476,7 +446,7 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     return would_fit and is_city(last)
 
 
-def read_block(block: Block, frame: MonthFrame, page: Page, voc: Vocab,
+def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
                is_city: Callable[[str], bool]) -> Printed:
     lines = block.lines
     width = max(ln.x1 - ln.x0 for ln in lines)
