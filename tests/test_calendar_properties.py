@@ -6,7 +6,7 @@ to many title lines, spans of one day to a week including spans over a month's e
 none, the gender mark; random page sizes, fonts, text sizes, day-column widths,
 hyphenation, boxes for one-day events, text centred in multi-day boxes, shaded rows
 behind the events, month names with the year or centred, day numbers left- or
-right-aligned.
+right-aligned; event boxes as rectangles, rounded rectangles or closed paths.
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def scenarios(draw: st.DrawFn) -> dict:
         month_year=draw(st.booleans()),
         day_align=draw(st.sampled_from(["right", "left"])),
         heading_align=draw(st.sampled_from(["left", "center"])),
+        box_shape=draw(st.sampled_from(["rect", "round", "path"])),
     )
     style = Style(page_size=draw(st.sampled_from(sorted(PAGE_SIZES))),
                   font_family=draw(st.sampled_from(available_fonts())))

@@ -25,11 +25,17 @@ RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
 
 # Relative tolerances: producers that emit no space characters still get their
-# words split, whatever the font size (see pdfplumber's x_tolerance_ratio).
-X_TOLERANCE_RATIO = 0.18
+# words split, whatever the font size (see pdfplumber's x_tolerance_ratio). Between
+# letter-spacing (up to 0.1 em inside a word) and a tightly justified word gap in a
+# narrow-spaced face (Times: 0.25 em space, 70% of it = 0.175 em); tests/test_layout.py.
+X_TOLERANCE_RATIO = 0.14
 Y_TOLERANCE = 2.0
 # Folios and running headers live in these bands of the page height.
 MARGIN_BAND = 0.045
+# Filled shapes thinner than this (points) are rules or dots, not boxes; shapes
+# covering this share of both page dimensions are page backgrounds.
+MIN_BOX = 2.0
+PAGE_BOX = 0.9
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Box:
-    """A filled rectangle (event boxes in the calendar, tiles, table shading)."""
+    """A filled rectangle, or a filled path's bounding box (event boxes in the calendar,
+    tiles, table shading)."""
 
     x0: float
     top: float
@@ -326,14 +333,23 @@ def _links_of(page: pdfplumber.page.Page) -> list[Link]:
 
 
 def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
+    """Filled rects, and filled curves by their bounding box: desktop-publishing tools
+    draw event boxes and tiles as rounded rectangles or closed paths."""
+    width, height = float(page.width), float(page.height)
     boxes = []
-    for r in page.rects:
+    for r in [*page.rects, *page.curves]:
         if not r.get("fill"):
             continue
         color = normalise_color(r.get("non_stroking_color"))
         if color == (1.0, 1.0, 1.0):
             continue
-        boxes.append(Box(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"]), color))
+        box = Box(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"]), color)
+        w, h = box.x1 - box.x0, box.bottom - box.top
+        if min(w, h) < MIN_BOX:
+            continue  # hairline rules drawn as fills, glyph outlines, dots
+        if w >= PAGE_BOX * width and h >= PAGE_BOX * height:
+            continue  # a page background, not a box on the page
+        boxes.append(box)
     return boxes
 
 

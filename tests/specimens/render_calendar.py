@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reportlab.pdfgen.canvas import Canvas
+
 from tests.specimens.pdfkit import ReportCanvas, set_fill
 
 # Light tints: event boxes are filled, never white (the layout layer drops white fills).
@@ -49,6 +51,7 @@ class CalendarLayout:
     month_year: bool = False  # "JANVIER 2021" rather than "JANVIER"
     day_align: str = "right"  # day numbers right- or left-aligned in their column
     heading_align: str = "left"  # month name at the left of its column or centred over it
+    box_shape: str = "rect"  # event boxes as "rect", "round" (rounded corners) or "path" (cut corners)
 
 
 @dataclass
@@ -265,6 +268,27 @@ def plan_page(rc: ReportCanvas, events: list[Event], year: int, months: list[int
 
 # --- drawing --------------------------------------------------------------------
 
+def fill_box(c: Canvas, shape: str, x: float, y: float, w: float, h: float, size: float) -> None:
+    """A filled box with its lower-left corner at (x, y), in PDF coordinates.
+
+    Desktop-publishing tools draw boxes as rounded rectangles or closed paths, which
+    PDF readers report as curves rather than rectangles.
+    """
+    r = min(0.5 * size, w / 3, h / 3)
+    if shape == "round":
+        c.roundRect(x, y, w, h, r, stroke=0, fill=1)
+    elif shape == "path":
+        path = c.beginPath()
+        path.moveTo(x + r, y)
+        for px, py in [(x + w - r, y), (x + w, y + r), (x + w, y + h - r), (x + w - r, y + h),
+                       (x + r, y + h), (x, y + h - r), (x, y + r)]:
+            path.lineTo(px, py)
+        path.close()
+        c.drawPath(path, stroke=0, fill=1)
+    else:
+        c.rect(x, y, w, h, stroke=0, fill=1)
+
+
 def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout: CalendarLayout) -> None:
     c = rc.canvas
     size = plan.size
@@ -290,7 +314,7 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         box_bottom = rows_top + plan.row_tops[p.last - 1] + plan.row_heights[p.last - 1] - 0.5
         if boxed:
             set_fill(c, TINTS[p.event.index % len(TINTS)])
-            c.rect(p.x0, rc.y(box_bottom), p.x1 - p.x0, box_bottom - box_top, stroke=0, fill=1)
+            fill_box(c, layout.box_shape, p.x0, rc.y(box_bottom), p.x1 - p.x0, box_bottom - box_top, size)
             set_fill(c, (0, 0, 0))
         y = rows_top + plan.row_tops[p.first - 1] + pad_v
         if boxed and layout.center_in_box and p.last > p.first:
