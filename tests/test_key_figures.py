@@ -150,12 +150,8 @@ def test_key_figures_parser_runs_first():
 
 
 def test_committed_specimen_figures():
-    """The committed raw/ specimen, once the lead has rebuilt it with the figures pages."""
-    if not SPECIMEN_2021_FR.exists():
-        pytest.skip("no committed specimen")
+    """The committed raw/ specimen gives exactly the figures of its data file."""
     rows, _, _ = extract_figures(SPECIMEN_2021_FR)
-    if not rows:
-        pytest.skip("raw/ specimen predates the figures pages: run `make specimens`")
     assert {r["key"]: r["value"] for r in rows} == {f["key"]: float(f["value"]) for f in FIGURES}
 
 

@@ -256,8 +256,6 @@ def test_metadata_follows_a_database_of_another_name(tmp_path_factory):
 
 
 def test_synthetic_edition_is_marked_wherever_its_rows_appear(server):
-    if "2022-fr" not in specimen_editions():
-        pytest.skip("the synthetic 2022 specimen is not built")
     report = server.json("/metropolis/reports/2022-fr.json?_shape=array")[0]
     assert report["synthetic"] == 1
     badge = 'class="synthetic"'
@@ -271,9 +269,7 @@ def test_synthetic_edition_is_marked_wherever_its_rows_appear(server):
 
 
 def test_synthetic_edition_is_ingested_only_when_asked(tmp_path):
-    pdf = specimen_editions().get("2022-fr")
-    if pdf is None:
-        pytest.skip("the synthetic 2022 specimen is not built")
+    pdf = specimen_editions()["2022-fr"]
     db = tmp_path / "metropolis.db"
     result = subprocess.run([sys.executable, "-m", "extract", "ingest", str(pdf), "--db", str(db)],
                             check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -289,8 +285,6 @@ def test_synthetic_edition_is_ingested_only_when_asked(tmp_path):
 def test_year_over_year_queries_see_the_planted_changes(server):
     """The synthetic 2022 edition plants: Lagos and Nairobi join, Bangui, Bhopal and
     Cotonou leave, Brussels' news count goes 7 -> 9, Berlin leaves the Board."""
-    if "2022-fr" not in specimen_editions():
-        pytest.skip("the synthetic 2022 specimen is not built")
     rows = server.json("/metropolis/members_joined_left.json?from_year=2021&to_year=2022"
                        "&_shape=array")
     changes = {(r["change"], r["member_id"]) for r in rows}
