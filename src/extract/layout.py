@@ -118,7 +118,14 @@ class WordGroup:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, self.top, self.x1, self.bottom)
+        return bbox_of(self.words)
+
+
+def bbox_of(words: Iterable[Word]) -> tuple[float, float, float, float]:
+    """The box around some words: (x0, top, x1, bottom)."""
+    words = list(words)
+    return (min(w.x0 for w in words), min(w.top for w in words),
+            max(w.x1 for w in words), max(w.bottom for w in words))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extract.layout import Line, Word, group_lines, split_line
+from extract.layout import Line, Word, bbox_of, group_lines, split_line
 
 # Gap between the words of one title line wider than this (in font sizes) starts
 # another column's title: a word space is about 0.3 em, a gutter is wider.
@@ -84,11 +84,6 @@ class Matrix:
     columns: list[Column]
     rows: list[MatrixRow]
     stray: list[Word] = field(default_factory=list)
-
-
-def bbox_of(words: Sequence[Word]) -> tuple[float, float, float, float]:
-    return (min(w.x0 for w in words), min(w.top for w in words),
-            max(w.x1 for w in words), max(w.bottom for w in words))
 
 
 def cell_text(words: Sequence[Word]) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract import vocab
-from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines
+from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.parsers import ReportContext, Section
 from extract.parsers.prose import find_places
 
@@ -242,17 +242,6 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
             continue
         kept.append(c)
     return kept
-
-
-def split_line(line: Line, gap: float) -> list[Line]:
-    """Cut a line at gaps wider than `gap` text sizes (side-by-side texts)."""
-    parts = [Line([line.words[0]])]
-    for prev, w in zip(line.words, line.words[1:]):
-        if w.x0 - prev.x1 > gap * max(prev.size, w.size):
-            parts.append(Line([w]))
-        else:
-            parts[-1].words.append(w)
-    return parts
 
 
 def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from extract import matrix, vocab
-from extract.layout import Page, Word, group_lines, is_red, split_line
+from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section
 
 NAME = "members"
@@ -291,7 +291,7 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         key = keys[index]
         if (member_id, key) in cells and cells[(member_id, key)]["value"] != value:
             ctx.warn(f"members matrix p.{page}: {printed!r} has two values for {key}")
-        bx0, btop, bx1, bbottom = matrix.bbox_of(words)
+        bx0, btop, bx1, bbottom = bbox_of(words)
         cells[(member_id, key)] = {
             "member_id": member_id, "indicator": key, "value": value,
             "value_num": value_number(value), "page": page,
