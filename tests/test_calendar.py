@@ -253,6 +253,8 @@ def test_pages_chosen_from_the_text_prepass():
         f" CALENDRIER INTERNATIONAL\nJANVIER\n{days}",
         f"SEPTEMBRE\n{days}",  # no heading on this page, as in the seed
         "INTERNATIONAL CALENDAR\nMARCH 123456789\n10\n11",  # glued by the pre-pass
+        "INTERNATIONAL CALENDAR\nMAY123456789\n10\n11",  # glued with no space at all
+        "MAYOR 12\nINTERNATIONAL CALENDAR",  # a word that starts like a month is not one
         "+25 événements et activités ont été organisés dans le monde entier entre le 1er et le 12 octobre",
     ]
-    assert parser.select_pages(texts, ctx) == [2, 3, 4, 5]
+    assert parser.select_pages(texts, ctx) == [2, 3, 4, 5, 7]

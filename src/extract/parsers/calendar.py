@@ -567,9 +567,11 @@ def is_month_page(text: str, voc: Vocab) -> bool:
     or a run of day numbers."""
     months = 0
     for line in text.splitlines():
-        words = vocab.fold(line).split()
-        if words and words[0] in voc.months and (len(words) == 1 or not words[1].isalpha()):
-            months += 1
+        # the pre-pass may also glue the days to the name with no space: `MAY123456789`
+        head = re.match(r"\s*([^\W\d_]+)(.*)", vocab.fold(line))
+        if head and head[1] in voc.months:
+            rest = head[2].split()
+            months += not rest or not rest[0].isalpha()
     if not months:
         return False
     folded = vocab.fold(text)
