@@ -10,7 +10,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: setup system-deps run demo ingest serve test bench specimens lint clean
+.PHONY: setup system-deps run demo ingest serve test explore bench specimens lint clean
 
 setup: $(VENV)/.installed
 
@@ -41,6 +41,11 @@ demo: setup
 
 test: setup system-deps
 	$(PY) -m pytest -q
+
+# property tests with new random examples, ten times as many (failures print a reproduce blob)
+explore: setup
+	HYPOTHESIS_PROFILE=explore CALENDAR_EXAMPLES=2000 MEMBERS_EXAMPLES=2000 \
+	$(PY) -m pytest -q tests/test_calendar_properties.py tests/test_members_properties.py tests/test_fuzz.py
 
 bench: setup
 	$(PY) -m bench.run
