@@ -45,7 +45,7 @@ test: setup system-deps
 # property tests with new random examples, ten times as many (failures print a reproduce blob)
 explore: setup
 	HYPOTHESIS_PROFILE=explore CALENDAR_EXAMPLES=2000 MEMBERS_EXAMPLES=2000 \
-	$(PY) -m pytest -q tests/test_calendar_properties.py tests/test_members_properties.py tests/test_fuzz.py
+	$(PY) -m pytest -q tests/test_calendar_properties.py tests/test_members_properties.py
 
 bench: setup
 	$(PY) -m bench.run
