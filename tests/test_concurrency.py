@@ -21,7 +21,7 @@ import httpx
 import pytest
 from bench.editions import build_short_archive
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, SPECIMEN_2021_FR, run_cli
 
 YEARS = [2021, 2022]
 ROUNDS = 3
@@ -176,5 +176,22 @@ def test_a_process_pool_writes_the_same_database_as_one_process(archive, tmp_pat
         conn.execute("UPDATE reports SET ingested_at = NULL")  # when, not what
         conn.commit()
         dumps.append(list(conn.iterdump()))
+        conn.close()
+    assert dumps[0] == dumps[1]
+
+
+def test_one_report_read_by_two_processes_writes_the_same_database(tmp_path):
+    """A single file with --jobs 2 has its pages read and its crops cut by two processes:
+    the same rows, provenance PNGs included, byte for byte."""
+    dumps = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"jobs{jobs}.db"
+        result = run_cli("ingest", SPECIMEN_2021_FR, "--db", db, "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE reports SET ingested_at = NULL")
+        conn.commit()
+        dumps.append(list(conn.iterdump()))
+        assert conn.execute("SELECT count(*) FROM provenance_images").fetchone()[0] > 0
         conn.close()
     assert dumps[0] == dumps[1]

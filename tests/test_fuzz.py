@@ -224,3 +224,19 @@ def test_cli_sample_refuses_cleanly_and_leaves_the_database(seed, mutants, tmp_p
         assert len(lines) == 1, result.stderr
         assert lines[0].startswith(f"{path}: ")
         assert snapshot(db) == before, f"{path.name} was refused but changed the database"
+
+
+def test_mutants_fail_the_same_way_when_pages_are_read_by_two_processes(tmp_path):
+    """Damage met in a page worker comes back as the same one line (or the same rows)."""
+    rng = random.Random(7)
+    seen: Counter[str] = Counter()
+    for i, mutator in enumerate([flip_in_stream, cut_object, truncate_stream, swap_streams] * 2):
+        path = tmp_path / f"{mutator.__name__}-{i}.pdf"
+        path.write_bytes(mutator(SPECIMEN_2021_FR.read_bytes(), rng))
+        outcomes = []
+        for workers in (1, 2):
+            _, extraction, error = cli._extract(path, {"timeout": PER_FILE_LIMIT, "workers": workers})
+            outcomes.append(error or {t: len(rows) for t, rows in extraction.tables.items()})
+        assert outcomes[0] == outcomes[1], path.name
+        seen["refused" if isinstance(outcomes[0], str) else "ingested"] += 1
+    print(dict(seen))

@@ -164,3 +164,17 @@ def test_text_colours_are_normalised_whatever_the_colour_space(tmp_path: Path) -
     assert colours["grey"] == pytest.approx((0.4, 0.4, 0.4), abs=0.01)
     assert colours["cmykblack"] == pytest.approx((0.0, 0.0, 0.0), abs=0.01)
     assert {t for t, col in colours.items() if is_red(col)} == {"cmykred", "rgbred"}
+
+
+@pytest.mark.parametrize("pdf", sorted((Path(__file__).parent.parent / "raw").glob("*.pdf")),
+                         ids=lambda p: p.stem)
+def test_pages_read_by_two_processes_are_the_same_pages_in_the_same_order(pdf: Path) -> None:
+    from extract.layout import Document
+
+    with Document(pdf) as doc:
+        every = range(1, doc.page_count + 1)
+        alone = list(doc.pages(every))
+    with Document(pdf) as doc:
+        shared = list(doc.pages(reversed(every), workers=2))
+    assert [p.number for p in shared] == list(every)
+    assert shared == alone

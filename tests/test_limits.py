@@ -208,3 +208,11 @@ def test_timeout_applies_in_every_worker_of_the_pool(tmp_path):
     lines = sorted(result.stderr.strip().splitlines())
     assert [line.split(": ")[0] for line in lines] == [str(folder / "a.pdf"), str(folder / "b.pdf")]
     assert all(line.endswith("gave up after 0.001 s (--timeout)") for line in lines), lines
+
+
+def test_timeout_stops_the_page_workers_of_a_single_report(tmp_path):
+    db = tmp_path / "kb.db"
+    started = time.perf_counter()
+    result = run_cli("ingest", SPECIMEN_2021_FR, "--db", db, "--jobs", "2", "--timeout", "0.3")
+    assert time.perf_counter() - started < 30
+    refused(result, SPECIMEN_2021_FR, "gave up after 0.3 s", "--timeout")

@@ -94,7 +94,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to write.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Reports read in parallel (one writer).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes: reports read in parallel (one writer); a single report has its pages read in parallel.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Override the year read from the document.")
 @click.option("--language", type=click.Choice(["fr", "en"]), help="Override the language read from the document.")
 @click.option("--max-pages", type=int, default=guards.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
@@ -153,29 +153,37 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=stderr, transient=True, disable=not stderr.is_terminal,
     )
-    with progress:
-        task = progress.add_task("reports", total=len(todo))
-        results = _run(todo, options, jobs)
-        for path, extraction, error in results:
-            progress.advance(task)
-            if error:
-                stderr.print(f"{path}: {error}", markup=False, highlight=False)
-                failed = True
-                continue
-            if extraction.report.get("synthetic") and not with_synthetic:
-                # made-up test data is never mixed silently with real-content editions
-                click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
-                continue
-            try:
-                store.write_report(db, extraction.report, extraction.tables)
-            except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
-                stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
-                failed = True
-                continue
-            rid = extraction.report["id"]
-            counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
-            warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
-            click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
+    written = 0
+    try:
+        with progress:
+            task = progress.add_task("reports", total=len(todo))
+            results = _run(todo, options, jobs)
+            for path, extraction, error in results:
+                progress.advance(task)
+                if error:
+                    stderr.print(f"{path}: {error}", markup=False, highlight=False)
+                    failed = True
+                    continue
+                if extraction.report.get("synthetic") and not with_synthetic:
+                    # made-up test data is never mixed silently with real-content editions
+                    click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
+                    continue
+                try:
+                    store.write_report(db, extraction.report, extraction.tables)
+                except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
+                    stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
+                    failed = True
+                    continue
+                written += 1
+                rid = extraction.report["id"]
+                counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
+                warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
+                click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
+    except KeyboardInterrupt:
+        # the report being written was rolled back with its transaction
+        stderr.print(f"interrupted: {written} of {len(todo)} reports written, none half-written",
+                     markup=False, highlight=False)
+        sys.exit(130)
     sys.exit(1 if failed else 0)
 
 
@@ -203,17 +211,25 @@ def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bo
 
 
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int):
-    """Extract files in order; with jobs > 1 in a process pool, still yielded in order."""
+    """Extract files in order; with jobs > 1 in a process pool, still yielded in order.
+    A single file with jobs > 1 has its pages read by `jobs` processes instead."""
     if jobs == 1 or len(todo) < 2:
         for path, digest in todo:
-            yield _extract(path, {**options, "sha256": digest})
+            yield _extract(path, {**options, "sha256": digest, "workers": jobs})
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    from extract import workers
+
+    # The workers leave Ctrl-C to this process and die with it; leaving early (Ctrl-C,
+    # an error) does not wait for the reports still being read.
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.initialise)
+    try:
         futures = [pool.submit(_extract, path, {**options, "sha256": digest}) for path, digest in todo]
         for future in futures:
             yield future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @main.command()

@@ -72,8 +72,11 @@ def extract_report(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_inflated: int = DEFAULT_MAX_INFLATED,
     on_page: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> Extraction:
-    """Read one report PDF into rows for every table; raises IngestError on bad input."""
+    """Read one report PDF into rows for every table; raises IngestError on bad input.
+
+    `workers` > 1 reads the layout of the pages in that many processes."""
     started = time.perf_counter()
     path = Path(path)
     with _open(path, max_pages, max_bytes, max_inflated) as doc:
@@ -88,7 +91,7 @@ def extract_report(
         if not wanted:
             raise IngestError("not a Metropolis annual report (no section of one was found)")
         pages = {}
-        for page in doc.pages(wanted):
+        for page in doc.pages(wanted, workers):
             pages[page.number] = page
             if on_page:
                 on_page()
@@ -115,5 +118,5 @@ def extract_report(
             "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]
-    tables["provenance_images"] = provenance.crop_rows(path, tables)
+    tables["provenance_images"] = provenance.crop_rows(path, tables, workers=workers)
     return Extraction(report, tables, ctx.warnings, time.perf_counter() - started)

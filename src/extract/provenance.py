@@ -20,12 +20,16 @@ from typing import Any
 
 import pypdfium2
 
+from extract.workers import available, fork_pool
+
 # 1.5 x 72 dpi = 108 dpi: a matrix cell or a title stays legible, a crop stays a few kB.
 SCALE = 1.5
 # Points of context around a box; small boxes (a "Yes" cell) get at least MIN_SIZE.
 PADDING = 4.0
 MIN_SIZE = 24.0
 BBOX = ("x0", "top", "x1", "bottom")
+# As in layout: fewer pages than this per process are cropped faster in one.
+MIN_PAGES_PER_WORKER = 4
 
 
 def boxes_of(tables: dict[str, list[dict[str, Any]]]) -> dict[int, set[tuple[float, ...]]]:
@@ -54,21 +58,42 @@ def padded(box: tuple[float, ...], width: float, height: float) -> tuple[float, 
 
 
 def crop_rows(pdf_path: Path | str, tables: dict[str, list[dict[str, Any]]],
-              scale: float = SCALE) -> list[dict[str, Any]]:
-    """Rows for `provenance_images`: one PNG per distinct (page, bbox) of the tables."""
+              scale: float = SCALE, workers: int = 1) -> list[dict[str, Any]]:
+    """Rows for `provenance_images`: one PNG per distinct (page, bbox) of the tables,
+    in page and box order; `workers` > 1 crops the pages in that many forked processes."""
     wanted = boxes_of(tables)
-    if not wanted:
-        return []
-    rows: list[dict[str, Any]] = []
-    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    tasks = [(str(pdf_path), number, sorted(wanted[number]), scale) for number in sorted(wanted)]
+    workers = min(workers, len(tasks) // MIN_PAGES_PER_WORKER)
+    if workers > 1 and available():
+        with fork_pool(workers) as pool:
+            return [row for rows in pool.imap(_crop_task, tasks) for row in rows]
     try:
-        for number in sorted(wanted):
-            if not 1 <= number <= len(pdf):
-                continue
-            rows.extend(_crop_page(pdf[number - 1], number, wanted[number], scale))
+        return [row for task in tasks for row in _crop_task(task)]
     finally:
-        pdf.close()
-    return rows
+        _close_worker_pdf()
+
+
+_worker_pdf: tuple[str, pypdfium2.PdfDocument] | None = None
+
+
+def _crop_task(task: tuple[str, int, list[tuple[float, ...]], float]) -> list[dict[str, Any]]:
+    """The crops of one page; the document is opened once per process."""
+    global _worker_pdf
+    path, number, boxes, scale = task
+    if _worker_pdf is None or _worker_pdf[0] != path:
+        _close_worker_pdf()
+        _worker_pdf = (path, pypdfium2.PdfDocument(path))
+    pdf = _worker_pdf[1]
+    if not 1 <= number <= len(pdf):
+        return []
+    return _crop_page(pdf[number - 1], number, boxes, scale)
+
+
+def _close_worker_pdf() -> None:
+    global _worker_pdf
+    if _worker_pdf is not None:
+        _worker_pdf[1].close()
+        _worker_pdf = None
 
 
 def _crop_page(page: pypdfium2.PdfPage, number: int, boxes: Iterable[tuple[float, ...]],
