@@ -72,6 +72,7 @@ def extract_report(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_inflated: int = DEFAULT_MAX_INFLATED,
     on_page: Callable[[], None] | None = None,
+    spacy_ner: bool = False,
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input."""
     started = time.perf_counter()
@@ -81,7 +82,7 @@ def extract_report(
         ident = identify(texts, year=year, language=language)
         ctx = parsers.ReportContext(
             report_id=ident.report_id, year=ident.year, language=ident.language,
-            source_file=path.name,
+            source_file=path.name, spacy_ner=spacy_ner,
         )
         plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
         wanted = sorted({n for numbers in plan.values() for n in numbers})
