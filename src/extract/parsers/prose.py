@@ -104,9 +104,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 def _ner_available(ctx: ReportContext) -> bool:
     """Whether `--spacy-ner` can run on this report; says why not, once, when it cannot."""
     if ctx.language not in NER_LANGUAGES:
-        ctx.warn(f"--spacy-ner has no effect on a {ctx.language!r} report: no spaCy model "
-                 f"for that language is installed (only {NER_MODEL}); the gazetteer alone "
-                 "found the places in prose")
+        ctx.warn(f"--spacy-ner has no effect on this report (language {ctx.language!r}): "
+                 f"the only spaCy model installed is the French {NER_MODEL}; the gazetteer "
+                 "alone found the places in prose")
         return False
     try:
         ner_pipeline()
@@ -271,8 +271,9 @@ def ner_places(text: str, covered: list[Match]) -> list[Match]:
     """Places the statistical NER finds in `text` that no gazetteer match overlaps."""
     out = []
     for ent in ner_pipeline()(text).ents:
-        if ent.label_ in NER_LABELS and not any(
-                m.start < ent.end_char and ent.start_char < m.end for m in covered):
+        if ent.label_ not in NER_LABELS or not any(map(_may_start, TOKEN_RE.findall(ent.text))):
+            continue  # no capitalised word in it (`L’`): not a name
+        if not any(m.start < ent.end_char and ent.start_char < m.end for m in covered):
             out.append(Match(ent.text, ent.start_char, ent.end_char))
     return out
 
