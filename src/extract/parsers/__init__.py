@@ -29,6 +29,7 @@ class ReportContext:
     source_file: str
     warnings: list[str] = field(default_factory=list)
     names: NameCollector = None  # type: ignore[assignment]
+    spacy_ner: bool = False  # --spacy-ner: statistical NER adds places in prose
 
     def __post_init__(self) -> None:
         if self.names is None:
