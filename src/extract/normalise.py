@@ -31,10 +31,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
-from extract import diskcache, gazetteer
+from extract import diskcache, gazetteer, vocab
 from extract.gazetteer import Gazetteer, Place, Scorer, key
 
 # Chosen from the measured table of `python -m bench.normaliser` (README): on the 352
@@ -111,7 +110,7 @@ class Member:
 @cache
 def load_aliases() -> dict[str, Any]:
     text = (resources.files("extract") / "data" / "aliases.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return vocab.read_yaml(text) or {}
 
 
 @cache

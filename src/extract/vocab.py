@@ -16,6 +16,16 @@ import yaml
 LANGUAGES = ("fr", "en")
 
 
+# libyaml's loader (in PyYAML's wheels) reads the vocabularies ~10x faster than the
+# pure-Python one, into the same values; it is a tenth of a first report's time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str) -> Any:
+    """YAML text to Python values, as `yaml.safe_load` gives them."""
+    return yaml.load(text, Loader=_LOADER)
+
+
 @cache
 def load(language: str) -> dict[str, Any]:
     """All section vocabularies of one language: {"calendar": {...}, "members": {...}}."""
@@ -23,7 +33,7 @@ def load(language: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yml"):
-            out[entry.name[:-4]] = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            out[entry.name[:-4]] = read_yaml(entry.read_text(encoding="utf-8")) or {}
     return out
 
 
