@@ -105,3 +105,54 @@ def build_short_archive(out: Path, years: range | list[int]) -> list[Path]:
     """One short edition per year in `out`: cover, narrative, a page of each section."""
     full = build_archive(out.parent / f"{out.name}-full", years)
     return [trim(pdf, out / pdf.name) for pdf in full]
+
+
+UNPARSED = Path(__file__).parent / "data" / "unparsed-2021-fr.yml"
+
+
+def build_mixed_report(out: Path) -> Path:
+    """The 2021 specimen with the real report's sections that no parser reads (the
+    strategic plan's objectives, the staff and back pages, transcribed from the seed)
+    set after its narrative page, as the real report's page mix has them."""
+    import pypdf
+    from tests.specimens.pdfkit import ReportCanvas, Style
+
+    specimen = build_edition(out / "single", 2021)
+    report = yaml.safe_load((BASE / "report.yml").read_text(encoding="utf-8"))
+    extra = out / "unparsed.pdf"
+    rc = ReportCanvas(extra, Style(**report.get("style", {})), title="unparsed")
+    for section in yaml.safe_load(UNPARSED.read_text(encoding="utf-8"))["sections"]:
+        _draw_lines(rc, section["heading"], section["lines"])
+    rc.save()
+    writer = pypdf.PdfWriter()
+    specimen_pages = pypdf.PdfReader(specimen)
+    writer.append(specimen_pages, pages=[0, 1])  # cover, narrative
+    writer.append(pypdf.PdfReader(extra))
+    writer.append(specimen_pages, pages=list(range(2, len(specimen_pages.pages))))
+    target = out / "metropolis-annual-report-2021-fr-mixed.pdf"
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def _draw_lines(rc, heading: str, lines: list[str]) -> None:
+    """Printed lines in two columns, as many pages as they fill, the heading on each."""
+    size = rc.style.body_size + 1
+    col_width = (rc.width - 3 * rc.style.margin) / 2
+    bottom = rc.height - rc.style.margin - size * 2
+    top = rc.heading(heading)
+    x, y = rc.style.margin, top
+    for line in lines:
+        if y > bottom and x > rc.style.margin:  # both columns full: next page
+            rc.finish_page(label=heading)
+            top = rc.heading(heading)
+            x, y = rc.style.margin, top
+        elif y > bottom:
+            x, y = x + col_width + rc.style.margin, top
+        if line:
+            for part in rc.wrap(line, col_width, size):
+                rc.text(x, y, part, size=size)
+                y += size * 1.45
+        else:
+            y += size
+    rc.finish_page(label=heading)
