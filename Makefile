@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 EXTRACT := $(VENV)/bin/extract
 DB ?= db/metropolis.db
 PORT ?= 8001
+# processes for ingest: every core (the database is the same as with one)
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
@@ -27,7 +29,7 @@ system-deps:
 	fi
 
 ingest: setup
-	-$(EXTRACT) ingest raw/ --db $(DB)
+	-$(EXTRACT) ingest raw/ --db $(DB) --jobs $(JOBS)
 
 serve: setup
 	$(EXTRACT) serve --db $(DB) --port $(PORT)
@@ -36,7 +38,7 @@ run: ingest serve
 
 # The bundled reports plus the made-up 2022 edition (marked synthetic everywhere).
 demo: setup
-	-$(EXTRACT) ingest raw/ tests/specimens/synthetic/ --with-synthetic --db $(DB)
+	-$(EXTRACT) ingest raw/ tests/specimens/synthetic/ --with-synthetic --db $(DB) --jobs $(JOBS)
 	$(EXTRACT) serve --db $(DB) --port $(PORT)
 
 test: setup system-deps
