@@ -115,6 +115,24 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     Example:
         extract ingest raw/ --db db/metropolis.db
     """
+    done = {"written": 0, "todo": 0}
+    try:
+        _ingest(done, paths, db_path, jobs, force, with_synthetic, {
+            "year": year, "language": language, "max_pages": max_pages,
+            "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
+            "timeout": timeout, "spacy_ner": spacy_ner,
+        })
+    except KeyboardInterrupt:
+        # Ctrl-C at any point: the report being written was rolled back with its transaction
+        said = (f"{done['written']} of {done['todo']} reports written, none half-written"
+                if done["todo"] else "nothing written")
+        _stderr().print(f"interrupted: {said}", markup=False, highlight=False)
+        sys.exit(130)
+
+
+def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
+            with_synthetic: bool, options: dict) -> None:
+    """The body of `ingest`; `done` counts the reports to write and written."""
     files = find_pdfs(paths)
     digests = {path: guards.sha256_of(path) for path in files if path.exists()}
     if not force and _all_known(db_path, files, digests):
@@ -146,45 +164,35 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
             continue
         todo.append((path, digest))
 
-    options = {
-        "year": year, "language": language, "max_pages": max_pages, "max_bytes": max_mib << 20,
-        "max_inflated": max_inflated_mib << 20, "timeout": timeout, "spacy_ner": spacy_ner,
-    }
+    done["todo"] = len(todo)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=stderr, transient=True, disable=not stderr.is_terminal,
     )
-    written = 0
-    try:
-        with progress:
-            task = progress.add_task("reports", total=len(todo))
-            results = _run(todo, options, jobs)
-            for path, extraction, error in results:
-                progress.advance(task)
-                if error:
-                    stderr.print(f"{path}: {error}", markup=False, highlight=False)
-                    failed = True
-                    continue
-                if extraction.report.get("synthetic") and not with_synthetic:
-                    # made-up test data is never mixed silently with real-content editions
-                    click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
-                    continue
-                try:
-                    store.write_report(db, extraction.report, extraction.tables)
-                except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
-                    stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
-                    failed = True
-                    continue
-                written += 1
-                rid = extraction.report["id"]
-                counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
-                warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
-                click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
-    except KeyboardInterrupt:
-        # the report being written was rolled back with its transaction
-        stderr.print(f"interrupted: {written} of {len(todo)} reports written, none half-written",
-                     markup=False, highlight=False)
-        sys.exit(130)
+    with progress:
+        task = progress.add_task("reports", total=len(todo))
+        results = _run(todo, options, jobs)
+        for path, extraction, error in results:
+            progress.advance(task)
+            if error:
+                stderr.print(f"{path}: {error}", markup=False, highlight=False)
+                failed = True
+                continue
+            if extraction.report.get("synthetic") and not with_synthetic:
+                # made-up test data is never mixed silently with real-content editions
+                click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
+                continue
+            try:
+                store.write_report(db, extraction.report, extraction.tables)
+            except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
+                stderr.print(f"{path}: not written ({one_line(exc)})", markup=False, highlight=False)
+                failed = True
+                continue
+            done["written"] += 1
+            rid = extraction.report["id"]
+            counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
+            warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
+            click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
     sys.exit(1 if failed else 0)
 
 
