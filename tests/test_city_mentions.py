@@ -1,7 +1,8 @@
 """Cities named in the narrative pages: the `prose` parser and `city_mentions`.
 
-The truth is the specimen data file `specimens/data/2021-fr/prose.yml` (English names
-and countries written by hand), never the code's output.
+The truth is the specimen data files `specimens/data/2021-fr/prose.yml` and
+`specimens/data/2021-en/prose.yml` (the same pages and cities in each edition's wording;
+English names and countries written by hand), never the code's output.
 """
 
 from __future__ import annotations
@@ -21,24 +22,30 @@ from extract.parsers import ReportContext, prose
 from tests.specimens.build import build
 from tests.specimens.pdfkit import Style, available_fonts
 
-DATA = Path(__file__).parent / "specimens" / "data" / "2021-fr"
-TRUTH = yaml.safe_load((DATA / "prose.yml").read_text(encoding="utf-8"))
+SPECIMENS = Path(__file__).parent / "specimens" / "data"
+EDITIONS = ("2021-fr", "2021-en")
+TRUTHS = {e: yaml.safe_load((SPECIMENS / e / "prose.yml").read_text(encoding="utf-8"))
+          for e in EDITIONS}
+DATA = SPECIMENS / "2021-fr"
+TRUTH = TRUTHS["2021-fr"]
 
 
 MEMBERS = DATA / "members.yml"
 
 
-def member_names() -> list[str]:
+def member_names(edition: str = "2021-fr") -> list[str]:
     """The members of the specimen's first matrix, as the members parser meets them."""
-    if not MEMBERS.exists():
+    members = SPECIMENS / edition / "members.yml"
+    if not members.exists():
         return []
-    data = yaml.safe_load(MEMBERS.read_text(encoding="utf-8"))
+    data = yaml.safe_load(members.read_text(encoding="utf-8"))
     return [" ".join(row["name"]) for row in data["matrices"][0]["rows"]]
 
 
-def extract(pdf: Path, language: str = "fr") -> tuple[list[dict], ReportContext, list[int]]:
-    ctx = ReportContext("2021-fr", 2021, language, pdf.name)
-    for name in member_names():  # the pipeline runs the members parser before this one
+def extract(pdf: Path, language: str = "fr",
+            edition: str = "2021-fr") -> tuple[list[dict], ReportContext, list[int]]:
+    ctx = ReportContext(edition, 2021, language, pdf.name)
+    for name in member_names(edition):  # the pipeline runs the members parser before this one
         ctx.names.member(name)
     with Document(pdf) as doc:
         selected = prose.select_pages(doc.page_texts, ctx)
@@ -47,20 +54,28 @@ def extract(pdf: Path, language: str = "fr") -> tuple[list[dict], ReportContext,
 
 
 def render(tmp: Path, prose_data: dict, style: Style | None = None,
-           with_members: bool = False) -> Path:
+           with_members: bool = False, edition: str = "2021-fr") -> Path:
     folder = tmp / "data"
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA / "report.yml", folder / "report.yml")
-    if with_members and MEMBERS.exists():
-        shutil.copy(MEMBERS, folder / "members.yml")
+    shutil.copy(SPECIMENS / edition / "report.yml", folder / "report.yml")
+    members = SPECIMENS / edition / "members.yml"
+    if with_members and members.exists():
+        shutil.copy(members, folder / "members.yml")
     (folder / "prose.yml").write_text(yaml.safe_dump(prose_data, allow_unicode=True),
                                       encoding="utf-8")
     return build(folder, tmp / "prose.pdf", style)
 
 
+@pytest.fixture(scope="module", params=EDITIONS)
+def edition(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def specimen(tmp_path_factory: pytest.TempPathFactory):
-    return extract(render(tmp_path_factory.mktemp("prose"), TRUTH))
+def specimen(tmp_path_factory: pytest.TempPathFactory, edition: str):
+    """The edition's prose pages in its own layout (report.yml style), extracted."""
+    pdf = render(tmp_path_factory.mktemp("prose"), TRUTHS[edition], edition=edition)
+    return extract(pdf, edition[-2:], edition)
 
 
 def expected(page: dict) -> set[tuple[str, str]]:
@@ -79,27 +94,51 @@ def found(rows: list[dict], section: str) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("index", range(len(TRUTH["pages"])),
                          ids=[p["section"] for p in TRUTH["pages"]])
-def test_each_narrative_page_gives_its_cities(specimen, index: int) -> None:
+def test_each_narrative_page_gives_its_cities(specimen, edition: str, index: int) -> None:
     rows, _, _ = specimen
-    page = TRUTH["pages"][index]
+    page = TRUTHS[edition]["pages"][index]
     assert found(rows, page["section"]) == expected(page)
 
 
-def test_seventy_metropolitan_spaces(specimen) -> None:
+def test_the_editions_print_the_same_pages_and_cities() -> None:
+    fr, en = (TRUTHS[e]["pages"] for e in EDITIONS)
+    assert [(p["kind"], p["section"]) for p in fr] == [(p["kind"], p["section"]) for p in en]
+    assert [expected(p) for p in fr] == [expected(p) for p in en]
+
+
+def test_seventy_metropolitan_spaces(specimen, edition: str) -> None:
     rows, _, _ = specimen
+    truth = TRUTHS[edition]
     spaces = [r for r in rows if r["section"] == "metropolitan_spaces"]
     # 70 places printed, 70 distinct cities: one row each
-    assert len(TRUTH["pages"][0]["items"]) == 70
-    assert len(spaces) == len(expected(TRUTH["pages"][0])) == 70
+    assert len(truth["pages"][0]["items"]) == 70
+    assert len(spaces) == len(expected(truth["pages"][0])) == 70
 
 
-def test_pilot_projects_sentence(specimen) -> None:
+# The first pilot project's sentence as each edition prints it (`Bar-` / `celon…` hyphenated).
+PILOT_SENTENCE = {"2021-fr": "Cordoue, Montréal, Barcelone et Madrid",
+                  "2021-en": "Córdoba, Montreal, Barcelona and Madrid"}
+
+
+def test_pilot_projects_sentence(specimen, edition: str) -> None:
     rows, _, _ = specimen
     pilot = {r["city_id"]: r for r in rows if r["section"] == "pilot_projects"}
     # "Cordoue" is Córdoba, Argentina: the Metropolis member, not Córdoba, Spain
     assert resolver().city_by_id("cordoba").country_code == "AR"
-    assert "Cordoue, Montréal, Barcelone et Madrid" in pilot["cordoba"]["context"]
+    assert PILOT_SENTENCE[edition] in pilot["cordoba"]["context"]
     assert {"cordoba", "montreal", "barcelona", "madrid"} <= set(pilot)
+
+
+@pytest.mark.parametrize("edition", ["2021-en"], indirect=True)
+def test_english_prose_finds_brussels_and_splits_lyon_and_paris(specimen) -> None:
+    """The issue's hard cases for English NER: fr_core_news_sm misses Brussels and
+    tags `Lyon and Paris` as one place."""
+    rows, _, _ = specimen
+    pilot = {r["city_id"]: r["context"] for r in rows if r["section"] == "pilot_projects"}
+    assert {"brussels", "lyon", "paris"} <= set(pilot)
+    assert "Brussels, Montreal, Lyon and Paris" in pilot["lyon"]
+    assert "Brussels, Montreal, Lyon and Paris" in pilot["paris"]
+    assert resolver().city_by_id("brussels").country_code == "BE"
 
 
 def test_rows_carry_provenance_and_no_other_page(specimen) -> None:
@@ -136,6 +175,24 @@ def test_find_places(text: str, places: list[str]) -> None:
     assert [m.text for m in prose.find_places(text, "fr")] == places
 
 
+@pytest.mark.parametrize("text, places", [
+    ("participatory democracy in Córdoba, Montreal, Barcelona and Madrid regarding",
+     ["Córdoba", "Montreal", "Barcelona", "Madrid"]),
+    ("Through this project, Montreal, Barcelona and Brussels are working on",
+     ["Montreal", "Barcelona", "Brussels"]),
+    ("the experience of Mexico City, Valle de Aburrá and the Barcelona Metropolitan Area.",
+     ["Mexico City", "Valle de Aburrá", "Barcelona Metropolitan Area"]),
+    ("Based on the experience of Brussels, Montreal, Lyon and Paris, this project",
+     ["Brussels", "Montreal", "Lyon", "Paris"]),
+    ("Greater Lyon Greater Paris Beirut Lisbon Turin",
+     ["Greater Lyon", "Greater Paris", "Beirut", "Lisbon", "Turin"]),
+    ("ASMAA RHLALOU Rabat City Council President Head of Government Executive Mayor",
+     ["Rabat"]),
+])
+def test_find_places_in_english(text: str, places: list[str]) -> None:
+    assert [m.text for m in prose.find_places(text, "en")] == places
+
+
 def test_page_sections_from_either_language() -> None:
     assert prose.page_section("13 membres impliqués dans 4 projets pilotes", "fr") == "pilot_projects"
     assert prose.page_section("16% of our members governed by women", "en") == "women_leaders"
@@ -158,6 +215,33 @@ def test_city_mentions_reach_the_database(tmp_path: Path) -> None:
     spaces = db.execute("SELECT count(*) FROM city_mentions WHERE section = "
                         "'metropolitan_spaces' AND report_id = '2021-fr'").fetchone()[0]
     assert spaces == 70
+
+
+def by_section(conn, report_id: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for section, city in conn.execute(
+            "SELECT section, city_id FROM city_mentions WHERE report_id = ?", (report_id,)):
+        out.setdefault(section, set()).add(city)
+    return out
+
+
+def test_both_editions_mention_the_same_cities(tmp_path: Path) -> None:
+    """raw/ ingested as a user does it: cities are language-independent, so the English
+    edition's city_mentions are the French one's, section by section."""
+    import sqlite3
+
+    from tests.conftest import RAW, run_cli
+
+    result = run_cli("ingest", RAW, "--db", tmp_path / "kb.db")
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(tmp_path / "kb.db")
+    fr, en = by_section(conn, "2021-fr"), by_section(conn, "2021-en")
+    assert en == fr
+    # and they are the truth's cities, not merely equal
+    for page in TRUTHS["2021-en"]["pages"]:
+        cities = {resolver().city_by_id(c) for c in en[page["section"]]}
+        assert {(key(c.name), c.country_code) for c in cities} == expected(page)
+    assert {"brussels", "lyon", "paris"} <= en["pilot_projects"]
 
 
 PLACES = [item for item in TRUTH["pages"][0]["items"] if "|" not in item[0]]
