@@ -165,7 +165,8 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         ensure_schema(db)
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.conn.in_transaction:  # not when the interruption came after COMMIT
+            db.execute("ROLLBACK")
         raise
     return db
 
@@ -267,7 +268,8 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
         ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # not when the interruption came after COMMIT
+            conn.execute("ROLLBACK")
         raise
 
 
