@@ -70,3 +70,16 @@ def test_a_folder_is_ingested_file_by_file(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("2021-fr: ")
     assert result.stderr == ""
+
+
+def test_the_summary_line_counts_the_rows_of_the_report(tmp_path):
+    calendar = yaml.safe_load((DATA / "2021-fr" / "calendar.yml").read_text(encoding="utf-8"))
+    prose = yaml.safe_load((DATA / "2021-fr" / "prose.yml").read_text(encoding="utf-8"))
+    mentions = sum(len(page.get("cities") or page["items"]) for page in prose["pages"])
+    result = run_cli("ingest", SPECIMEN_2021_FR, "--db", tmp_path / "kb.db")
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip()
+    assert line.startswith(f"2021-fr: {SPECIMEN_2021_FR} {len(PdfReader(SPECIMEN_2021_FR).pages)} pages, ")
+    assert f"calendar_events {len(calendar['events'])}," in line
+    assert f"city_mentions {mentions}," in line
+    assert "name_review" not in line  # every name of the specimen resolves
