@@ -190,6 +190,17 @@ def test_pipeline_carries_the_matrix(specimen):
     ("Participation in Board of Directors meetings", "board_meeting_participation"),
     ("Participation in training activities", "training_participation"),
     ("Members mentioned in our publications", "mentions_in_publications"),
+    # other producers' English wording: paraphrases no specimen prints
+    ("News items published on the Metropolis website", "news_published"),
+    ("Publications in the Metropolis website library", "library_publications"),
+    ("Initiatives published on C4GH", "c4gh_initiatives"),
+    ("World Metropolitan Day event organisers", "wmd_event_organiser"),
+    ("Participation in Metropolis annual meetings and congress", "congress_participation"),
+    ("Bilateral meetings", "bilateral_meetings"),
+    ("Attendance at Board of Directors meetings", "board_meeting_participation"),
+    ("Analysed by the Metropolitan Indicators System", "mis_analysed"),
+    ("2021 membership fee paid", "fee_paid"),
+    ("Active member", "activated"),
 ])
 def test_headers_map_to_keys(title, key):
     assert members.match_header(title)[0] == key
