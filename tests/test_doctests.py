@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["extract.layout", "extract.vocab", "extract.identify"]
+MODULES = ["extract.layout", "extract.vocab", "extract.identify", "extract.workers",
+           "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar"]
 
 
 @pytest.mark.parametrize("name", MODULES)

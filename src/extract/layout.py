@@ -20,7 +20,7 @@ import pypdfium2
 from pdfplumber.utils.text import WordExtractor, get_char_sort_key
 
 from extract.errors import IngestError
-from extract.workers import available, fork_pool
+from extract.workers import fork_pool, how_many
 
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
@@ -36,9 +36,6 @@ MARGIN_BAND = 0.045
 # Filled shapes thinner than this (points) are rules or dots, not boxes; shapes
 # covering this share of both page dimensions are page backgrounds.
 MIN_BOX = 2.0
-# Below this many pages a second process costs more than it saves (fork, pickling the
-# pages back: about 10 ms against about 25 ms a page).
-MIN_PAGES_PER_WORKER = 4
 PAGE_BOX = 0.9
 
 
@@ -433,8 +430,8 @@ class Document:
         its own pdfplumber handle; the pages come back the same and in the same order.
         """
         wanted = sorted(set(numbers))
-        workers = min(workers, len(wanted) // MIN_PAGES_PER_WORKER)
-        if workers > 1 and available():
+        workers = how_many(workers, len(wanted))
+        if workers > 1:
             with fork_pool(workers) as pool:  # terminated on leaving: done, timeout or error
                 yield from pool.imap(_read_in_worker, [(self.path, self.page_count, n) for n in wanted])
             return

@@ -20,7 +20,7 @@ from typing import Any
 
 import pypdfium2
 
-from extract.workers import available, fork_pool
+from extract.workers import fork_pool, how_many
 
 # 1.5 x 72 dpi = 108 dpi: a matrix cell or a title stays legible, a crop stays a few kB.
 SCALE = 1.5
@@ -28,8 +28,6 @@ SCALE = 1.5
 PADDING = 4.0
 MIN_SIZE = 24.0
 BBOX = ("x0", "top", "x1", "bottom")
-# As in layout: fewer pages than this per process are cropped faster in one.
-MIN_PAGES_PER_WORKER = 4
 
 
 def boxes_of(tables: dict[str, list[dict[str, Any]]]) -> dict[int, set[tuple[float, ...]]]:
@@ -63,8 +61,8 @@ def crop_rows(pdf_path: Path | str, tables: dict[str, list[dict[str, Any]]],
     in page and box order; `workers` > 1 crops the pages in that many forked processes."""
     wanted = boxes_of(tables)
     tasks = [(str(pdf_path), number, sorted(wanted[number]), scale) for number in sorted(wanted)]
-    workers = min(workers, len(tasks) // MIN_PAGES_PER_WORKER)
-    if workers > 1 and available():
+    workers = how_many(workers, len(tasks))
+    if workers > 1:
         with fork_pool(workers) as pool:
             return [row for rows in pool.imap(_crop_task, tasks) for row in rows]
     try:
