@@ -28,3 +28,42 @@ def test_serve_without_database_says_what_to_do(tmp_path):
     assert result.returncode == 1
     assert "extract ingest" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_on_a_terminal_a_progress_bar_follows_reports_and_pages(tmp_path):
+    """stderr is a terminal here (a pty): rich draws the bars, then clears them."""
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from tests.conftest import ROOT, SPECIMEN_2021_FR
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extract", "ingest", str(SPECIMEN_2021_FR), "--db", str(tmp_path / "kb.db")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower side is closed: the process is done
+            break
+        if not chunk:
+            break
+        screen += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode("utf-8", "replace"))
+    assert re.search(r"reports\b.*\b0/1\b", text), text[-500:]
+    done = [(int(a), int(b)) for a, b in re.findall(r"pages\b[^\n/]*?\b(\d+)/(\d+)\b", text)]
+    page_count = len(PdfReader(SPECIMEN_2021_FR).pages)
+    assert done and all(0 <= a <= b <= page_count for a, b in done), done
+    assert len({a for a, _ in done}) > 1  # it moved
+    assert out.startswith("2021-fr: ")

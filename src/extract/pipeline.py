@@ -71,13 +71,14 @@ def extract_report(
     max_pages: int = DEFAULT_MAX_PAGES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_inflated: int = DEFAULT_MAX_INFLATED,
-    on_page: Callable[[], None] | None = None,
+    on_page: Callable[[int, int], None] | None = None,
     workers: int = 1,
     spacy_ner: bool = False,
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input.
 
-    `workers` > 1 reads the layout of the pages in that many processes; `spacy_ner` adds
+    `on_page(done, total)` is called as the layout of each page is read; `workers` > 1
+    reads it in that many processes; `spacy_ner` adds
     spaCy's statistical NER to the gazetteer in prose (French reports)."""
     started = time.perf_counter()
     path = Path(path)
@@ -96,7 +97,7 @@ def extract_report(
         for page in doc.pages(wanted, workers):
             pages[page.number] = page
             if on_page:
-                on_page()
+                on_page(len(pages), len(wanted))
         tables: dict[str, list[dict[str, Any]]] = {}
         for parser in parsers.registered():
             section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
