@@ -176,8 +176,8 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
         task = progress.add_task("reports", total=len(todo))
         pages = progress.add_task("pages", total=None, visible=False)
 
-        def on_page(done: int, total: int) -> None:  # the report read in this process
-            progress.update(pages, completed=done, total=total, visible=True)
+        def on_page(read: int, total: int) -> None:  # the report read in this process
+            progress.update(pages, completed=read, total=total, visible=True)
 
         results = _run(todo, options, jobs, on_page)
         for path, extraction, error in results:
@@ -246,7 +246,7 @@ def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bo
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     """Extract files in order; with jobs > 1 in a process pool, still yielded in order.
     A single file with jobs > 1 has its pages read by `jobs` processes instead, and
-    `on_page(done, total)` follows the pages of the reports read in this process."""
+    `on_page(read, total)` follows the pages of the reports read in this process."""
     if jobs == 1 or len(todo) < 2:
         for path, digest in todo:
             yield _extract(path, {**options, "sha256": digest, "workers": jobs, "on_page": on_page})

@@ -77,9 +77,9 @@ def extract_report(
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input.
 
-    `on_page(done, total)` is called as the layout of each page is read; `workers` > 1
-    reads it in that many processes; `spacy_ner` adds
-    spaCy's statistical NER to the gazetteer in prose (French reports)."""
+    `on_page(read, total)` is called as the layout of each page is read; `workers` > 1
+    reads it in that many processes; `spacy_ner` adds spaCy's statistical NER to the
+    gazetteer in prose (French reports)."""
     started = time.perf_counter()
     path = Path(path)
     with _open(path, max_pages, max_bytes, max_inflated) as doc:

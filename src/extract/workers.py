@@ -24,7 +24,8 @@ def available() -> bool:
 
 
 def how_many(requested: int, pages: int) -> int:
-    """Workers worth starting for `pages` pages: at most `requested`, 0 or 1 for one process.
+    """Processes worth starting for `pages` pages: at most `requested`; 1 means read
+    them in this process.
 
     >>> how_many(2, 39), how_many(4, 9), how_many(2, 7)
     (2, 2, 1)
