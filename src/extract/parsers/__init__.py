@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from extract.decisions import Decisions
 from extract.layout import Page
 from extract.normalise import NameCollector
 
@@ -30,6 +31,8 @@ class ReportContext:
     warnings: list[str] = field(default_factory=list)
     names: NameCollector = None  # type: ignore[assignment]
     spacy_ner: bool = False  # --spacy-ner: statistical NER adds places in prose
+    # the archivist's decisions (names, column titles) kept with the archive
+    decisions: Decisions = field(default_factory=Decisions)
 
     def __post_init__(self) -> None:
         if self.names is None:
