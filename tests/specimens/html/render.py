@@ -59,6 +59,7 @@ class HtmlLayout:
     header_wrap: float | None = None  # None: titles as printed; else column width (pt), browser wraps
     row_rules: bool = False  # a hairline under every row
     row_shading: bool = False  # every other row on a light grey band
+    row_pad: float = 0.3  # white above and below a row's text, em: 0 spaces all name lines alike
     rows_per_page: int | None = None  # None: the data's
     # calendar
     lanes_side: str = "right"  # right: day numbers left of the events; left: events left of them
@@ -249,6 +250,7 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
     body = 7.5
     while True:
         pad = 0.3 * body
+        row_pad = layout.row_pad * body
         if layout.name_wrap:
             name_w = layout.name_wrap
         else:
@@ -277,9 +279,10 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
                 if layout.name_wrap:
                     n = wrap_count(" ".join(r["lines"]) + f" {NEW_MARK}", name_w - 2 * pad, body, font) or 3
                 lines += n
-            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * pad)
+            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * row_pad)
         if top + depth + tallest <= geo.height - geo.margin * 0.8 or body <= 4:
-            return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad}
+            return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad,
+                    "row_pad": row_pad}
         body -= 0.25
 
 
