@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar as cal
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -432,7 +432,3 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
         pages=pages, geo=geo, layout=layout, report=data["report"], css=css,
         language=data["report"].get("language", "fr"), with_link=with_link)
     return re.sub(r"[ \t]+\n", "\n", html)
-
-
-def variant(layout: HtmlLayout, **changes) -> HtmlLayout:
-    return replace(layout, **changes)
