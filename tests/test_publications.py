@@ -38,7 +38,7 @@ def extract_report(pdf: Path) -> Extraction:
             pages = list(doc.pages(parser.select_pages(doc.page_texts, ctx)))
             for table, rows in parser.parse(pages, ctx).tables.items():
                 tables.setdefault(table, []).extend(rows)
-        tables["checks"] = publications.checks(tables, ctx)
+        tables["checks"] = publications.checks(tables, None, ctx)
         report = {"id": ident.report_id, "year": ident.year, "language": ident.language,
                   "title": ident.title, "source_file": pdf.name, "page_count": doc.page_count}
     return Extraction(report, tables, ctx.warnings)

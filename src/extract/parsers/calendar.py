@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from extract import vocab
 from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
 from extract.parsers.prose import find_places
 
 NAME = "calendar"
@@ -617,22 +617,21 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             for s in find_statements(page.text, voc, ctx.year):
                 statements.append({**s, "page": page.number})
     events = merge_repeats(printed)
-    section = Section()
+    # the statements are for the checks, not rows of a table
+    section = Section(state=_dedupe_statements(statements))
     rows, links = [], []
     for i, e in enumerate(events, start=1):
-        ref = f"{ctx.report_id}/calendar/{i}"
         rows.append({
-            "ref": ref, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
+            "id": i, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
             "title": e.title, "prefix": e.prefix, "event_type": event_type(e.prefix, voc.prefixes),
             "location": e.location, "gender_perspective": int(e.gender), "page": e.page,
             "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
         })
         if e.prefix and rows[-1]["event_type"] is None:
             ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
-        links.extend({"event_ref": ref, "city_id": c} for c in event_cities(e, voc, ctx))
+        links.extend({"event_id": i, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)
-    section.add("calendar_statements", _dedupe_statements(statements))
     return section
 
 
@@ -661,11 +660,13 @@ def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
-    """Events against what the report states; events inside the report's year."""
+def checks(tables: dict[str, list[dict[str, Any]]], state: list[dict[str, Any]] | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
+    """Events against what the report states (`state`: the statements `parse` found);
+    events inside the report's year."""
     events = tables.get("calendar_events", [])
     out = []
-    for s in tables.get("calendar_statements", []):
+    for s in state or []:
         n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
         bound = "at least " if s["at_least"] else ""
         out.append({
@@ -685,3 +686,6 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
             "passed": int(not outside),
         })
     return out
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)

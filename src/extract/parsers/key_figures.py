@@ -3,8 +3,9 @@ line of action) into `key_figures`: one row per stable key.
 
 A figure is a number (`169`, `72,7%`, `+2.14K`, `1 200`) followed by words that match a
 label of the vocabulary (`vocab/<lang>/key_figures.yml`). Blocks come from the layout, so
-a big number and the label printed under it read as one phrase. Runs first among the
-parsers: later checks read its rows.
+a big number and the label printed under it read as one phrase. Each row carries the box
+of the tile or text block it was read from. Other sections' checks (run after every
+parser) compare their rows with these figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
@@ -24,8 +25,8 @@ from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
 from extract import vocab
-from extract.layout import Line, Page, Word, group_blocks, group_lines
-from extract.parsers import ReportContext, Section
+from extract.layout import Line, Page, Word, bbox_of, group_blocks, group_lines
+from extract.parsers import ReportContext, Section, register
 from extract.parsers.publications import join_lines  # labels join lines like titles
 
 NAME = "key_figures"
@@ -75,6 +76,8 @@ class Figure:
     key: str
     value: float
     label: str
+    # the tile or text block it was read from: (x0, top, x1, bottom)
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def parse_number(printed: str, language: str = "fr") -> float:
@@ -418,11 +421,12 @@ def page_figures(page: Page, language: str) -> list[Figure]:
         figures = find_figures(tile.text, language)
         if figures:  # a big number with no known label (a year, a heading) is left to the text
             taken.update(id(w) for w in tile.words)
-            found.append((tile.number[0].top, tile.number[0].x0, figures))
+            box = bbox_of(tile.words)
+            found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
     for block in group_blocks(w for w in page.words if id(w) not in taken):
         figures = find_figures(join_lines(line.text for line in block.lines), language)
         if figures:
-            found.append((block.top, block.x0, figures))
+            found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
     found.sort(key=lambda f: f[:2])
     return [fig for _, _, figures in found for fig in figures]
 
@@ -432,6 +436,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     for page in pages:
         for fig in page_figures(page, ctx.language):
             row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
+            if fig.bbox:
+                row.update(zip(("x0", "top", "x1", "bottom"), fig.bbox))
             seen = rows.get(fig.key)
             if seen is None:
                 rows[fig.key] = row
@@ -445,3 +451,6 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section = Section()
     section.add("key_figures", list(rows.values()))
     return section
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse)

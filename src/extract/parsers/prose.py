@@ -53,7 +53,7 @@ from extract import vocab
 from extract.gazetteer import key
 from extract.layout import Page, group_blocks
 from extract.normalise import resolver
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
 
 if TYPE_CHECKING:  # spaCy is imported on the first prose page, not with the parsers
     from spacy.language import Language
@@ -115,8 +115,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 city_id = ctx.names.city(match.text, page=page.number, context=snippet)
                 if city_id and (city_id, section, page.number) not in seen:
                     seen.add((city_id, section, page.number))
+                    x0, top, x1, bottom = block.bbox  # the paragraph it is named in
                     rows.append({"city_id": city_id, "section": section, "page": page.number,
-                                 "context": snippet})
+                                 "context": snippet, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return Section({"city_mentions": rows})
 
 
@@ -345,3 +346,6 @@ def context_of(text: str, match: Match, width: int = CONTEXT_CHARS) -> str:
         space = text.rfind(" ", match.end, end)
         end = space if space >= 0 else end
     return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+PARSER = register(NAME, vocabulary="places", select_pages=select_pages, parse=parse)

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from extract import vocab
 from extract.layout import RGB, Block, Box, Link, Page, group_blocks
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
 
 NAME = "publications"
 KINDS = ("publication", "learning_product", "video", "declaration")
@@ -330,7 +330,7 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+def checks(tables: dict[str, list[dict[str, Any]]], state: None, ctx: ReportContext) -> list[dict[str, Any]]:
     """The products against the figures the report prints about them."""
     figures = {r["key"]: r["value"] for r in tables.get("key_figures", [])}
     products = tables.get("publications", [])
@@ -354,3 +354,6 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
                     "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
                     "passed": int(total == figures["learning_products"])})
     return out
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)
