@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from extract import matrix, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section, register
+from extract.text import marker_pattern, slug
 
 NAME = "members"
 # Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
@@ -40,15 +41,6 @@ def norm(text: str) -> str:
     """
     text = YEAR.sub(" ", vocab.fold(text))
     return " ".join(re.sub(r"[^\w&]+", " ", text).split())
-
-
-def slug(text: str) -> str:
-    """The slug of an unknown header, for its `unknown:<slug>` key.
-
-    >>> slug("Membres hébergeant un atelier")
-    'membres-hebergeant-un-atelier'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
 
 
 @cache
@@ -125,13 +117,7 @@ def is_name_header(word: str) -> bool:
     return norm(word) in _name_headers()
 
 
-def _marker_pattern() -> re.Pattern[str]:
-    marks = [re.escape(m).replace(r"\ ", r"\s*") for m in _all("new_markers")]
-    inner = [m.replace(r"\(", r"\(\s*").replace(r"\)", r"\s*\)") for m in marks]
-    return re.compile(r"\s*(?:" + "|".join(inner) + r")\s*")
-
-
-NEW_MARK = _marker_pattern()
+NEW_MARK = marker_pattern(_all("new_markers"))
 
 
 def strip_marker(name: str) -> tuple[str, bool]:
