@@ -47,8 +47,9 @@ KNOWN = {
     ("events", "chromium-2021-en"): (
         "layout (issue 13): in narrow boxes a location wrapped onto two lines (`New York,` / "
         "`USA`, `Taipei,` / `Taiwan`, `Córdoba,` / `Argentina`, `Seoul,` / `South Korea`) stays "
-        "in the title (p. 36, 37); and calendar.join_lines drops the hyphen of `nature-` / `based` "
-        "(the browser breaks after a word's own hyphen; 17 November)"),
+        "in the title (p. 36, 37); and text.join_lines drops the hyphen of `nature-` / `based` "
+        "(the browser breaks after a word's own hyphen; no English word list tells it from a "
+        "soft one; 17 November)"),
     ("events", "chromium-2022-fr"): (
         "pages (issue 11): p. 24 (JUILLET and AOÛT, one event) comes out of pypdfium2's text "
         "pre-pass one glyph a line, so the calendar parser is never given it: `Rencontre inventée "
