@@ -178,6 +178,19 @@ def test_committed_print_is_of_todays_html(spec, tmp_path):
         assert page_texts(again) == page_texts(spec.pdf)
 
 
+def test_the_hash_check_sees_a_changed_cell_and_a_changed_layout():
+    """The staleness check can fail: one matrix cell, or one knob, changes the HTML."""
+    from tests.specimens.html.render import HtmlLayout, edition_html
+
+    spec = SPECIMENS[0]
+    data = load_edition(DATA / spec.edition)
+    before = html_sha256(edition_html(None, spec.layout, data=data))
+    assert before == html_sha256(spec.html())
+    data["members"]["matrices"][0]["rows"][0]["cells"][0] = "99"
+    assert html_sha256(edition_html(None, spec.layout, data=data)) != before
+    assert html_sha256(edition_html(DATA / spec.edition, HtmlLayout(font=spec.font, cell_valign="top"))) != before
+
+
 def test_the_two_renderers_share_only_the_data_files():
     """Nothing of the reportlab renderer is imported by the HTML one."""
     folder = Path(__file__).parent / "specimens" / "html"
