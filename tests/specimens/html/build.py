@@ -49,6 +49,7 @@ SPECIMENS = [
     Specimen("chromium", "2021-fr", "Liberation Sans"),
     Specimen("chromium", "2022-fr", "Liberation Sans"),
     Specimen("weasyprint", "2021-fr", "Liberation Serif"),
+    Specimen("weasyprint", "2022-fr", "Liberation Serif"),
 ]
 
 
