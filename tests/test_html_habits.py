@@ -160,6 +160,30 @@ def test_a_location_wrapped_in_a_narrow_box_is_the_location():
     assert want and want - got == Counter()
 
 
+def crowded_forum(data: dict) -> dict:
+    """March of 2021-en (beside April on a Letter page) with four made-up events beside the
+    Generation Equality Forum, so its box is a fifth of the month wide (the issue's
+    `Mexico City,` / `Mexico`)."""
+    data = copy.deepcopy(data)
+    calendar = data["calendar"]
+    forum = next(e for e in calendar["events"] if e.get("location") == "Mexico City, Mexico")
+    others = [{"month": 3, "day": 29, "end_day": 31, "title": f"Regional dialogue {n} on metropolitan finance"}
+              for n in (1, 2, 3, 4)]
+    calendar["events"] = [forum, *others]
+    calendar["pages"] = [[3, 4]]
+    calendar.pop("statements", None)
+    return data
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "layout (issue 13): `Mexico City,` / `Mexico` wrapped in a box a fifth of the month "
+    "wide, after a title ending in `Mexico City`, stays in the title"))
+def test_a_location_repeating_the_title_wrapped_in_a_narrow_box(tmp_path):
+    data = crowded_forum(load_edition(DATA / "2021-en"))
+    pdf, data = section_pdf(tmp_path, "2021-en", ["calendar"], HtmlLayout(), data=data)
+    assert event_differences(read_events(pdf, "2021-en", data), data) == {"missing": [], "unexpected": []}
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "layout (issue 13): with the day numbers right of the event lanes, most events of the "
     "2021 annex are lost or cut"))
