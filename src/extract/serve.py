@@ -72,6 +72,9 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
         "--setting", "allow_download", "off",
         "--setting", "default_allow_sql", "on",
         "--setting", "facet_time_limit_ms", "500",
+        # the table first: short facet lists, no facet suggestions (x0, top... are none)
+        "--setting", "default_facet_size", "8",
+        "--setting", "suggest_facets", "off",
     ]
     metadata = metadata or find_metadata()
     if metadata is not None and metadata.exists():

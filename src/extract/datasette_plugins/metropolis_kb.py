@@ -56,9 +56,13 @@ span.synthetic { background: #fde68a; color: #7c2d12; border-radius: 3px;
 ul.kb-tables li { margin-bottom: 0.35em; }
 ul.kb-tables .kb-desc { color: #555; }
 TECHNICAL_COLUMNS { display: none; }
-dl.column-descriptions { max-height: 9em; overflow: auto; font-size: 0.85em;
+dl.column-descriptions { max-height: 6em; overflow: auto; font-size: 0.85em;
                          border: 1px solid #ddd; padding: 0.3em 0.6em; }
+.facet-results .tight-bullets li { margin-bottom: 0; line-height: 1.25; }
+.facet-results .tight-bullets { max-height: 7.6em; overflow: auto; }
 td.col-note { font-weight: bold; color: #7c2d12; max-width: 40em; }
+form.kb-search { margin: 0.6em 0; }
+form.kb-search label { display: block; width: auto; margin-bottom: 0.2em; }
 form.kb-search input[type=search] { width: 24em; font-size: 1.1em; }
 table.member td, table.member th { vertical-align: top; padding: 0.3em 0.6em;
                                    border-bottom: 1px solid #eee; }
