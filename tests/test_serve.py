@@ -263,7 +263,7 @@ def test_metadata_follows_a_database_of_another_name(tmp_path_factory):
 
     renamed = metadata_for(Path("db/other.db"), METADATA)
     assert set(renamed["databases"]) == {"other"}
-    assert "/other/member_profile" in renamed["description_html"]
+    assert "/other/member_map" in renamed["description_html"]
     assert metadata_for(Path("db/metropolis.db"), METADATA) is METADATA
 
 
