@@ -585,3 +585,36 @@ def io_bytes(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+def test_cells_link_where_a_reader_goes_next(server):
+    html = server.text("/metropolis/members/brussels")
+    assert 'href="/-/member/brussels"' in html  # the member's row leads to its page
+    html = server.text("/metropolis/board_per_year?year=2021")
+    assert 'href="/-/member/berlin"' in html
+    html = server.text("/metropolis/indicator_values?member_id=brussels&report_id=2021-fr")
+    assert 'href="/metropolis/indicators/news_published"' in html
+    html = server.text("/metropolis/reports")
+    assert 'href="/raw/metropolis-annual-report-2021-fr.pdf"' in html  # source_file
+    assert 'href="/-/pdf/metropolis-annual-report-2022-fr-synthetic.pdf"' in html
+
+
+def test_counts_print_as_integers(server):
+    figures = load_edition(DATA / "2021-fr")["key_figures"]
+    html = server.text("/metropolis/key_figures?report_id=2021-fr&_size=max")
+    values = re.findall(r'<td class="col-value type-float">([^<]*)</td>', html)
+    assert values and all(not v.endswith(".0") for v in values)
+    assert figures  # the data file the values come from
+
+
+def test_a_column_the_vocabulary_does_not_know_is_named_not_keyed(server):
+    """The synthetic 2022 matrix prints a column no vocabulary knows: its data file's
+    header "Participation aux laboratoires urbains"."""
+    cell = rows_of(server, "/metropolis/member_indicators.json?report_id=2022-fr"
+                           "&indicator__startswith=unknown:&_size=1")[0]
+    html = server.text(f"/-/member/{cell['member_id']}")
+    assert "Participation aux laboratoires urbains (a column the vocabulary" in html
+    rows = rows_of(server, f"/metropolis/member_profile.json?member={cell['member_id']}")
+    text = next(r["indicators"] for r in rows if r["report_id"] == "2022-fr")
+    assert "participation aux laboratoires urbains (a column" in text
+    assert "unknown:" not in text

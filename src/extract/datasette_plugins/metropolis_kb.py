@@ -562,7 +562,8 @@ async def member_page(request, datasette):
     for ind in indicators:
         if not any((e["id"], ind["id"]) in cells for e in editions):
             continue
-        label = ind[f"label_{lang}"] or ind["label_en"] or ind["label_fr"] or ind["id"]
+        label = ind[f"label_{lang}"] or ind["label_en"] or ind["label_fr"] or unknown_label(
+            ind["id"], lang)
         row_cells = []
         for kind, item in ordered:
             if kind == "edition":
@@ -584,6 +585,17 @@ async def member_page(request, datasette):
         "other_lang": "fr" if lang == "en" else "en",
     }, request=request)
     return Response.html(html)
+
+
+def unknown_label(key: str, lang: str) -> str:
+    """A column the vocabulary does not know, named by its printed title (the slug of
+    `unknown:<slug>`) and said to be unknown, not shown as a raw key."""
+    if not key.startswith("unknown:"):
+        return key
+    words = key[len("unknown:"):].replace("-", " ")
+    note = ("colonne inconnue du vocabulaire" if lang == "fr"
+            else "a column the vocabulary does not know")
+    return f"{words[:1].upper()}{words[1:]} ({note})"
 
 
 def _profile_sql(datasette: Any, database: str) -> str:
