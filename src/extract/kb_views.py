@@ -19,7 +19,8 @@ VIEWS: dict[str, str] = {
                e.title, e.location, e.gender_perspective, e.page, e.x0, e.top, e.x1, e.bottom
         FROM calendar_events e JOIN reports r ON r.id = e.report_id
     """,
-    # One row per event of a year, its editions side by side. The editions of one year
+    # One row per event of a year, its French and English editions side by side (other
+    # languages stay in `events`). The editions of one year
     # print the same calendar in another language: an event is the n-th event starting
     # on its day, in print order (page, then top). Titles are translated, so they pair
     # by day and rank, and what must agree (end date, type, gender mark) is compared.
@@ -31,7 +32,7 @@ VIEWS: dict[str, str] = {
             FROM calendar_events e JOIN reports r ON r.id = e.report_id),
         langs AS (SELECT year, max(language = 'fr') AS has_fr, max(language = 'en') AS has_en
                   FROM reports GROUP BY year),
-        k AS (SELECT DISTINCT year, start_date, n FROM e)
+        k AS (SELECT DISTINCT year, start_date, n FROM e WHERE language IN ('fr', 'en'))
         SELECT k.year, substr(k.start_date, 6, 2) AS month, k.start_date,
                coalesce(f.end_date, g.end_date) AS end_date,
                coalesce(f.event_type, g.event_type, '(none printed)') AS event_type,
@@ -41,12 +42,9 @@ VIEWS: dict[str, str] = {
                coalesce(f.location, g.location) AS location,
                f.report_id AS report_fr, f.page AS page_fr,
                g.report_id AS report_en, g.page AS page_en,
-               (SELECT group_concat(language, ', ') FROM
-                   (SELECT x.language FROM e x WHERE x.year = k.year
-                    AND x.start_date = k.start_date AND x.n = k.n ORDER BY x.language))
-                   AS editions,
-               (SELECT max(x.synthetic) FROM e x WHERE x.year = k.year
-                AND x.start_date = k.start_date AND x.n = k.n) AS synthetic,
+               CASE WHEN f.id IS NOT NULL AND g.id IS NOT NULL THEN 'en, fr'
+                    WHEN f.id IS NOT NULL THEN 'fr' ELSE 'en' END AS editions,
+               max(ifnull(f.synthetic, 0), ifnull(g.synthetic, 0)) AS synthetic,
                CASE
                  WHEN l.has_fr AND l.has_en AND f.id IS NULL THEN 'missing from the French edition'
                  WHEN l.has_fr AND l.has_en AND g.id IS NULL THEN 'missing from the English edition'
@@ -76,16 +74,14 @@ VIEWS: dict[str, str] = {
             FROM publications p JOIN reports r ON r.id = p.report_id),
         langs AS (SELECT year, max(language = 'fr') AS has_fr, max(language = 'en') AS has_en
                   FROM reports GROUP BY year),
-        k AS (SELECT DISTINCT year, kind, link, n FROM p)
+        k AS (SELECT DISTINCT year, kind, link, n FROM p WHERE language IN ('fr', 'en'))
         SELECT k.year, k.kind, f.title AS title_fr, g.title AS title_en,
                nullif(k.link, '') AS url, coalesce(f.gender_focus, g.gender_focus) AS gender_focus,
                f.report_id AS report_fr, f.page AS page_fr,
                g.report_id AS report_en, g.page AS page_en,
-               (SELECT group_concat(language, ', ') FROM
-                   (SELECT x.language FROM p x WHERE x.year = k.year AND x.kind = k.kind
-                    AND x.link = k.link AND x.n = k.n ORDER BY x.language)) AS editions,
-               (SELECT max(x.synthetic) FROM p x WHERE x.year = k.year AND x.kind = k.kind
-                AND x.link = k.link AND x.n = k.n) AS synthetic,
+               CASE WHEN f.id IS NOT NULL AND g.id IS NOT NULL THEN 'en, fr'
+                    WHEN f.id IS NOT NULL THEN 'fr' ELSE 'en' END AS editions,
+               max(ifnull(f.synthetic, 0), ifnull(g.synthetic, 0)) AS synthetic,
                CASE
                  WHEN l.has_fr AND l.has_en AND f.id IS NULL THEN 'missing from the French edition'
                  WHEN l.has_fr AND l.has_en AND g.id IS NULL THEN 'missing from the English edition'
