@@ -26,6 +26,10 @@ SNOWBALL = {"en": "english", "fr": "french", "es": "spanish", "pt": "portuguese"
 # Shorter prefixes than this match too much ("ci*"); such words are searched whole.
 MIN_PREFIX = 4
 WORD = re.compile(r"\w+", re.UNICODE)
+# A name is short: longer input is cut before the normaliser and the fuzzy scorers see it
+# (their cost grows with the length), and a search keeps its first words.
+MAX_NAME = 200
+MAX_WORDS = 12
 
 
 def fold(text: str) -> str:
@@ -67,7 +71,7 @@ def search_prefix(word: str) -> str:
 def fts_query(text: str | None) -> str:
     """An FTS5 MATCH expression: every word of `text` as a prefix of its stem, all
     required. Each prefix is quoted, so nothing the user types is FTS syntax."""
-    words = WORD.findall(text or "")
+    words = WORD.findall(text or "")[:MAX_WORDS]
     terms = [f'"{search_prefix(w)}"*' for w in words if search_prefix(w)]
     # FTS5 refuses an empty expression; a phrase of nothing matches nothing.
     return " ".join(terms) if terms else '""'
@@ -79,7 +83,7 @@ def key(text: str | None) -> str | None:
     from extract.normalise import clean_printed
     from extract.normalise import key as normal_key
 
-    return normal_key(clean_printed(str(text)))
+    return normal_key(clean_printed(str(text)[:MAX_NAME]))
 
 
 @cache
@@ -95,7 +99,7 @@ def _member(text: str) -> str | None:
 def member(text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
-    return _member(str(text).strip())
+    return _member(str(text).strip()[:MAX_NAME])
 
 
 def similarity(a: str | None, b: str | None) -> float:
