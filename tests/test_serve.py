@@ -578,6 +578,7 @@ def test_context_crop_shows_the_cell_within_its_row(server):
     assert status == 200 and headers["content-type"] == "image/png"
     crop, context = Image.open(io_bytes(small)), Image.open(io_bytes(big))
     assert context.width > 3 * crop.width  # the whole row, not the cell alone
+    assert context.height > 2 * crop.height  # and its column's title above it
     assert server.get("/-/context/metropolis/2021-fr/999.png?" + query)[0] == 404
 
 

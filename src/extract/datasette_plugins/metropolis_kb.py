@@ -339,28 +339,55 @@ CONTEXT_SCALE = 2.0
 CONTEXT_MARGIN = 6.0
 
 
+# Above a matrix cell, the strip of its column up to this height: its (wrapped) title.
+HEADER_MAX = 120.0
+
+
 @lru_cache(maxsize=64)
-def context_png(path: str, mtime: float, page: int, box: tuple[float, ...]) -> bytes | None:
+def context_png(path: str, mtime: float, page: int, box: tuple[float, ...],
+                first_row: float | None = None) -> bytes | None:
     """The band of the page the box sits in (full page width, the box's height plus a
-    margin: a matrix cell shows its member's row), the box outlined in red."""
+    margin: a matrix cell shows its member's row), the box outlined in red. For a matrix
+    cell (`first_row`: the top of the first matrix row on its page) the strip of its
+    column above the matrix comes first: the cell's column title."""
     import pypdfium2
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw, ImageOps
 
     pdf = pypdfium2.PdfDocument(path)
     try:
         if not 1 <= page <= len(pdf):
             return None
         pdf_page = pdf[page - 1]
-        _, height = pdf_page.get_size()
+        width, height = pdf_page.get_size()
         x0, top, x1, bottom = box
+        s = CONTEXT_SCALE
         band_top = max(0.0, top - CONTEXT_MARGIN)
         band_bottom = min(height, bottom + CONTEXT_MARGIN)
         crop = (0, height - band_bottom, 0, band_top)  # left, bottom, right, top in points
-        image = pdf_page.render(scale=CONTEXT_SCALE, crop=crop).to_pil().convert("RGB")
-        draw = ImageDraw.Draw(image)
-        s = CONTEXT_SCALE
+        band = pdf_page.render(scale=s, crop=crop).to_pil().convert("RGB")
+        draw = ImageDraw.Draw(band)
         draw.rectangle([(x0 - 2) * s, (top - band_top - 2) * s, (x1 + 2) * s,
                         (bottom - band_top + 2) * s], outline=(220, 38, 38), width=3)
+        image = band
+        if first_row is not None and 0 < first_row <= top:
+            pad = max(6.0, (130.0 - (x1 - x0)) / 2)
+            left, right = max(0.0, x0 - pad), min(width, x1 + pad)
+            strip_bottom = first_row - 1
+            strip_top = max(0.0, strip_bottom - HEADER_MAX)
+            strip = pdf_page.render(scale=s, crop=(left, height - strip_bottom,
+                                                   width - right, strip_top)).to_pil()
+            strip = strip.convert("RGB")
+            # white above the title is cut: the strip starts at its first ink
+            ink = ImageOps.invert(strip.convert("L")).getbbox()
+            if ink:
+                strip = strip.crop((0, max(0, ink[1] - int(3 * s)), strip.width, strip.height))
+            gap = int(4 * s)
+            image = Image.new("RGB", (band.width, strip.height + gap + band.height), "white")
+            image.paste(strip, (int(left * s), 0))
+            ImageDraw.Draw(image).rectangle(
+                [int(left * s), 0, int(left * s) + strip.width - 1, strip.height - 1],
+                outline=(220, 38, 38), width=2)
+            image.paste(band, (0, strip.height + gap))
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
         return out.getvalue()
@@ -384,7 +411,17 @@ async def context_image(request, datasette):
     pdf = find_pdf(report["source_file"]) if report and report.get("source_file") else None
     if pdf is None:
         return Response.text("the PDF of this edition is not served", status=404)
-    png = context_png(str(pdf), pdf.stat().st_mtime, page, box)
+    try:  # a matrix cell: where its matrix starts on the page (the first member's row)
+        row = (await db.execute(
+            "SELECT (SELECT min(s.top) FROM member_status s WHERE s.report_id = i.report_id "
+            "AND s.page = i.page) AS first_row FROM member_indicators i "
+            "WHERE i.report_id = ? AND i.page = ? AND abs(i.x0 - ?) < 0.01 "
+            "AND abs(i.top - ?) < 0.01 AND abs(i.x1 - ?) < 0.01 LIMIT 1",
+            [args["report_id"], page, box[0], box[1], box[2]])).first()
+    except sqlite3.Error:
+        row = None
+    first_row = row["first_row"] if row else None
+    png = context_png(str(pdf), pdf.stat().st_mtime, page, box, first_row)
     if png is None:
         return Response.text("no such page", status=404)
     return Response(png, content_type="image/png", headers={"cache-control": "max-age=3600"})
