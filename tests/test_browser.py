@@ -174,7 +174,11 @@ def crawl_paths(server) -> list[str]:
     database = server.json("/metropolis.json")
     names = [t["name"] for t in database["tables"] if not t["hidden"]]
     names += [v["name"] for v in database["views"]]
-    paths = ["/", "/-/member/brussels", "/metropolis/search?q=resilient", "/metropolis"]
+    event = server.json("/metropolis/calendar_events.json?_size=1&_shape=array")[0]["id"]
+    paths = ["/", "/-/member/brussels", "/metropolis/search?q=resilient", "/metropolis",
+             "/metropolis/reports/2022-fr", "/metropolis/members/brussels",
+             f"/metropolis/calendar_events/{event}", "/metropolis/events?_search=resilient",
+             "/metropolis/calendar_events?report_id=nothing"]
     paths += [f"/metropolis/{name}" for name in names]
     queries = METADATA["databases"]["metropolis"]["queries"]
     for name, query in queries.items():
