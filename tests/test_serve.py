@@ -519,11 +519,11 @@ def test_search_with_nothing_found_says_so(server):
         assert len(rows) == 1 and rows[0]["note"], q
 
 
-def test_csv_export_round_trips_with_accents(server):
+def test_csv_of_the_matrix_round_trips_with_accents(server):
     import csv
     import io
 
-    status, _, body = server.get("/metropolis/member_status.csv?report_id=2021-fr&_size=max"
+    status, _, body = server.get("/metropolis/member_matrix.csv?report_id=2021-fr&_size=max"
                                  "&_bom=1")
     assert status == 200 and body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
@@ -532,9 +532,13 @@ def test_csv_export_round_trips_with_accents(server):
     names = {r["printed_name"] for r in rows}
     assert len(rows) > 100 and names <= printed
     assert any(not name.isascii() for name in names)  # accents intact (Bogotá, Montréal...)
-    assert {"report_id", "x0"} <= set(rows[0])  # technical columns stay in exports
-    status, _, plain = server.get("/metropolis/member_status.csv?report_id=2021-fr&_size=1")
+    assert {r["year"] for r in rows} == {"2021"} and {r["synthetic"] for r in rows} == {"0"}
+    status, _, plain = server.get("/metropolis/member_matrix.csv?report_id=2021-fr&_size=1")
     assert not plain.startswith(b"\xef\xbb\xbf")
+    # technical columns stay in the exports of the tables
+    status, _, body = server.get("/metropolis/member_status.csv?report_id=2021-fr&_size=1")
+    assert {"report_id", "x0", "top", "x1", "bottom"} <= set(body.decode().splitlines()[0]
+                                                              .split(","))
 
 
 def test_member_page_shows_editions_side_by_side(server):
