@@ -122,11 +122,12 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     done = {"written": 0, "todo": 0}
     decisions_path = decisions_path or decisions.default_path(db_path)
     try:
-        decisions.load(decisions_path)  # a broken decisions file stops the run before any work
+        # a broken decisions file stops the run before any work
+        decided = decisions.load(decisions_path)
     except decisions.DecisionsError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        _ingest(done, paths, db_path, jobs, force, with_synthetic, {
+        _ingest(done, paths, db_path, jobs, force, with_synthetic, decided.sha256, {
             "year": year, "language": language, "max_pages": max_pages,
             "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
             "timeout": timeout, "spacy_ner": spacy_ner,
@@ -141,11 +142,12 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
 
 
 def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
-            with_synthetic: bool, options: dict) -> None:
-    """The body of `ingest`; `done` counts the reports to write and written."""
+            with_synthetic: bool, decisions_sha256: str, options: dict) -> None:
+    """The body of `ingest`; `done` counts the reports to write and written. A file is
+    unchanged when its sha256 and that of the decisions file are those it was read with."""
     files = find_pdfs(paths)
     digests = {path: guards.sha256_of(path) for path in files if path.exists()}
-    if not force and _all_known(db_path, files, digests):
+    if not force and _all_known(db_path, files, digests, decisions_sha256):
         return  # every file unchanged: skipped without loading the extractor
 
     from rich.progress import (
@@ -168,7 +170,7 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
             failed = True
             continue
         digest = digests[path]
-        known = store.known_sha256(db, digest)
+        known = store.known_sha256(db, digest, decisions_sha256)
         if known and not force:
             click.echo(f"{known}: {path} unchanged, skipped")
             continue
@@ -227,7 +229,8 @@ def _ctrl_c_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bool:
+def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str],
+               decisions_sha256: str = "") -> bool:
     """When every file exists and is already in the database, say so for each (as the
     full path would) and return True; otherwise print nothing and return False."""
     if not files or len(digests) < len(files) or not db_path.is_file():
@@ -237,7 +240,9 @@ def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bo
     except sqlite3.Error:
         return False
     try:
-        known = [conn.execute("SELECT id FROM reports WHERE sha256 = ?", [digests[p]]).fetchone()
+        known = [conn.execute("SELECT id FROM reports WHERE sha256 = ? AND "
+                              "coalesce(decisions_sha256, '') = ?",
+                              [digests[p], decisions_sha256]).fetchone()
                  for p in files]
     except sqlite3.Error:  # no reports table yet, a locked or foreign file: full path
         return False

@@ -25,6 +25,9 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
             "id": str, "year": int, "language": str, "title": str, "source_file": str,
             "sha256": str, "page_count": int, "ingested_at": str, "extractor_version": str,
             "synthetic": int,
+            # sha256 of the archive's decisions file the report was read with ("" with
+            # none): a changed decisions file makes an unchanged PDF be read again
+            "decisions_sha256": str,
         },
         "id",
         [],
@@ -33,6 +36,9 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         {
             "id": str, "name": str, "country_code": str, "latitude": float,
             "longitude": float, "geonames_id": int,
+            "kind": str,  # city | metropolitan_area | region
+            "seat_city_id": str,  # a region's or metropolitan area's seat or largest city
+            "source": str,  # where the point comes from: geonames | iso3166-2:<code> | curated
         },
         "id",
         [],
@@ -86,7 +92,8 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         [("report_id", "reports", "id")],
     ),
     "checks": (
-        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int},
+        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int,
+         "detail": str},
         ("report_id", "check"),
         [("report_id", "reports", "id")],
     ),
@@ -94,6 +101,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         {
             "name_as_printed": str, "report_id": str, "page": int, "context": str,
             "candidates": str, "reason": str, "city_id": str,
+            "confidence": str,  # `low` when a pick (city_id) was made under doubt
         },
         None,
         [("report_id", "reports", "id")],
@@ -202,9 +210,15 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     kb_views.create_views(db.execute)
 
 
-def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """The id of a report already ingested from a file with this hash."""
-    row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha256]).fetchone()
+# A report is unchanged when its file and the decisions it was read with both are.
+UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
+                 "AND coalesce(decisions_sha256, '') = ?")
+
+
+def known_sha256(db: sqlite_utils.Database, sha256: str, decisions_sha256: str = "") -> str | None:
+    """The id of a report already ingested from a file with this hash, read with the
+    decisions file of this hash ("" for none)."""
+    row = db.execute(UNCHANGED_SQL, [sha256, decisions_sha256]).fetchone()
     return row[0] if row else None
 
 
