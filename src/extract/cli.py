@@ -279,6 +279,32 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
 
 
 @main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to read.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file; default: decisions.yml beside the database.")
+def review(db_path, decisions_path) -> None:
+    """List the names and column titles that wait for a decision, each with the line
+    that settles it in the decisions file; `extract ingest` then applies it.
+
+    \b
+    Example:
+        extract review --db db/metropolis.db
+    """
+    from extract import review as reviewing
+
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
+    decisions_path = decisions_path or decisions.default_path(db_path)
+    try:
+        decided = decisions.load(decisions_path)
+        items = reviewing.pending(db_path, decided)
+    except decisions.DecisionsError as exc:
+        raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"{db_path}: not readable as a database ({one_line(exc)})") from None
+    click.echo(reviewing.render(items, decisions_path))
+
+
+@main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to serve.")
 @click.option("--port", "-p", type=int, default=8001, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")

@@ -279,6 +279,9 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
             rows = [{**r, "report_id": report["id"]} for r in tables.get(table, [])]
             if rows:
                 _insert(conn, table, _dedupe(table, rows), upsert=False)
+        # A member no edition lists any more (its name now settled elsewhere by the
+        # archive's decisions) would stay on the map with no row behind it.
+        conn.execute("DELETE FROM members WHERE id NOT IN (SELECT member_id FROM member_status)")
         ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:
