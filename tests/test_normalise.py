@@ -174,6 +174,63 @@ def test_no_two_members_share_a_place_but_the_curated_pairings() -> None:
     assert (check["check"], check["passed"], check["actual"]) == ("members.shared_place", 1, "0")
 
 
+@pytest.mark.parametrize("edition", ["2021-fr", "2021-en"])
+def test_every_member_of_both_2021_editions_is_its_place(edition: str) -> None:
+    """Both matrices of both editions, names as printed: each member is the place of
+    MEMBERS_2021 (Bruxelles printed Brussels in English is the same member)."""
+    data = yaml.safe_load((SPECIMEN.parent.parent / edition / "members.yml").read_text(
+        encoding="utf-8"))
+    names = NameCollector(edition)
+    french = yaml.safe_load(SPECIMEN.read_text(encoding="utf-8"))["matrices"][0]["rows"]
+    # the rows of every matrix of both editions are the French first matrix's, in order
+    truths = [" ".join(r["name"]) for r in french]
+    assert set(truths) == set(MEMBERS_2021)
+    seen = set()
+    for matrix in data["matrices"][:2]:
+        assert len(matrix["rows"]) == len(truths)
+        for row, truth in zip(matrix["rows"], truths, strict=True):
+            printed = " ".join(row["name"])
+            member_id = names.member(printed, page=1)
+            seen.add(member_id)
+            name, country = MEMBERS_2021[truth]
+            city = resolver().city_by_id(
+                next(m for m in names.tables()["members"] if m["id"] == member_id)["city_id"])
+            assert (key(city.name), city.country_code) == (key(name), country), printed
+            assert city.latitude is not None and city.longitude is not None
+            assert city.kind == AREAS_2021.get(truth, ("city",))[0], printed
+    assert len(seen) == 143
+    check = names.shared_place_check()
+    assert check["passed"] == 1, check
+
+
+def test_members_and_their_places_in_the_database(ingested_db) -> None:
+    """Read as a researcher would: every member on a point, regions as regions."""
+    import sqlite3
+
+    conn = sqlite3.connect(ingested_db)
+    rows = conn.execute(
+        "SELECT m.id, c.id, c.kind, c.seat_city_id, c.latitude, c.longitude FROM members m "
+        "JOIN member_status s ON s.member_id = m.id LEFT JOIN cities c ON c.id = m.city_id "
+        "WHERE s.report_id = '2021-fr'").fetchall()
+    shared = conn.execute(
+        "SELECT city_id, group_concat(id) FROM members GROUP BY city_id HAVING count(*) > 1"
+    ).fetchall()
+    check = conn.execute("SELECT passed, actual FROM checks "
+                         "WHERE [check] = 'members.shared_place'").fetchone()
+    review = conn.execute("SELECT name_as_printed, city_id, confidence FROM name_review "
+                          "WHERE reason = 'ambiguous'").fetchall()
+    conn.close()
+    assert len(rows) == 143 and all(r[4] is not None and r[5] is not None for r in rows)
+    kinds = {r[0]: (r[2], r[3]) for r in rows}
+    assert kinds["gauteng"] == ("region", "johannesburg")
+    assert kinds["valle-de-aburra"] == ("metropolitan_area", "medellin")
+    assert kinds["johannesburg"] == ("city", None)
+    assert {c: set(ids.split(",")) for c, ids in shared} == PAIRINGS_2021
+    assert check == (1, "0")
+    assert {(n, c, conf) for n, c, conf in review} == {
+        (n, c, "low") for n, c in AMBIGUOUS_2021.items()}
+
+
 def test_shared_place_fails_on_a_sharing_nobody_curated() -> None:
     """The old alias data sent Gauteng to Johannesburg, a member itself: the check fails
     and names both; Barcelona and its metropolitan area are a curated pairing."""
