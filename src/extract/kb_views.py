@@ -22,18 +22,21 @@ VIEWS: dict[str, str] = {
                i.value_num, i.page, i.x0, i.top, i.x1, i.bottom
         FROM member_indicators i JOIN reports r ON r.id = i.report_id
     """,
-    # One row per member, placed at its city (no coordinates: listed, not mapped).
+    # One row per member, placed at its place (no coordinates: listed, not mapped); a
+    # region or metropolitan area says so (place_kind, and in the marker's bubble).
     # `popup` is read by datasette-cluster-map for the marker's bubble.
     "member_map": """
         SELECT m.id AS member_id, m.name, c.name AS city, c.country_code,
-               c.latitude, c.longitude,
+               c.kind AS place_kind, c.latitude, c.longitude,
                (SELECT group_concat(report_id, ', ') FROM
                    (SELECT report_id FROM member_status s WHERE s.member_id = m.id
                     ORDER BY report_id)) AS editions,
                (SELECT max(is_board_member) FROM member_status s
                 WHERE s.member_id = m.id) AS ever_on_board,
                json_object('title', m.name,
-                           'description', ifnull(c.name, '?') || ', ' || ifnull(c.country_code, '?'),
+                           'description', ifnull(c.name, '?') || ', ' || ifnull(c.country_code, '?')
+                               || CASE WHEN c.kind IN ('region', 'metropolitan_area')
+                                       THEN ' (' || replace(c.kind, '_', ' ') || ')' ELSE '' END,
                            'link', 'member_profile?member=' || m.id) AS popup
         FROM members m LEFT JOIN cities c ON c.id = m.city_id
     """,
