@@ -279,6 +279,12 @@ def test_the_archives_decision_settles_an_ambiguous_name() -> None:
         fold("AMB"): "barcelona-metropolitan-area", fold("Bandar"): "no-such-place"}))
     assert names.member("AMB") == "barcelona-metropolitan-area"
     assert names.member("Bandar", page=3) == "bandar-abbas"
+    row = names.tables()["name_review"][0]
+    assert (row["reason"], row["city_id"]) == ("unknown_decision", "bandar-abbas")
+    assert json.loads(row["candidates"])[0] == {"decision": "no-such-place"}
+    assert names.city("Hybride", page=5) is None  # unknown for cities too
+    names = NameCollector("2021-fr", decisions=Decisions(names={fold("Cordoue"): "nowhere"}))
+    assert names.city("Cordoue", page=4) == "cordoba"
     assert names.tables()["name_review"][0]["reason"] == "unknown_decision"
 
 

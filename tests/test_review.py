@@ -106,3 +106,15 @@ def test_column_titles_waiting_are_listed_too(tmp_path: Path, archive: Path) -> 
     assert '"Cities met in person": bilateral_meetings' in result.stdout
     assert "under `columns:`" in result.stdout and "congress_participation 64.0" in result.stdout
     assert "1 column titles wait" in result.stdout
+
+
+def test_a_decision_naming_no_place_is_said_and_asked_again(tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    (tmp_path / "decisions.yml").write_text('names:\n  "Colombo": colombo-lk-typo\n',
+                                             encoding="utf-8")
+    assert run_cli("ingest", SPECIMEN_2021_FR, "--db", db).returncode == 0
+    row = query(db, "SELECT reason, city_id FROM name_review WHERE name_as_printed = 'Colombo'")
+    assert row and set(row) == {("unknown_decision", "colombo")}  # each page it is printed on
+    result = run_cli("review", "--db", db)
+    assert "(decisions.yml says colombo-lk-typo, which no place has)" in result.stdout
+    assert line_for(result.stdout, "Colombo") == '"Colombo": colombo'

@@ -502,6 +502,13 @@ class Resolver:
         return Member(slug(text) or "unnamed", text, None), res
 
 
+def _unknown_decision(value: str, res: Resolution | None, city: City | None) -> Resolution:
+    """A decision that names no known place: the name as resolved without it, said in
+    name_review with the decision's value first among the candidates."""
+    return Resolution(city, res.source if res else "curated", res.score if res else 100.0,
+                      "unknown_decision", [{"decision": value}, *(res.candidates if res else [])])
+
+
 def _notable(city: City) -> bool:
     return city.kind != "city" or city.population >= NOTABLE_POPULATION
 
@@ -546,6 +553,9 @@ class NameCollector:
         found, res = self._decided_member(printed_name, page)
         if found is None:
             found, res = self.resolver.member(printed_name, self._member_cities())
+            if self._decision(printed_name):  # a decision naming nothing known
+                city = self.resolver.city_by_id(found.city_id) if found.city_id else None
+                res = _unknown_decision(self._decision(printed_name) or "", res, city)
         if found.city_id:
             city = self.resolver.city_by_id(found.city_id)
             if city:
@@ -579,9 +589,7 @@ class NameCollector:
                                                 "manual", 100.0)
         city = r.city_by_id(value)
         if city is None:
-            self._add_review(printed, page, "member", Resolution(
-                None, reason="unknown_decision", candidates=[{"decision": value}]))
-            return None, None
+            return None, None  # resolved as if there were none, and said (member())
         return Member(city.id, city.name, city.id), Resolution(city, "manual", 100.0)
 
     def city(self, name: str, country: str | None = None, page: int | None = None,
@@ -590,6 +598,8 @@ class NameCollector:
         res = self._decided_city(name, page, context)
         if res is None:
             res = self.resolver.resolve(name, country, prefer=self._member_cities())
+            if self._decision(name):  # a decision naming nothing known
+                res = _unknown_decision(self._decision(name) or "", res, res.city)
         if res.reason and res.reason != "country":
             self._add_review(name, page, context, res)
         if not res.city:
@@ -612,11 +622,7 @@ class NameCollector:
         if value is None:
             return None
         city = self.resolver.decided(value)
-        if city is None:
-            self._add_review(name, page, context, Resolution(
-                None, reason="unknown_decision", candidates=[{"decision": value}]))
-            return None
-        return Resolution(city, "manual", 100.0)
+        return Resolution(city, "manual", 100.0) if city else None
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         return {

@@ -32,12 +32,13 @@ class Item:
     pick: str | None
     where: list[str] = field(default_factory=list)  # "2021-fr p.30"
     candidates: list[str] = field(default_factory=list)  # "bandar-lampung (ID) 100"
+    candidate_ids: list[str] = field(default_factory=list)
     settled: str | None = None  # the decisions file already has a line for it
 
     @property
     def line(self) -> str:
         """The decisions.yml line: YAML reads a JSON string as the same string."""
-        value = self.pick or (self.candidates[0].split()[0] if self.candidates else
+        value = self.pick or (self.candidate_ids[0] if self.candidate_ids else
                               NO_CANDIDATE[self.kind])
         return f"{json.dumps(self.printed, ensure_ascii=False)}: {value}"
 
@@ -55,13 +56,18 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
         conn.row_factory = None
 
 
-def _name_candidates(raw: str | None) -> list[str]:
+def _parsed(raw: str | None) -> list[Any]:
     try:
         parsed = json.loads(raw or "[]")
     except ValueError:
         return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def _name_candidates(raw: str | None) -> list[str]:
+    parsed = _parsed(raw)
     out = []
-    for c in parsed if isinstance(parsed, list) else []:
+    for c in parsed:
         if isinstance(c, dict) and c.get("city_id"):
             kind = f" {c['kind']}" if c.get("kind") else ""
             name = f"{c['name']}, " if c.get("name") else ""
@@ -85,7 +91,10 @@ def pending(db_path: Path, decided: decisions_file.Decisions) -> list[Item]:
         item = items.setdefault(("names", decisions_file.fold(printed)), Item(
             "names", printed, row.get("reason") or "", row.get("city_id"),
             candidates=_name_candidates(row.get("candidates")),
-            settled=decided.name(printed)))
+            candidate_ids=[c["city_id"] for c in _parsed(row.get("candidates"))
+                           if isinstance(c, dict) and c.get("city_id")],
+            # a decision naming no place is no decision: the line is shown again
+            settled=None if row.get("reason") == "unknown_decision" else decided.name(printed)))
         item.where.append(f"{row['report_id']} p.{row.get('page')}")
     for row in columns:
         printed = row.get("printed_title") or ""
@@ -94,7 +103,8 @@ def pending(db_path: Path, decided: decisions_file.Decisions) -> list[Item]:
                       if k]
         item = items.setdefault(("columns", decisions_file.fold(printed)), Item(
             "columns", printed, row.get("reason") or "", row.get("key"),
-            candidates=candidates, settled=decided.column(printed)))
+            candidates=candidates, candidate_ids=[c.split()[0] for c in candidates],
+            settled=decided.column(printed)))
         item.where.append(f"{row['report_id']} p.{row.get('page')}")
     return list(items.values())
 
