@@ -213,10 +213,14 @@ def subdivisions(codes: tuple[str, ...]) -> dict[str, Subdivision]:
 
     Reading its JSON (3.5 MB) takes 0.2 s, so the few entries asked for are kept in the
     disk cache, keyed by the package's file and the codes."""
+    # found, not imported: the package's __init__ imports requests and more (0.3 s)
+    spec = util.find_spec("iso3166_2")
+    if spec is None or not spec.submodule_search_locations:
+        return {}  # not installed: curated coordinates only
+    data_file = Path(next(iter(spec.submodule_search_locations))) / "iso3166-2.json"
     try:
-        data_file = resources.files("iso3166_2") / "iso3166-2.json"
-        st = Path(str(data_file)).stat()
-    except (ModuleNotFoundError, OSError):  # not installed: curated coordinates only
+        st = data_file.stat()
+    except OSError:
         return {}
     key_ = diskcache.stamp([f"{data_file} {st.st_size} {st.st_mtime_ns}", *sorted(codes),
                             Path(__file__).read_bytes()])
