@@ -80,6 +80,10 @@ def test_a_decisions_file_given_by_option(tmp_path: Path, archive: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "decided in my-decisions.yml (colombo): re-ingest to apply" in result.stdout
     assert '"Colombo": colombo' not in result.stdout
+    folder = elsewhere.parent
+    (folder / "decisions.yml").write_text('names:\n  "Rosario": rosario\n', encoding="utf-8")
+    result = run_cli("review", "--db", archive, "--decisions", folder)  # a folder: its decisions.yml
+    assert "decided in decisions.yml (rosario): re-ingest to apply" in result.stdout
 
 
 def test_review_without_a_database_says_so_in_one_line(tmp_path: Path) -> None:

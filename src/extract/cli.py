@@ -106,7 +106,7 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
-@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles); default: decisions.yml beside the database.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles), or a folder holding decisions.yml; default: decisions.yml beside the database.")
 @click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
 def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, decisions_path, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
@@ -120,7 +120,7 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
         extract ingest raw/ --db db/metropolis.db
     """
     done = {"written": 0, "todo": 0}
-    decisions_path = decisions_path or decisions.default_path(db_path)
+    decisions_path = _decisions_file(decisions_path, db_path)
     try:
         # a broken decisions file stops the run before any work
         decided = decisions.load(decisions_path)
@@ -139,6 +139,13 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
                 if done["todo"] else "nothing written")
         _stderr().print(f"interrupted: {said}", markup=False, highlight=False)
         sys.exit(130)
+
+
+def _decisions_file(given: Path | None, db_path: Path) -> Path:
+    """--decisions FILE, or FOLDER (its decisions.yml); default: beside the database."""
+    if given is None:
+        return decisions.default_path(db_path)
+    return given / decisions.FILE_NAME if given.is_dir() else given
 
 
 def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
@@ -280,7 +287,7 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
 
 @main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to read.")
-@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file; default: decisions.yml beside the database.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file, or a folder holding decisions.yml; default: decisions.yml beside the database.")
 def review(db_path, decisions_path) -> None:
     """List the names and column titles that wait for a decision, each with the line
     that settles it in the decisions file; `extract ingest` then applies it.
@@ -293,7 +300,7 @@ def review(db_path, decisions_path) -> None:
 
     if not db_path.is_file():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
-    decisions_path = decisions_path or decisions.default_path(db_path)
+    decisions_path = _decisions_file(decisions_path, db_path)
     try:
         decided = decisions.load(decisions_path)
         items = reviewing.pending(db_path, decided)
