@@ -91,6 +91,11 @@ def test_review_without_a_database_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "none.db" in result.stderr
     assert "Traceback" not in result.stderr
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    result = run_cli("review", "--db", garbage)
+    assert result.returncode == 1 and "garbage.db" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
 
 
 def test_column_titles_waiting_are_listed_too(tmp_path: Path, archive: Path) -> None:
