@@ -128,7 +128,7 @@ class Resolution:
     city: City | None
     source: str = ""  # manual | curated | gazetteer | fuzzy
     score: float = 0.0
-    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country
+    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country | unknown_decision
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
