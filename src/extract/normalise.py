@@ -550,7 +550,7 @@ class NameCollector:
         """The stable member id for a printed member name (never None)."""
         if printed_name in self._member_memo:
             return self._member_memo[printed_name]
-        found, res = self._decided_member(printed_name, page)
+        found, res = self._decided_member(printed_name)
         if found is None:
             found, res = self.resolver.member(printed_name, self._member_cities())
             if self._decision(printed_name):  # a decision naming nothing known
@@ -575,8 +575,7 @@ class NameCollector:
     def _decision(self, printed: str) -> str | None:
         return self.decisions.name(clean_printed(printed)) if self.decisions else None
 
-    def _decided_member(self, printed: str, page: int | None,
-                        ) -> tuple[Member | None, Resolution | None]:
+    def _decided_member(self, printed: str) -> tuple[Member | None, Resolution | None]:
         """The member the archive's decisions give this name, else (None, None). A
         decision naming no known place is said in name_review, and the name is then
         resolved as if there were none."""
