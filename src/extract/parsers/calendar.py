@@ -31,7 +31,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from extract import vocab
+from extract import prepass, vocab
 from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.parsers import ReportContext, Section
 from extract.parsers.prose import find_places
@@ -104,6 +104,21 @@ def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
         return prefixes[max(starts, key=len)]
     hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=85)
     return prefixes[hit[0]] if hit else None
+
+
+def footnote_of(page: Page, voc: Vocab) -> set[int]:
+    """The ids of the words of the page's gender footnote, if it has one.
+
+    A producer may print the footnote in the margin band, on the folio's baseline: the
+    folio and the footnote then read as one line, so each gutter-separated piece of a
+    line is judged alone, and the margin words are looked at too.
+    """
+    found: set[int] = set()
+    for line in group_lines([*page.words, *page.margin]):
+        for piece in split_line(line, 1.5):
+            if is_footnote(piece.text, voc.footnotes):
+                found.update(id(w) for w in piece.words)
+    return found
 
 
 def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
@@ -574,16 +589,17 @@ def is_month_page(text: str, voc: Vocab) -> bool:
             months += not rest or not rest[0].isalpha()
     if not months:
         return False
-    folded = vocab.fold(text)
-    return any(h in folded for h in voc.headings) or _has_day_run(text)
+    return any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    """Month pages and the pages that state a number of events."""
+    """Month pages (by their words, or by their structure: day numbers 1..28+ down the
+    page, whatever the month name reads as) and the pages that state a number of events."""
     voc = load_vocab()
     return [
         number for number, text in enumerate(texts, start=1)
-        if is_month_page(text, voc) or any(re.search(p, vocab.fold(text)) for p in voc.statements)
+        if is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
+        or any(re.search(p, vocab.fold(text)) for p in voc.statements)
     ]
 
 
@@ -603,16 +619,18 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         return memo[text]
 
     for page in pages:
-        footnote_words = {
-            id(w) for line in page.lines() if is_footnote(line.text, voc.footnotes) for w in line.words
-        }
+        footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
+        marked = False
         for frame in frames:
             excluded = footnote_words | {id(w) for w in frame.heading.words}
             month_events = read_month(page, frame, voc, excluded, is_city)
             printed.extend(month_events)
-            if any(e.gender for e in month_events) and not footnote_words:
-                ctx.warn(f"calendar page {page.number}: events marked * but no gender footnote found")
+            marked = marked or any(e.gender for e in month_events)
+        if marked and not footnote_words:
+            ctx.warn(f"calendar p.{page.number}: events marked * but no footnote says what * means "
+                     "(gender_perspective is set from the * alone); check the page's footnote "
+                     "and add its wording to vocab/<lang>/calendar.yml gender_footnote")
         if not frames:
             for s in find_statements(page.text, voc, ctx.year):
                 statements.append({**s, "page": page.number})

@@ -21,7 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import vocab
+from extract import prepass, vocab
 from extract.layout import RGB, Block, Box, Link, Page, group_blocks
 from extract.parsers import ReportContext, Section
 
@@ -168,7 +168,7 @@ def heading_kind(text: str, language: str | None, strict: bool = True) -> str | 
     kinds = vocab.section(NAME, language).get("kinds", {})
     for kind in KINDS:
         for label in map(vocab.fold, kinds.get(kind, [])):
-            if not strict and label in folded:
+            if not strict and prepass.contains(folded, label):
                 return kind
             counted = re.search(rf"(?:^|\s)\+?\d[\d\s.,]*\s{re.escape(label)}", folded)
             if counted or letters == " ".join(re.findall(r"[^\W\d_]+", label)):
