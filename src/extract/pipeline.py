@@ -11,7 +11,7 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__, parsers, provenance
+from extract import __version__, inventory, parsers, provenance
 from extract.decisions import load as load_decisions
 from extract.errors import IngestError
 from extract.guards import (
@@ -94,6 +94,8 @@ def extract_report(
             decisions=load_decisions(decisions),
         )
         plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
+        runs = {p.NAME for p in parsers.registered() if getattr(p, "RUN", False)}
+        filled = inventory.fill_runs(plan, runs)
         wanted = sorted({n for numbers in plan.values() for n in numbers})
         if not wanted:
             raise IngestError("not a Metropolis annual report (no section of one was found)")
@@ -103,15 +105,20 @@ def extract_report(
             if on_page:
                 on_page(len(pages), len(wanted))
         tables: dict[str, list[dict[str, Any]]] = {}
+        sections: dict[str, parsers.Section] = {}
         for parser in parsers.registered():
             section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
+            sections[parser.NAME] = section
             for table, rows in section.tables.items():
                 tables.setdefault(table, []).extend(rows)
+        # every page once, before the checks: they cite it
+        tables["pages"] = inventory.pages_table(texts, doc.margin_texts, plan, sections, filled)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
         for parser in parsers.registered():
             if hasattr(parser, "checks"):
                 tables.setdefault("checks", []).extend(parser.checks(tables, ctx))
+        tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
         report = {
             "id": ident.report_id,
             "year": ident.year,

@@ -86,8 +86,16 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         [("report_id", "reports", "id")],
     ),
     "checks": (
-        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int},
+        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int,
+         "detail": str},  # which pages, names or columns to look at
         ("report_id", "check"),
+        [("report_id", "reports", "id")],
+    ),
+    # every page of every report once: the section that read it, or why none did
+    "pages": (
+        {"report_id": str, "page": int, "section": str, "printed_folio": str, "words": int,
+         "parsed": int, "note": str},
+        ("report_id", "page"),
         [("report_id", "reports", "id")],
     ),
     "name_review": (

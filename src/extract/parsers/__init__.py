@@ -7,7 +7,13 @@ Each module in `PARSERS` has:
   chosen from the fast text pre-pass (`texts[i]` is page i+1) — cheap, text only;
 - `parse(pages, ctx) -> Section`: rows with provenance from the layout pages;
 - optionally `checks(rows, ctx) -> list[dict]`: what the report says of itself, run
-  after every parser, with `rows` the merged tables of the whole report.
+  after every parser, with `rows` the merged tables of the whole report (`rows["pages"]`
+  is the page inventory);
+- optionally `RUN = True`: the section's pages form a run, so a page between two of
+  its pages that no section chose is read by it too (`pipeline.fill_runs`).
+
+`Section.pages` says, for every page a parser was given, that it read its section
+there (None) or why not (a note for the `pages` inventory).
 
 Parsers never write to the database and never read the PDF themselves.
 """
@@ -47,6 +53,8 @@ class Section:
     """Rows per table name, e.g. {"calendar_events": [...], "key_figures": [...]}."""
 
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # page number -> None when the page held this section, else why it did not
+    pages: dict[int, str | None] = field(default_factory=dict)
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
         self.tables.setdefault(table, []).extend(rows)

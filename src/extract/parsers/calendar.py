@@ -37,6 +37,7 @@ from extract.parsers import ReportContext, Section
 from extract.parsers.prose import find_places
 
 NAME = "calendar"
+RUN = True  # month pages follow each other
 
 DAY_NUMBER = re.compile(r"\d{1,2}")
 MIN_DAYS = 28  # a day column runs 1..28 at least
@@ -608,6 +609,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     printed: list[Printed] = []
     statements: list[dict[str, Any]] = []
     memo: dict[str, bool] = {}
+    notes: dict[int, str | None] = {}
+    months: list[dict[str, Any]] = []
 
     def is_city(text: str) -> bool:
         """A whole line naming a notable place (the matcher's population floor keeps
@@ -623,6 +626,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         frames = find_month_frames(page, voc, ctx.year)
         marked = False
         for frame in frames:
+            months.append({"year": frame.year, "month": frame.month, "page": page.number})
             excluded = footnote_words | {id(w) for w in frame.heading.words}
             month_events = read_month(page, frame, voc, excluded, is_city)
             printed.extend(month_events)
@@ -631,11 +635,15 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             ctx.warn(f"calendar p.{page.number}: events marked * but no footnote says what * means "
                      "(gender_perspective is set from the * alone); check the page's footnote "
                      "and add its wording to vocab/<lang>/calendar.yml gender_footnote")
+        stated = []
         if not frames:
-            for s in find_statements(page.text, voc, ctx.year):
-                statements.append({**s, "page": page.number})
+            stated = find_statements(page.text, voc, ctx.year)
+            statements.extend({**s, "page": page.number} for s in stated)
+        notes[page.number] = None if frames or stated else (
+            "no month here: no column of day numbers 1..28+ under a month name, "
+            "and no statement of a number of events")
     events = merge_repeats(printed)
-    section = Section()
+    section = Section(pages=notes)
     rows, links = [], []
     for i, e in enumerate(events, start=1):
         ref = f"{ctx.report_id}/calendar/{i}"
@@ -651,6 +659,12 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section.add("calendar_events", rows)
     section.add("event_cities", links)
     section.add("calendar_statements", _dedupe_statements(statements))
+    # for checks only (not a table of the database): the month columns read, per page
+    section.add("calendar_months", months)
+    # and each event's printed copies, to tell a cut event from one that ended
+    section.add("calendar_copies", [
+        {"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(), "end": p.end.isoformat(),
+         "page": p.page} for p in printed])
     return section
 
 
@@ -680,17 +694,21 @@ def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
-    """Events against what the report states; events inside the report's year."""
+    """Events against what the report states, and the month pages against themselves."""
     events = tables.get("calendar_events", [])
     out = []
     for s in tables.get("calendar_statements", []):
-        n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
+        inside = [e for e in events if s["first_date"] <= e["start_date"] <= s["last_date"]]
+        n = len(inside)
         bound = "at least " if s["at_least"] else ""
+        pages = sorted({e["page"] for e in inside})
         out.append({
             "check": f"calendar.events_{s['first_date']}_{s['last_date']}",
             "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
             "actual": str(n),
             "passed": int(n >= s["count"] if s["at_least"] else n == s["count"]),
+            "detail": f"stated on p. {s['page']}; events starting {s['first_date']}..{s['last_date']} "
+                      f"read on {_pages(pages)}",
         })
     if events:
         first, last = f"{ctx.year}-01-01", f"{ctx.year}-12-31"
@@ -701,5 +719,88 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
             "actual": f"{len(outside)} outside" + (
                 ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
             "passed": int(not outside),
+            "detail": "; ".join(f"p. {e['page']}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
+    months = tables.get("calendar_months") or []
+    if months:
+        out.append(months_present(months, ctx.language))
+        out.append(events_cut(events, tables.get("calendar_copies") or [], months))
     return out
+
+
+def _pages(pages: list[int]) -> str:
+    return ("p. " + ", ".join(map(str, pages))) if pages else "no page"
+
+
+def _month_name(year: int, month: int, language: str) -> str:
+    names = {n: name for name, n in vocab.section(NAME, language).get("months", {}).items()}
+    return f"{names.get(month, str(month))} {year}"
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def months_present(months: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """Every month from the first month column read to the last, each on some page.
+
+    A month page lost (not in the file, or not read) leaves a hole: named, with the
+    pages around it."""
+    seen = {_index(m["year"], m["month"]): m["page"] for m in months}
+    lo, hi = min(seen), max(seen)
+    missing = [i for i in range(lo, hi + 1) if i not in seen]
+
+    def around(i: int) -> str:
+        before = max((seen[j] for j in seen if j < i), default=None)
+        after = min((seen[j] for j in seen if j > i), default=None)
+        return f"between p. {before} and p. {after}"
+
+    names = [_month_name(i // 12, i % 12 + 1, language) for i in missing]
+    return {
+        "check": "calendar.months_present",
+        "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+        "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
+        "passed": int(not missing),
+        "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
+                            "(see the pages table)" for name, i in zip(names, missing)) or None,
+    }
+
+
+def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
+               months: list[dict[str, Any]]) -> dict[str, Any]:
+    """No event ends on a month's last day while the next month's page goes on with it.
+
+    An event that runs to the last day of its month is printed again on the next
+    month's page and the copies are merged into one event. It is cut when the next
+    month was not read (it may go on there), or when a copy on the 1st of the next month
+    looks like it (same title, bar a few characters) but was not merged."""
+    seen = {_index(m["year"], m["month"]) for m in months}
+    last_month = max(seen)
+    problems = []
+    for e in events:
+        end = dt.date.fromisoformat(e["end_date"])
+        if end.day != cal.monthrange(end.year, end.month)[1]:
+            continue
+        following = _index(end.year, end.month) + 1
+        if following > last_month:
+            continue  # the calendar ends with this month
+        if following not in seen:
+            problems.append(f"p. {e['page']}: {e['title'][:60]!r} ends {e['end_date']}, and the next "
+                            "month's page was not read: it may go on there")
+            continue
+        first = dt.date(end.year, end.month, 1) + dt.timedelta(days=31)
+        first = first.replace(day=1).isoformat()
+        for c in copies:
+            if c["start"] == first and c["title"] != e["title"] \
+                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= 85:
+                problems.append(f"p. {e['page']}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
+                                f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
+                                "read as two (a title read differently)")
+    return {
+        "check": "calendar.events_cut_at_month_end",
+        "expected": "0 events cut at a month's end",
+        "actual": f"{len(problems)} cut",
+        "passed": int(not problems),
+        "detail": "; ".join(problems) or None,
+    }

@@ -429,8 +429,13 @@ def page_figures(page: Page, language: str) -> list[Figure]:
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     rows: dict[str, dict[str, Any]] = {}
+    notes: dict[int, str | None] = {}
+    numbers: list[dict[str, Any]] = []
     for page in pages:
-        for fig in page_figures(page, ctx.language):
+        figures = page_figures(page, ctx.language)
+        notes[page.number] = None if figures else "no number followed by a known figure label"
+        numbers.extend(big_number_rows(page, figures, ctx.language))
+        for fig in figures:
             row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
             seen = rows.get(fig.key)
             if seen is None:
@@ -442,6 +447,52 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                     f"key figure {fig.key}: {fig.label!r} on page {page.number} "
                     f"differs from {seen['label']!r} on page {seen['page']}"
                 )
-    section = Section()
+    section = Section(pages=notes)
     section.add("key_figures", list(rows.values()))
+    # for checks only (not a table of the database): every headline number and its pairing
+    section.add("key_figure_numbers", numbers)
     return section
+
+
+def big_number_rows(page: Page, figures: list[Figure], language: str) -> list[dict[str, Any]]:
+    """Every headline number of a page (`big_numbers`), paired (1) when some figure read
+    on the page has its value, else 0: a big number nobody labelled is a figure lost."""
+    values = {round(f.value, 6) for f in figures}
+    out = []
+    for run in big_numbers(page.words):
+        if _in_heading(run, page.words):
+            continue
+        printed = " ".join(w.text for w in run)
+        try:
+            value = parse_number(printed, language)
+        except (ValueError, NumberFormatError):
+            continue
+        out.append({"page": page.number, "printed": printed, "value": value,
+                    "paired": int(round(value, 6) in values)})
+    return out
+
+
+def _in_heading(run: list[Word], words: Sequence[Word]) -> bool:
+    """A number that ends a line of words in its own type (`LIGNE D’ACTION 1`), a
+    heading's numbering, not a headline figure."""
+    size = run[0].size
+    return any(
+        any(c.isalpha() for c in w.text) and abs(w.size - size) <= 0.1 * size
+        and abs(w.ymid - run[0].ymid) <= 0.35 * size and 0 <= run[0].x0 - w.x1 <= 1.5 * size
+        for w in words)
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+    """Every headline number is paired with a label, or named here."""
+    numbers = tables.get("key_figure_numbers") or []
+    if not numbers:
+        return []
+    lost = [n for n in numbers if not n["paired"]]
+    return [{
+        "check": "key_figures.big_numbers_paired",
+        "expected": f"{len(numbers)} headline numbers, each with a label",
+        "actual": f"{len(numbers) - len(lost)} paired",
+        "passed": int(not lost),
+        "detail": "; ".join(f"p. {n['page']}: {n['printed']!r} has no known label "
+                            "(add it to vocab/<lang>/key_figures.yml)" for n in lost) or None,
+    }]

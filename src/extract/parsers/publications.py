@@ -253,13 +253,15 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     kind: str | None = None
     colors: dict[RGB, str] = {}
     previous = None
+    notes: dict[int, str | None] = {}
     for page in pages:
         if previous is None or page.number != previous + 1:
             kind, colors = None, {}
         previous = page.number
         page_rows, kind, colors = parse_page(page, ctx, kind, colors)
         rows.extend(page_rows)
-    section = Section()
+        notes[page.number] = None if page_rows else "no product tile under a product heading"
+    section = Section(pages=notes)
     section.add("publications", rows)
     return section
 
@@ -333,6 +335,7 @@ def _fmt(value: float) -> str:
 def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
     """The products against the figures the report prints about them."""
     figures = {r["key"]: r["value"] for r in tables.get("key_figures", [])}
+    stated_on = {r["key"]: r.get("page") for r in tables.get("key_figures", [])}
     products = tables.get("publications", [])
     by_kind = {k: [p for p in products if p["kind"] == k] for k in KINDS}
     counted = {
@@ -343,14 +346,22 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
     }
     if any(p.get("gender_focus") for p in by_kind["publication"]):
         counted["gender_publications"] = sum(1 for p in by_kind["publication"] if p.get("gender_focus"))
+    kind_of = {"new_publications": "publication", "learning_products": "learning_product",
+               "new_videos": "video", "declarations": "declaration", "gender_publications": "publication"}
     out = []
     for key, actual in counted.items():
         if key in figures:
+            tiles = by_kind[kind_of[key]]
+            pages = sorted({p["page"] for p in tiles})
+            detail = (f"stated on p. {stated_on[key]}; {len(tiles)} {kind_of[key]} tiles read on "
+                      + (("p. " + ", ".join(map(str, pages))) if pages else "no page"))
             out.append({"check": f"publications.{key}", "expected": _fmt(figures[key]),
-                        "actual": _fmt(actual), "passed": int(figures[key] == actual)})
+                        "actual": _fmt(actual), "passed": int(figures[key] == actual), "detail": detail})
     if {"learning_products", "courses", "webinars"} <= figures.keys():
         total = figures["courses"] + figures["webinars"]
         out.append({"check": "publications.courses_plus_webinars",
                     "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
-                    "passed": int(total == figures["learning_products"])})
+                    "passed": int(total == figures["learning_products"]),
+                    "detail": f"learning products stated on p. {stated_on['learning_products']}, courses on "
+                              f"p. {stated_on['courses']}, webinars on p. {stated_on['webinars']}"})
     return out
