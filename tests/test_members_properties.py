@@ -144,6 +144,9 @@ class SlugNames:
     def member(self, printed_name: str, page: int | None = None) -> str:
         return members.slug(printed_name)
 
+    def peek(self, name: str, country: str | None = None) -> None:
+        return None  # no gazetteer: no line of a name reads as a place
+
 
 def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
     rc = ReportCanvas(path, case["style"])

@@ -341,7 +341,7 @@ def _words_of(page: pdfplumber.page.Page) -> list[Word]:
 # Letter-spaced glyphs (one text object each, or wide tracking) of one line stand at
 # most this many type sizes apart, word gaps included; inside the line, a word gap is
 # wider than the letters' own spacing by this many type sizes (a space is ~0.3 em).
-LETTER_GAP = 1.2
+LETTER_GAP = 2.0
 WORD_GAP = 0.2
 
 

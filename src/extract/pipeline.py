@@ -119,6 +119,12 @@ def extract_report(
             if hasattr(parser, "checks"):
                 tables.setdefault("checks", []).extend(parser.checks(tables, ctx))
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        for check in tables["checks"]:
+            if not check["passed"]:  # loud: a failed check is also a warning of the report
+                section = check["check"].split(".")[0]
+                ctx.warn(f"{section}: check {check['check']} failed: expected {check['expected']}, "
+                         f"got {check['actual']}" + (f"; {check['detail']}" if check.get("detail") else "")
+                         + " (table checks, column detail)")
         report = {
             "id": ident.report_id,
             "year": ident.year,

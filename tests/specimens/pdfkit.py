@@ -60,6 +60,7 @@ class Style:
     # object and letter-spaced, day numbers in one text object (glued in the text
     # layer), the gender footnote on the folio's baseline.
     letter_spaced: bool = False
+    letter_spacing: float = 0.2  # tracking of letter-spaced headings, in em
     glued_days: bool = False
     footnote_at_folio: bool = False
 
@@ -115,13 +116,13 @@ class ReportCanvas:
     def display(self, x: float, top: float, text: str, size: float | None = None, bold: bool = False,
                 color: tuple[float, ...] = (0, 0, 0)) -> float:
         """A heading line: `text`, or with `Style.letter_spaced` one text object per glyph,
-        tracked 0.2 em apart, spaces left out, as DTP tools and CSS letter-spacing emit."""
+        tracked `Style.letter_spacing` em apart, spaces left out, as DTP tools and CSS letter-spacing emit."""
         if not self.style.letter_spaced:
             return self.text(x, top, text, size, bold, color)
         c = self.canvas
         size = size or self.style.body_size
         font = self.bold if bold else self.regular
-        tracking = 0.2 * size
+        tracking = self.style.letter_spacing * size
         start = x
         set_fill(c, color)
         for glyph in text:

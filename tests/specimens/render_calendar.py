@@ -322,8 +322,15 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         for line in p.lines:
             rc.text(p.x0 + pad_h, y, line, size=size)
             y += line_h
-    # with Style.glued_days all the numbers are one text object: pdfium's text then
-    # glues the one-digit days (`123456789`), as in reports from other producers
+    if not rc.style.glued_days:
+        draw_days(rc, plan, rows_top, pad_v, layout)
+
+
+def draw_days(rc: ReportCanvas, plan: MonthPlan, rows_top: float, pad_v: float, layout: CalendarLayout) -> None:
+    """The day numbers down the month's left edge; with `Style.glued_days`, as one text
+    object (drawn first on the page by `draw_calendar_pages`)."""
+    c = rc.canvas
+    size = plan.size
     days = c.beginText() if rc.style.glued_days else None
     if days is not None:
         days.setFont(rc.bold, size)
@@ -371,9 +378,19 @@ def draw_calendar_pages(rc: ReportCanvas, data: dict, layout: CalendarLayout | N
     events = events_of(data)
     pages = layout.pages or data.get("pages") or [[m] for m in range(1, 13)]
     for months in pages:
-        top = rc.heading(data.get("heading", "CALENDRIER INTERNATIONAL"), size=16)
+        heading = data.get("heading", "CALENDRIER INTERNATIONAL")
         footnote_top = rc.height - rc.style.margin - 8
-        plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
+        if rc.style.glued_days:
+            # the day columns first on the page, each one text object, as DTP tools
+            # write them (pdfium glues such days, `123456789`, on pages in small type)
+            top = rc.style.margin + 6 + 16 * 1.8  # where rc.heading puts the content
+            plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
+            for plan in plans:
+                draw_days(rc, plan, top + layout.heading_size * 1.7, plan.size * 0.4, layout)
+            rc.heading(heading, size=16)
+        else:
+            top = rc.heading(heading, size=16)
+            plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
         for plan in plans:
             name = names[plan.month - 1] + (f" {year}" if layout.month_year else "")
             draw_month(rc, plan, name, top, layout)

@@ -654,7 +654,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
         })
         if e.prefix and rows[-1]["event_type"] is None:
-            ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
+            ctx.warn(f"calendar p.{e.page}: unknown event type prefix {e.prefix!r} (event_type left "
+                     "empty); add it under prefixes in vocab/<lang>/calendar.yml")
         links.extend({"event_ref": ref, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)

@@ -23,7 +23,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
-from extract import vocab
+from extract import prepass, vocab
 from extract.layout import Line, Page, Word, group_blocks, group_lines
 from extract.parsers import ReportContext, Section
 from extract.parsers.publications import join_lines  # labels join lines like titles
@@ -209,7 +209,28 @@ def find_figures(text: str, language: str = "fr") -> list[Figure]:
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    return [i + 1 for i, text in enumerate(texts) if find_figures(" ".join(text.split()), ctx.language)]
+    """Pages with a figure in their pre-pass text, or a digit and some label's words
+    with the word gaps lost (a letter-spaced heading: `2 4 nouvellespublications`):
+    the layout, which keeps the gaps, then tells."""
+    squashed = {prepass.squash(label) for _, label, _ in _entries(ctx.language)}
+    return [i + 1 for i, text in enumerate(texts)
+            if find_figures(" ".join(text.split()), ctx.language)
+            or (any(c.isdigit() for c in text) and _squashed_label(text, squashed))]
+
+
+GLUED_WORD = 8
+
+
+def _squashed_label(text: str, labels: set[str]) -> bool:
+    """A label run together in a line that is itself run together (no word gaps)."""
+    for line in text.splitlines():
+        words = line.split()
+        # a line whose words ran together (8+ letters a word on average), not prose
+        if words and sum(map(len, words)) >= GLUED_WORD * len(words):
+            flat = prepass.squash(line)
+            if any(label in flat for label in labels):
+                return True
+    return False
 
 
 @dataclass
@@ -444,8 +465,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 # The report restates a figure elsewhere with another value ("+2.1K"
                 # against "+2.14K"): the first statement stands, the other is reported.
                 ctx.warn(
-                    f"key figure {fig.key}: {fig.label!r} on page {page.number} "
-                    f"differs from {seen['label']!r} on page {seen['page']}"
+                    f"key_figures p.{page.number}: key figure {fig.key}: {fig.label!r} "
+                    f"differs from {seen['label']!r} on page {seen['page']}; the first stands: "
+                    "check which one the report means"
                 )
     section = Section(pages=notes)
     section.add("key_figures", list(rows.values()))

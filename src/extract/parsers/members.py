@@ -202,6 +202,8 @@ def _content_words(page: Page) -> list[Word]:
     baseline with header titles, so each gutter-separated piece is judged alone)."""
     keep: list[Word] = []
     for line in group_lines(page.words):
+        if is_decoration(line.text):  # a heading letter-spaced wider than a name gap
+            continue
         for piece in split_line(line, matrix.NAME_GAP):
             if not is_decoration(piece.text):
                 keep.extend(piece.words)
@@ -264,7 +266,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             keys = column_keys(mx.columns, ctx)
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
-                ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
+                ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
+                         "(not stored); check that row on the page")
             for row in mx.rows:
                 member_id = _add_row(row, keys, which, page.number, status, cells, ctx)
                 if member_id:
@@ -305,7 +308,8 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
     if not any(c.isalpha() for c in printed):
         # A folio or a stray number at the names column is not a member.
         if printed:
-            ctx.warn(f"members matrix p.{page}: {printed!r} at the names column is not a name; skipped")
+            ctx.warn(f"members p.{page}: {printed!r} at the names column is not a name; skipped "
+                     "(a folio or stray number; check the page if a row is missing)")
         return None
     member_id = ctx.names.member(printed, page=page)
     x0, top, x1, bottom = row.bbox
@@ -315,7 +319,8 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         entry["is_board_member"] = int(entry["is_board_member"] or board)
         entry["is_new_member"] = int(entry["is_new_member"] or new)
         if which in entry["_matrices"]:
-            ctx.warn(f"members matrix p.{page}: {printed!r} appears twice in one matrix")
+            ctx.warn(f"members p.{page}: {printed!r} appears twice in one matrix; the first row "
+                     "stands: check both rows on the page, or settle the name in decisions.yml")
         else:
             entry["_matrices"].append(which)
     else:
@@ -328,7 +333,8 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         value = matrix.cell_text(words)
         key = keys[index]
         if (member_id, key) in cells and cells[(member_id, key)]["value"] != value:
-            ctx.warn(f"members matrix p.{page}: {printed!r} has two values for {key}")
+            ctx.warn(f"members p.{page}: {printed!r} has two values for {key}; the later one "
+                     "stands: compare both matrices' rows for this member")
         bx0, btop, bx1, bbottom = bbox_of(words)
         cells[(member_id, key)] = {
             "member_id": member_id, "indicator": key, "value": value,

@@ -279,9 +279,11 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
         return [], None, colors  # not a product page: its links are someone else's
     colors = legend_colors(blocks, page.boxes, ctx.language) or colors
     for link in over_text:
-        ctx.warn(f"page {page.number}: link {link.uri} lies over running text, not a product tile")
+        ctx.warn(f"publications p.{page.number}: link {link.uri} lies over running text, not a product "
+                 "tile: no row made; if it is a product, its tile is not laid out as one (see the page)")
     for link in over_nothing:
-        ctx.warn(f"page {page.number}: link {link.uri} has no title under it")
+        ctx.warn(f"publications p.{page.number}: link {link.uri} has no title under it: no row made; "
+                 "look at the page for the product it stands for")
     titles = title_blocks(blocks, paired)
     tiles = [*titles, *unlinked_tiles(blocks, paired, titles, set(headings))]
     rows = []
