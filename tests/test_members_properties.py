@@ -167,7 +167,11 @@ def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
     with Document(path) as doc:
         numbers = members.select_pages(doc.page_texts, ctx)
         pages = list(doc.pages(numbers))
-    return members.parse(pages, ctx).tables, ctx
+    section = members.parse(pages, ctx)
+    assert all(note is None for note in section.pages.values()), section.pages  # every page read
+    failed = [c for c in members.checks(section.tables, ctx) if not c["passed"]]
+    assert not failed, failed
+    return section.tables, ctx
 
 
 def column_key(column: tuple) -> str:

@@ -333,9 +333,13 @@ def test_members_checks_fail():
     status = [{"member_id": n, "is_new_member": 0} for n in ("abidjan", "accra", "amman")]
     member_rows = [_row("Abidjan", 0, 20, 100), _row("Accra", 0, 20, 110), _row("Amman", 0, 21, 100),
                    _row("Abidjan", 1, 26, 100, cells=[(111, 118)]), _row("Accra", 1, 26, 110)]
-    figures = [{"key": "new_members", "value": 2, "page": 3}, {"key": "members", "value": 4, "page": 3}]
+    figures = [{"key": "new_members", "value": 2, "page": 3}, {"key": "members", "value": 4, "page": 3},
+               {"key": "active_members_share", "value": 66.7, "page": 3}]
+    activated = [{"member_id": "abidjan", "indicator": "activated", "value": "Yes", "value_num": 1.0}]
     checks = {c["check"]: c for c in members_parser.checks(
-        {"member_status": status, "member_rows": member_rows, "key_figures": figures}, CTX)}
+        {"member_status": status, "member_rows": member_rows, "key_figures": figures,
+         "member_indicators": activated}, CTX)}
+    assert not checks["members.active_members_share"]["passed"]  # 1 of 3 is not 66.7 %
     every = checks["members.members_in_every_matrix"]
     assert not every["passed"] and "matrix 2 (p. 26–26) lacks 1: Amman" in every["detail"]
     assert not checks["members.row_bands"]["passed"]
@@ -364,14 +368,18 @@ def test_run_together_lines_are_seen_in_a_parse():
 def test_publication_checks_fail():
     figures = [{"key": "new_publications", "value": 24, "page": 10},
                {"key": "learning_products", "value": 22, "page": 13},
-               {"key": "courses", "value": 10, "page": 13}, {"key": "webinars", "value": 10, "page": 13}]
+               {"key": "courses", "value": 10, "page": 13}, {"key": "webinars", "value": 10, "page": 13},
+               {"key": "new_videos", "value": 34, "page": 9}, {"key": "declarations", "value": 4, "page": 8}]
     products = [{"kind": "publication", "title": f"P{i}", "page": 11} for i in range(23)]
+    products += [{"kind": "video", "title": "28 vidéos dans le cadre du projet", "page": 9},
+                 {"kind": "declaration", "title": "Déclaration", "page": 8}]
     checks = {c["check"]: c for c in publications_parser.checks(
         {"key_figures": figures, "publications": products}, CTX)}
     assert not checks["publications.new_publications"]["passed"]
     assert "23 publication tiles read on p. 11" in checks["publications.new_publications"]["detail"]
     assert not checks["publications.learning_products"]["passed"]
     assert not checks["publications.courses_plus_webinars"]["passed"]
+    assert not checks["publications.new_videos"]["passed"] and not checks["publications.declarations"]["passed"]
 
 
 def test_key_figures_check_fails_on_an_unlabelled_number():

@@ -38,6 +38,9 @@ from extract.parsers.prose import find_places
 
 NAME = "calendar"
 RUN = True  # month pages follow each other
+# A copy on the next month's page whose title scores this much (rapidfuzz ratio) against
+# an event cut at its month's end is that event read differently.
+SAME_TITLE = 90
 
 DAY_NUMBER = re.compile(r"\d{1,2}")
 MIN_DAYS = 28  # a day column runs 1..28 at least
@@ -794,7 +797,7 @@ def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
         first = first.replace(day=1).isoformat()
         for c in copies:
             if c["start"] == first and c["title"] != e["title"] \
-                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= 85:
+                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= SAME_TITLE:
                 problems.append(f"p. {e['page']}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
                                 f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
                                 "read as two (a title read differently)")

@@ -202,11 +202,18 @@ def _content_words(page: Page) -> list[Word]:
     baseline with header titles, so each gutter-separated piece is judged alone)."""
     keep: list[Word] = []
     for line in group_lines(page.words):
-        if is_decoration(line.text):  # a heading letter-spaced wider than a name gap
-            continue
-        for piece in split_line(line, matrix.NAME_GAP):
-            if not is_decoration(piece.text):
-                keep.extend(piece.words)
+        pieces = split_line(line, matrix.NAME_GAP)
+        i = 0
+        while i < len(pieces):
+            # the longest run of pieces from here that is a heading or legend: a heading
+            # letter-spaced wider than a name gap comes in several pieces
+            j = next((j for j in range(len(pieces), i, -1)
+                      if is_decoration(" ".join(p.text for p in pieces[i:j]))), i)
+            if j > i:
+                i = j
+                continue
+            keep.extend(pieces[i].words)
+            i += 1
     return keep
 
 
