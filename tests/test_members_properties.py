@@ -169,7 +169,7 @@ def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
         pages = list(doc.pages(numbers))
     section = members.parse(pages, ctx)
     assert all(note is None for note in section.pages.values()), section.pages  # every page read
-    failed = [c for c in members.checks(section.tables, ctx) if not c["passed"]]
+    failed = [c for c in members.checks(section.tables, section.state, ctx) if not c["passed"]]
     assert not failed, failed
     return section.tables, ctx
 

@@ -312,12 +312,11 @@ def test_an_event_printed_again_but_not_merged_is_cut():
 
 
 def test_calendar_statement_and_year_checks_fail():
-    tables = {
-        "calendar_events": [_event("2020-12-30", "2020-12-30"), _event("2021-10-02", "2021-10-02")],
-        "calendar_statements": [{"first_date": "2021-10-01", "last_date": "2021-10-12", "count": 25,
-                                 "at_least": 1, "statement": "+25 événements", "page": 32}],
-    }
-    checks = {c["check"]: c for c in calendar_parser.checks(tables, CTX)}
+    tables = {"calendar_events": [_event("2020-12-30", "2020-12-30"), _event("2021-10-02", "2021-10-02")]}
+    state = calendar_parser.CalendarState(statements=[{
+        "first_date": "2021-10-01", "last_date": "2021-10-12", "count": 25, "at_least": 1,
+        "statement": "+25 événements", "page": 32}])
+    checks = {c["check"]: c for c in calendar_parser.checks(tables, state, CTX)}
     assert not checks["calendar.events_2021-10-01_2021-10-12"]["passed"]
     assert not checks["calendar.events_in_report_year"]["passed"]
     assert "2020-12-30" in checks["calendar.events_in_report_year"]["detail"]
@@ -336,9 +335,9 @@ def test_members_checks_fail():
     figures = [{"key": "new_members", "value": 2, "page": 3}, {"key": "members", "value": 4, "page": 3},
                {"key": "active_members_share", "value": 66.7, "page": 3}]
     activated = [{"member_id": "abidjan", "indicator": "activated", "value": "Yes", "value_num": 1.0}]
+    state = members_parser.MatrixState(rows=member_rows)
     checks = {c["check"]: c for c in members_parser.checks(
-        {"member_status": status, "member_rows": member_rows, "key_figures": figures,
-         "member_indicators": activated}, CTX)}
+        {"member_status": status, "key_figures": figures, "member_indicators": activated}, state, CTX)}
     assert not checks["members.active_members_share"]["passed"]  # 1 of 3 is not 66.7 %
     every = checks["members.members_in_every_matrix"]
     assert not every["passed"] and "matrix 2 (p. 26–26) lacks 1: Amman" in every["detail"]
@@ -374,7 +373,7 @@ def test_publication_checks_fail():
     products += [{"kind": "video", "title": "28 vidéos dans le cadre du projet", "page": 9},
                  {"kind": "declaration", "title": "Déclaration", "page": 8}]
     checks = {c["check"]: c for c in publications_parser.checks(
-        {"key_figures": figures, "publications": products}, CTX)}
+        {"key_figures": figures, "publications": products}, None, CTX)}
     assert not checks["publications.new_publications"]["passed"]
     assert "23 publication tiles read on p. 11" in checks["publications.new_publications"]["detail"]
     assert not checks["publications.learning_products"]["passed"]
@@ -385,7 +384,7 @@ def test_publication_checks_fail():
 def test_key_figures_check_fails_on_an_unlabelled_number():
     numbers = [{"page": 3, "printed": "169", "value": 169.0, "paired": 1},
                {"page": 3, "printed": "42", "value": 42.0, "paired": 0}]
-    (check,) = key_figures_parser.checks({"key_figure_numbers": numbers}, CTX)
+    (check,) = key_figures_parser.checks({}, numbers, CTX)
     assert check["check"] == "key_figures.big_numbers_paired"
     assert not check["passed"] and "p. 3: '42'" in check["detail"]
 

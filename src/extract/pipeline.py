@@ -93,8 +93,9 @@ def extract_report(
             source_file=path.name, spacy_ner=spacy_ner,
             decisions=load_decisions(decisions),
         )
-        plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
-        runs = {p.NAME for p in parsers.registered() if getattr(p, "RUN", False)}
+        registered = parsers.registered()
+        plan = {p.name: p.select_pages(texts, ctx) for p in registered}
+        runs = {p.name for p in registered if p.run}
         filled = inventory.fill_runs(plan, runs)
         wanted = sorted({n for numbers in plan.values() for n in numbers})
         if not wanted:
@@ -106,18 +107,20 @@ def extract_report(
                 on_page(len(pages), len(wanted))
         tables: dict[str, list[dict[str, Any]]] = {}
         sections: dict[str, parsers.Section] = {}
-        for parser in parsers.registered():
-            section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
-            sections[parser.NAME] = section
+        for parser in registered:
+            section = parser.parse([pages[n] for n in plan[parser.name]], ctx)
+            sections[parser.name] = section
             for table, rows in section.tables.items():
                 tables.setdefault(table, []).extend(rows)
         # every page once, before the checks: they cite it
         tables["pages"] = inventory.pages_table(texts, doc.margin_texts, plan, sections, filled)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
-        for parser in parsers.registered():
-            if hasattr(parser, "checks"):
-                tables.setdefault("checks", []).extend(parser.checks(tables, ctx))
+        # checks after every parser: each reads the whole report's rows and its own state
+        for parser in registered:
+            if parser.checks is not None:
+                found = parser.checks(tables, sections[parser.name].state, ctx)
+                tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
         for check in tables["checks"]:
             if not check["passed"]:  # loud: a failed check is also a warning of the report

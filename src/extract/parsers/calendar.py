@@ -32,12 +32,14 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract import prepass, vocab
+from extract.geometry import centre_inside, clusters
 from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
 from extract.parsers.prose import find_places
+from extract.text import fold_with_offsets, join_lines, strip_glued_number
 
 NAME = "calendar"
-RUN = True  # month pages follow each other
+
 # A copy on the next month's page whose title scores this much (rapidfuzz ratio) against
 # an event cut at its month's end is that event read differently.
 SAME_TITLE = 90
@@ -133,29 +135,6 @@ def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
 
 # --- text of one event --------------------------------------------------------------
 
-def join_lines(lines: list[str]) -> str:
-    """Join title lines, undoing hyphenation at line ends.
-
-    A break inside a word (`Na-` / `tions`) loses its hyphen; a hyphen before an
-    upper-case letter or a digit is part of the word (`d’ONU-` / `Habitat`,
-    `2021-` / `2027`); a dash standing alone is kept with its spaces.
-
-    >>> join_lines(["l’Assemblée des Na-", "tions Unies", "post-", "Covid-19", "Cities -", "Le"])
-    'l’Assemblée des Nations Unies post-Covid-19 Cities - Le'
-    """
-    out = ""
-    for line in (" ".join(raw.split()) for raw in lines):
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif out.endswith("-") and len(out) > 1 and not out[-2].isspace():
-            out = out[:-1] + line if line[0].islower() else out + line
-        else:
-            out = f"{out} {line}"
-    return out
-
-
 def split_prefix(text: str) -> tuple[str | None, str]:
     """`WEBINAR | Title` -> ('WEBINAR |', 'Title'); a prefix is upper case.
 
@@ -222,16 +201,6 @@ class MonthFrame:
     heading: Line
 
 
-def _clusters(words: list[Word], key: Callable[[Word], float], tolerance: float) -> list[list[Word]]:
-    out: list[list[Word]] = []
-    for w in sorted(words, key=key):
-        if out and key(w) - key(out[-1][-1]) <= tolerance:
-            out[-1].append(w)
-        else:
-            out.append([w])
-    return out
-
-
 def _day_chain(words: list[Word]) -> list[Word]:
     """1, 2, 3, ... in order down the page (stray numbers skipped)."""
     chain: list[Word] = []
@@ -247,7 +216,7 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     found: dict[frozenset, DayColumn] = {}
     for key in (lambda w: w.x0, lambda w: w.x1):
         tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
-        for cluster in _clusters(numbers, key, tolerance):
+        for cluster in clusters(numbers, key, tolerance):
             chain = _day_chain(cluster)
             if len(chain) >= MIN_DAYS:
                 found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
@@ -310,10 +279,6 @@ class EventBlock(Block):
         return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
 
 
-def _inside(w: Word, b: Box) -> bool:
-    return b.x0 - 0.5 <= w.xmid <= b.x1 + 0.5 and b.top - 0.5 <= w.ymid <= b.bottom + 0.5
-
-
 def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[int, Box]:
     """Each word's event box: id(word) -> box.
 
@@ -328,7 +293,7 @@ def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[
     for b in boxes:
         if b.bottom - b.top < min_height:
             continue
-        inner = [w for w in words if _inside(w, b)]
+        inner = [w for w in words if centre_inside(w, (b.x0, b.top, b.x1, b.bottom))]
         if inner and single_stack(inner):
             stacks.append((-len(inner), round(b.x1 - b.x0, 1), -(b.bottom - b.top), b, inner))
     owner: dict[int, Box] = {}
@@ -366,7 +331,7 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     return out
 
 
-def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
+def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
     owner = event_boxes(words, boxes, 0.8 * column.size)
     boxed: dict[int, EventBlock] = {}
@@ -495,7 +460,7 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
         and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
     ]
     boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
-    return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col)]
+    return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col)]
 
 
 def merge_repeats(printed: list[Printed]) -> list[Printed]:
@@ -523,30 +488,6 @@ def merge_repeats(printed: list[Printed]) -> list[Printed]:
 
 
 # --- statements ---------------------------------------------------------------------
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`vocab.fold(text)` and, for each folded character, its index in `text`.
-
-    >>> fold_with_offsets("É  t")
-    ('e t', [0, 1, 3])
-    """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, c in enumerate(text):
-        folded = "" if c.isspace() else vocab.fold(c) or ""
-        if c.isspace():
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                offsets.append(i)
-            continue
-        for f in folded:
-            chars.append(f)
-            offsets.append(i)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        offsets.pop()
-    return "".join(chars), offsets
-
 
 def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
     """What the report says of its number of events over a range of days."""
@@ -607,6 +548,16 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     ]
 
 
+@dataclass
+class CalendarState:
+    """For the checks: what the report states of its events, the month columns read
+    (year, month, page) and every printed copy of an event (before merging)."""
+
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+
+
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     voc = load_vocab()
     printed: list[Printed] = []
@@ -646,12 +597,14 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "no month here: no column of day numbers 1..28+ under a month name, "
             "and no statement of a number of events")
     events = merge_repeats(printed)
-    section = Section(pages=notes)
+    section = Section(pages=notes, state=CalendarState(
+        statements=_dedupe_statements(statements), months=months,
+        copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
+                 "end": p.end.isoformat(), "page": p.page} for p in printed]))
     rows, links = [], []
     for i, e in enumerate(events, start=1):
-        ref = f"{ctx.report_id}/calendar/{i}"
         rows.append({
-            "ref": ref, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
+            "id": i, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
             "title": e.title, "prefix": e.prefix, "event_type": event_type(e.prefix, voc.prefixes),
             "location": e.location, "gender_perspective": int(e.gender), "page": e.page,
             "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
@@ -659,16 +612,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         if e.prefix and rows[-1]["event_type"] is None:
             ctx.warn(f"calendar p.{e.page}: unknown event type prefix {e.prefix!r} (event_type left "
                      "empty); add it under prefixes in vocab/<lang>/calendar.yml")
-        links.extend({"event_ref": ref, "city_id": c} for c in event_cities(e, voc, ctx))
+        links.extend({"event_id": i, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)
-    section.add("calendar_statements", _dedupe_statements(statements))
-    # for checks only (not a table of the database): the month columns read, per page
-    section.add("calendar_months", months)
-    # and each event's printed copies, to tell a cut event from one that ended
-    section.add("calendar_copies", [
-        {"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(), "end": p.end.isoformat(),
-         "page": p.page} for p in printed])
     return section
 
 
@@ -677,8 +623,10 @@ def event_cities(e: Printed, voc: Vocab, ctx: ReportContext) -> list[str]:
     cordoba) or names in its title (`Forum … : Mexico City`), through the normaliser."""
     found: list[str | None] = []
     if e.location and vocab.fold(e.location) not in voc.online:
-        m = LOCATION_PATTERN.fullmatch(e.location)
-        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (e.location, None)
+        # the text layer may glue the next row's day number to the line (`Iran6`)
+        location = strip_glued_number(e.location)
+        m = LOCATION_PATTERN.fullmatch(location)
+        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (location, None)
         if country and ctx.names.peek(city, country) is None and ctx.names.peek(city) is not None:
             country = None  # a country spelling the gazetteer does not know (`République de …`)
         found.append(ctx.names.city(city, country=country, page=e.page, context=e.title))
@@ -697,15 +645,18 @@ def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
-    """Events against what the report states, and the month pages against themselves."""
+def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
+    """Events against what the report states, and the month pages against themselves
+    (`state`: the statements, month columns and printed copies `parse` saw)."""
+    state = state or CalendarState()
     events = tables.get("calendar_events", [])
     out = []
-    for s in tables.get("calendar_statements", []):
+    for s in state.statements:
         inside = [e for e in events if s["first_date"] <= e["start_date"] <= s["last_date"]]
         n = len(inside)
         bound = "at least " if s["at_least"] else ""
-        pages = sorted({e["page"] for e in inside})
+        pages = sorted({e["page"] for e in inside if e.get("page")})
         out.append({
             "check": f"calendar.events_{s['first_date']}_{s['last_date']}",
             "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
@@ -723,12 +674,11 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
             "actual": f"{len(outside)} outside" + (
                 ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
             "passed": int(not outside),
-            "detail": "; ".join(f"p. {e['page']}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
+            "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
-    months = tables.get("calendar_months") or []
-    if months:
-        out.append(months_present(months, ctx.language))
-        out.append(events_cut(events, tables.get("calendar_copies") or [], months))
+    if state.months:
+        out.append(months_present(state.months, ctx.language))
+        out.append(events_cut(events, state.copies, state.months))
     return out
 
 
@@ -790,7 +740,7 @@ def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
         if following > last_month:
             continue  # the calendar ends with this month
         if following not in seen:
-            problems.append(f"p. {e['page']}: {e['title'][:60]!r} ends {e['end_date']}, and the next "
+            problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and the next "
                             "month's page was not read: it may go on there")
             continue
         first = dt.date(end.year, end.month, 1) + dt.timedelta(days=31)
@@ -798,7 +748,7 @@ def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
         for c in copies:
             if c["start"] == first and c["title"] != e["title"] \
                     and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= SAME_TITLE:
-                problems.append(f"p. {e['page']}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
+                problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
                                 f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
                                 "read as two (a title read differently)")
     return {
@@ -808,3 +758,6 @@ def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
         "passed": int(not problems),
         "detail": "; ".join(problems) or None,
     }
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks, run=True)

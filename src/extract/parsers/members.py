@@ -9,6 +9,7 @@ per member (identity from `ctx.names.member`), cells into tidy `member_indicator
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -16,10 +17,10 @@ from rapidfuzz import fuzz
 
 from extract import matrix, prepass, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
+from extract.text import marker_pattern, slug
 
 NAME = "members"
-RUN = True  # the matrix runs over consecutive pages
 # A page of this many matrix rows (a name, then cells only), half its lines or more,
 # is a matrix page by its structure, whatever its heading and titles read as.
 MIN_ROWS = 10
@@ -42,15 +43,6 @@ def norm(text: str) -> str:
     """
     text = YEAR.sub(" ", vocab.fold(text))
     return " ".join(re.sub(r"[^\w&]+", " ", text).split())
-
-
-def slug(text: str) -> str:
-    """The slug of an unknown header, for its `unknown:<slug>` key.
-
-    >>> slug("Membres hébergeant un atelier")
-    'membres-hebergeant-un-atelier'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
 
 
 @cache
@@ -127,13 +119,7 @@ def is_name_header(word: str) -> bool:
     return norm(word) in _name_headers()
 
 
-def _marker_pattern() -> re.Pattern[str]:
-    marks = [re.escape(m).replace(r"\ ", r"\s*") for m in _all("new_markers")]
-    inner = [m.replace(r"\(", r"\(\s*").replace(r"\)", r"\s*\)") for m in marks]
-    return re.compile(r"\s*(?:" + "|".join(inner) + r")\s*")
-
-
-NEW_MARK = _marker_pattern()
+NEW_MARK = marker_pattern(_all("new_markers"))
 
 
 def strip_marker(name: str) -> tuple[str, bool]:
@@ -250,14 +236,23 @@ def _is_board(words: list[Word]) -> bool:
     return sum(is_red(w.color) for w in letters) * 2 > len(letters)
 
 
+@dataclass
+class MatrixState:
+    """For the checks: the matrices (0, 1, ...) each member's row was printed in."""
+
+    seen_in: dict[str, list[int]] = field(default_factory=dict)
+    # every printed row of every matrix: matrix, page, member, name lines, bands
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     status: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     matrices: dict[tuple[str, ...], int] = {}
+    state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
     notes: dict[int, str | None] = {}
-    printed_rows: list[dict[str, Any]] = []
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
@@ -276,16 +271,14 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
                          "(not stored); check that row on the page")
             for row in mx.rows:
-                member_id = _add_row(row, keys, which, page.number, status, cells, ctx)
+                member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
                 if member_id:
-                    printed_rows.append(_printed_row(row, member_id, which, page.number, ctx))
-    section = Section(pages=notes)
+                    state.rows.append(_printed_row(row, member_id, which, page.number, ctx))
+    section = Section(pages=notes, state=state)
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
     if status:
         section.add("indicators", indicator_dictionary())
-    # for checks only (not a table of the database): every printed row of every matrix
-    section.add("member_rows", printed_rows)
     return section
 
 
@@ -308,7 +301,7 @@ def _printed_row(row: matrix.MatrixRow, member_id: str, which: int, page: int,
 
 def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
              status: dict[str, dict[str, Any]], cells: dict[tuple[str, str], dict[str, Any]],
-             ctx: ReportContext) -> str | None:
+             state: MatrixState, ctx: ReportContext) -> str | None:
     """Adds one printed row to the member's status and cells; its member id, or None
     when the names column holds no name."""
     printed, new = strip_marker(row.name)
@@ -325,17 +318,18 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         entry = status[member_id]
         entry["is_board_member"] = int(entry["is_board_member"] or board)
         entry["is_new_member"] = int(entry["is_new_member"] or new)
-        if which in entry["_matrices"]:
+        if which in state.seen_in[member_id]:
             ctx.warn(f"members p.{page}: {printed!r} appears twice in one matrix; the first row "
                      "stands: check both rows on the page, or settle the name in decisions.yml")
         else:
-            entry["_matrices"].append(which)
+            state.seen_in[member_id].append(which)
     else:
         status[member_id] = {
             "member_id": member_id, "printed_name": printed, "is_board_member": int(board),
             "is_new_member": int(new), "page": page,
-            "x0": x0, "top": top, "x1": x1, "bottom": bottom, "_matrices": [which],
+            "x0": x0, "top": top, "x1": x1, "bottom": bottom,
         }
+        state.seen_in[member_id] = [which]
     for index, words in sorted(row.cells.items()):
         value = matrix.cell_text(words)
         key = keys[index]
@@ -371,7 +365,8 @@ def _label(voc: dict[str, Any], key: str) -> str | None:
     return titles[0].replace("{year}", "(année)" if voc is _vocab("fr") else "(year)").strip() if titles else None
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
     """The matrix against what the report says of itself (key figures), and itself."""
     status = tables.get("member_status") or []
     if not status:
@@ -392,7 +387,7 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
-    rows = tables.get("member_rows") or []
+    rows = state.rows if state else []
     out.append(same_members(rows, len(status)) if rows else _check(
         "members_in_every_matrix", str(len(status)), "no matrix rows", False))
     out.append(row_bands(rows))
@@ -479,3 +474,6 @@ def _fmt(value: float) -> str:
 def _decimals(value: float) -> int:
     text = repr(float(value))
     return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks, run=True)
