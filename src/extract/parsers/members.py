@@ -191,10 +191,13 @@ def _content_words(page: Page) -> list[Word]:
         pieces = split_line(line, matrix.NAME_GAP)
         i = 0
         while i < len(pieces):
-            # the longest run of pieces from here that is a heading or legend: a heading
-            # letter-spaced wider than a name gap comes in several pieces
-            j = next((j for j in range(len(pieces), i, -1)
-                      if is_decoration(" ".join(p.text for p in pieces[i:j]))), i)
+            # a heading or legend piece; or, when a piece alone is none, the longest run
+            # of pieces from here that is one (a heading letter-spaced wider than a name
+            # gap comes in several pieces) and whose own pieces are none of them
+            j = i + 1 if is_decoration(pieces[i].text) else next(
+                (j for j in range(len(pieces), i + 1, -1)
+                 if is_decoration(" ".join(p.text for p in pieces[i:j]))
+                 and not any(is_decoration(p.text) for p in pieces[i + 1:j])), i)
             if j > i:
                 i = j
                 continue
