@@ -273,6 +273,24 @@ def test_a_day_run_alone_makes_a_calendar_page():
     assert calendar_parser.select_pages([prepass.normalise(text)], CTX) == [1]
 
 
+SEED = Path("/work/shared/seed/metropolis-annual-report-2021-fr.txt")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the real report's text layer is not on this machine")
+def test_the_real_reports_month_runs_are_day_runs():
+    """The real report's text layer (no page breaks in the seed): each month's stretch,
+    from its name to the next one, is a day run without its month name, and the
+    stretch of the members matrix is not."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    names = [m.upper() for m in FRENCH_MONTHS]
+    starts = [i for i, line in enumerate(lines) if line.strip() in names]
+    assert len(starts) == 12
+    for a, b in zip(starts, [*starts[1:], len(lines)]):
+        assert prepass.day_run(prepass.normalise("\n".join(lines[a + 1:b]))), lines[a]
+    matrix = next(i for i, line in enumerate(lines) if "CARTOGRAPHIE DES MEMBRES" in line)
+    assert not prepass.day_run(prepass.normalise("\n".join(lines[matrix:starts[0] - 40])))
+
+
 def test_matrix_rows_make_a_matrix_page():
     text = "\n".join(f"Ville numéro {chr(65 + i)} {i} Yes -" for i in range(12))
     assert members_parser.select_pages([text], CTX) == [1]

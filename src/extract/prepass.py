@@ -156,23 +156,35 @@ def _split_glued(line: str) -> list[str]:
 
 _LONE = re.compile(r"^\s*(\d{1,2})\s*$")
 _GLUED_END = re.compile(r"[^\d\s.,:/\-](\d{1,2})\s*$")
+_LEADING = re.compile(r"^\s*(\d{1,2})\s+\S")
+# a day glued to a year that ends the text over it: `(IMF) 202110` is 2021, day 10
+_YEAR_GLUED = re.compile(r"(?<!\d)(?:19|20)\d\d(\d{1,2})\s*$")
+# day numbers a run may lack (read into a neighbour's text some other way)
+MISSING_DAYS = 2
 
 
 def day_run(text: str, min_days: int = MIN_DAYS) -> bool:
     """Day numbers 1..`min_days` in order down the page: a calendar month page, whatever
-    its month name reads as. A day number is a line of its own, or glued to the end of
-    the event text printed over it (`au climat26`); numbers inside sentences or in
-    matrix rows (`Abidjan 1 6`) are not candidates.
+    its month name reads as. A day number is a line of its own, the start of the line
+    of its first event (`21 EVÉNEMENT …`), or glued to the end of the event text
+    printed over it (`au climat26`); numbers inside sentences or in matrix rows
+    (`Abidjan 1 6`) are not candidates.
 
     >>> day_run("\\n".join(str(d) for d in range(1, 29)))
     True
     >>> day_run("\\n".join(str(d) for d in range(1, 28)))
     False
     """
-    want = 1
+    want, skipped = 1, 0
     for line in text.splitlines():
-        m = _LONE.match(line) or _GLUED_END.search(line)
-        if m and int(m.group(1)) == want:
+        m = _LONE.match(line) or _LEADING.match(line) or _GLUED_END.search(line) or _YEAR_GLUED.search(line)
+        if not m:
+            continue
+        day = int(m.group(1))
+        if want < day <= want + MISSING_DAYS - skipped and want > 1:
+            skipped += day - want
+            want = day
+        if day == want:
             want += 1
             if want > min_days:
                 return True
