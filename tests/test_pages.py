@@ -217,6 +217,22 @@ def test_a_month_page_removed_fails_the_calendar_check_naming_the_month(tmp_path
     assert any("calendar.months_present" in w and "septembre" in w for w in warnings)
 
 
+def test_an_event_running_into_a_removed_month_is_reported_cut(tmp_path):
+    """The May–June page removed: the course printed on the April, May and June pages
+    would silently end on 30 April; the calendar checks say so instead."""
+    may = page_of_month(SPECIMEN_2021_FR, "MAI")
+    pdf = without_page(SPECIMEN_2021_FR, may, tmp_path / "no-may.pdf")
+    db = tmp_path / "kb.db"
+    ingest(pdf, db)
+    failed = {c["check"]: c for c in rows(db, "SELECT * FROM checks WHERE passed = 0")}
+    assert "mai 2021" in failed["calendar.months_present"]["detail"]
+    assert "juin 2021" in failed["calendar.months_present"]["detail"]
+    # in the data: the one event printed on three month pages, April to June
+    (course,) = [e for e in CALENDAR["events"] if e["month"] == 4 and e.get("end_month") == 6]
+    cut = failed["calendar.events_cut_at_month_end"]["detail"]
+    assert course["title"][:40] in cut and "ends 2021-04-30" in cut
+
+
 def test_a_matrix_page_removed_fails_the_members_checks_with_the_page_range(tmp_path):
     texts = [prepass.normalise(t) for t in raw_texts(SPECIMEN_2021_FR)]
     matrix_pages = members_parser.select_pages(texts, CTX)
