@@ -174,11 +174,32 @@ def _first_line(text: str) -> str:
     return ""
 
 
+def is_heading_line(line: str, language: str | None) -> bool:
+    """A pre-pass line that reads as a product heading: a counted kind or a kind alone
+    (`heading_kind`), also with its word gaps lost (`2 4 nouvellespublications`). The
+    kind's words inside a sentence (a calendar entry "Lancement de la Learning
+    Station") are no heading: a page is not given to publications for them.
+
+    >>> is_heading_line("2 4 nouvellespublications,dont 2 1 axées", "fr")
+    True
+    >>> is_heading_line("Lancement de la Learning Station", "fr")
+    False
+    """
+    if heading_kind(line, language):
+        return True
+    flat = prepass.squash(line)
+    labels = vocab.section(NAME, language).get("kinds", {})
+    for label in (prepass.squash(x) for kind in KINDS for x in labels.get(kind, [])):
+        if flat == label or re.search(r"\d" + re.escape(label), flat):
+            return True
+    return False
+
+
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     selected: list[int] = []
     header, run = None, 0
     for number, text in enumerate(texts, start=1):
-        if heading_kind(" ".join(text.split()), ctx.language, strict=False):
+        if any(is_heading_line(line, ctx.language) for line in text.splitlines()):
             selected.append(number)
             header, run = _first_line(text), 0
         elif header and _first_line(text) == header and run < MAX_CONTINUATION:
