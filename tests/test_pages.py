@@ -233,6 +233,32 @@ def test_an_event_running_into_a_removed_month_is_reported_cut(tmp_path):
     assert course["title"][:40] in cut and "ends 2021-04-30" in cut
 
 
+def test_a_page_whose_count_goes_with_it_is_still_noticed(tmp_path):
+    """The videos page removed takes both the tiles and the figure stating them: no
+    count check can fail, but the printed folios jump where it was."""
+    texts = [prepass.normalise(t) for t in raw_texts(SPECIMEN_2021_FR)]
+    videos = next(n for n, t in enumerate(texts, start=1) if "nouvelles vidéos" in t)
+    pdf = without_page(SPECIMEN_2021_FR, videos, tmp_path / "no-videos.pdf")
+    db = tmp_path / "kb.db"
+    ingest(pdf, db)
+    failed = {c["check"]: c for c in rows(db, "SELECT * FROM checks WHERE passed = 0")}
+    jump = failed["publications.folios_consecutive"]["detail"]
+    # the renderer prints each page's own number from page 3 on
+    assert f"printed folio {videos + 1} on p. {videos} follows {videos - 1} on p. {videos - 1}" in jump
+
+
+def test_folio_check_fails_on_a_jump_and_on_a_late_first_folio():
+    pages = [{"page": 1, "section": "members", "printed_folio": "3"},
+             {"page": 2, "section": "members", "printed_folio": "4"},
+             {"page": 3, "section": None, "printed_folio": None},
+             {"page": 4, "section": "calendar", "printed_folio": "9"}]
+    checks = {c["check"]: c for c in inventory.folio_checks(pages, {"members", "calendar"})}
+    assert not checks["members.folios_consecutive"]["passed"]
+    assert "2 page(s) before it" in checks["members.folios_consecutive"]["detail"]
+    assert not checks["calendar.folios_consecutive"]["passed"]
+    assert "follows 4 on p. 2: 3 page(s)" in checks["calendar.folios_consecutive"]["detail"]
+
+
 def test_a_matrix_page_removed_fails_the_members_checks_with_the_page_range(tmp_path):
     texts = [prepass.normalise(t) for t in raw_texts(SPECIMEN_2021_FR)]
     matrix_pages = members_parser.select_pages(texts, CTX)

@@ -135,3 +135,42 @@ def run_checks(pages: list[dict[str, Any]], plan: dict[str, list[int]], runs: se
                                 for n in unread) or None,
         })
     return out
+
+
+def folio_checks(pages: list[dict[str, Any]], sections: set[str]) -> list[dict[str, Any]]:
+    """`<section>.folios_consecutive` for each data section with numbered pages: the
+    printed folios run on with the page numbers of the file. A page taken out of the
+    file leaves a jump (folio 8, then 10 on the next page); a first folio higher than
+    its page number says pages before it are not in the file.
+
+    >>> rows = [{"page": 1, "section": None, "printed_folio": None},
+    ...         {"page": 2, "section": "publications", "printed_folio": "2"},
+    ...         {"page": 3, "section": "publications", "printed_folio": "4"}]
+    >>> folio_checks(rows, {"publications"})[0]["detail"]
+    'printed folio 4 on p. 3 follows 2 on p. 2: 1 page(s) between them are not in the file'
+    """
+    numbered = [(p, int(p["printed_folio"])) for p in pages
+                if p.get("printed_folio") and str(p["printed_folio"]).isdigit()]
+    problems: dict[str, list[str]] = {}
+
+    def blame(rows: list[dict[str, Any]], message: str) -> None:
+        for name in {r["section"] for r in rows if r["section"] in sections}:
+            problems.setdefault(name, []).append(message)
+
+    if numbered and numbered[0][1] > numbered[0][0]["page"]:
+        first, folio = numbered[0]
+        blame([first], f"the first printed folio is {folio}, on p. {first['page']}: "
+                       f"{folio - first['page']} page(s) before it are not in the file")
+    for (a, fa), (b, fb) in pairwise(numbered):
+        expected = fa + (b["page"] - a["page"])
+        if fb > expected:
+            blame([a, b], f"printed folio {fb} on p. {b['page']} follows {fa} on p. {a['page']}: "
+                          f"{fb - expected} page(s) between them are not in the file")
+    has_folios = {p["section"] for p, _ in numbered if p["section"] in sections}
+    return [{
+        "check": f"{name}.folios_consecutive",
+        "expected": "printed folios in step with the file's pages",
+        "actual": f"{len(problems.get(name, []))} jump(s)",
+        "passed": int(name not in problems),
+        "detail": "; ".join(problems.get(name, [])) or None,
+    } for name in sorted(has_folios | set(problems))]

@@ -122,6 +122,8 @@ def extract_report(
                 found = parser.checks(tables, sections[parser.name].state, ctx)
                 tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        data_sections = {p.name for p in registered if p.checks is not None}
+        tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))
         for check in tables["checks"]:
             if not check["passed"]:  # loud: a failed check is also a warning of the report
                 section = check["check"].split(".")[0]
