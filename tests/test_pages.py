@@ -233,6 +233,31 @@ def test_an_event_running_into_a_removed_month_is_reported_cut(tmp_path):
     assert course["title"][:40] in cut and "ends 2021-04-30" in cut
 
 
+def test_an_unreadable_month_page_is_given_to_the_calendar_and_reported(tmp_path):
+    """A month page with no text layer (a scan): no pre-pass sees a calendar there, but
+    it lies inside the calendar's run, so the calendar is given it; it reads nothing,
+    and the pages table and the calendar checks say so."""
+    september = page_of_month(SPECIMEN_2021_FR, "SEPTEMBRE")
+    reader = pypdf.PdfReader(str(SPECIMEN_2021_FR))
+    writer = pypdf.PdfWriter()
+    for i, p in enumerate(reader.pages, start=1):
+        if i == september:
+            writer.add_blank_page(width=p.mediabox.width, height=p.mediabox.height)
+        else:
+            writer.add_page(p)
+    pdf = tmp_path / "scanned-september.pdf"
+    with open(pdf, "wb") as fh:
+        writer.write(fh)
+    db = tmp_path / "kb.db"
+    ingest(pdf, db)
+    (page,) = rows(db, "SELECT * FROM pages WHERE page = ?", september)
+    assert page["section"] == "calendar" and not page["parsed"] and page["words"] == 0
+    assert f"run of pages {september - 1}–{september + 1}" in page["note"]
+    failed = {c["check"]: c for c in rows(db, "SELECT * FROM checks WHERE passed = 0")}
+    assert f"p. {september}:" in failed["calendar.pages_read"]["detail"]
+    assert "septembre" in failed["calendar.months_present"]["detail"]
+
+
 def test_a_page_whose_count_goes_with_it_is_still_noticed(tmp_path):
     """The videos page removed takes both the tiles and the figure stating them: no
     count check can fail, but the printed folios jump where it was."""
