@@ -50,10 +50,6 @@ KNOWN = {
         "in the title (p. 36, 37); and text.join_lines drops the hyphen of `nature-` / `based` "
         "(the browser breaks after a word's own hyphen; no English word list tells it from a "
         "soft one; 17 November)"),
-    ("events", "chromium-2022-fr"): (
-        "pages (issue 11): p. 24 (JUILLET and AOÛT, one event) comes out of pypdfium2's text "
-        "pre-pass one glyph a line, so the calendar parser is never given it: `Rencontre inventée "
-        "des jeunes métropoles` (6 July) is lost and no check fails"),
     ("events", "weasyprint-2021-fr"): (
         "layout (issue 13): `New York,` / `USA` wrapped in a narrow box stays in the title (p. 35); "
         "the entry of 29 June runs over the row of 30 June and is cut in two (p. 36)"),
