@@ -160,14 +160,15 @@ def test_no_warnings_and_checks_pass(extracted):
     assert ctx.warnings == []
     results = members.checks({**tables, "key_figures": KEY_FIGURES}, ctx)
     assert {r["check"] for r in results} == {
-        "members.new_members", "members.active_members_share", "members.members_in_every_matrix"}
+        "members.new_members", "members.active_members_share", "members.rows_agree",
+        "members.members_in_every_matrix"}
     assert all(r["passed"] for r in results), results
 
 
 def test_checks_without_key_figures_skip_them(extracted):
     tables, ctx, _ = extracted
     results = members.checks(dict(tables), ctx)
-    assert [r["check"] for r in results] == ["members.members_in_every_matrix"]
+    assert [r["check"] for r in results] == ["members.rows_agree", "members.members_in_every_matrix"]
 
 
 def test_pipeline_carries_the_matrix(specimen):

@@ -235,6 +235,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     status: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     matrices: dict[tuple[str, ...], int] = {}
+    doubts: list[str] = []
     previous: list[matrix.Column] | None = None
     previous_page = 0
     for page in pages:
@@ -243,6 +244,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         found = matrix.read_matrices(
             _content_words(page), is_title_word, is_name_header,
             is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
+            rules=page.rules, boxes=page.boxes,
         )
         for mx in found:
             previous, previous_page = mx.columns, page.number
@@ -250,11 +252,17 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
                 ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
+            for doubt in mx.doubts:
+                # The rows were read, but the page's evidence disagrees somewhere: said
+                # here and counted by the `members.rows_agree` check.
+                ctx.warn(f"members matrix p.{page.number}: {doubt}")
+                doubts.append(f"p.{page.number}: {doubt}")
             for row in mx.rows:
                 _add_row(row, keys, which, page.number, status, cells, ctx)
     section = Section()
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
+    section.add("member_row_doubts", [{"doubt": d} for d in doubts])
     if status:
         section.add("indicators", indicator_dictionary())
     return section
@@ -342,6 +350,9 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
                           abs(share - expected) <= tolerance))
     per_matrix = Counter(m for r in status for m in r.get("_matrices", ()))
     counts = [per_matrix[m] for m in sorted(per_matrix)]
+    doubts = [r["doubt"] for r in tables.get("member_row_doubts") or []]
+    out.append(_check("rows_agree", "0 rows the page's evidence disputes", str(len(doubts)), not doubts,
+                      "; ".join(doubts[:10]) or None))
     out.append(_check("members_in_every_matrix", str(len(status)), " / ".join(map(str, counts)),
                       all(c == len(status) for c in counts)))
     if "members" in figures:
@@ -350,8 +361,9 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
     return out
 
 
-def _check(name: str, expected: str, actual: str, passed: bool) -> dict[str, Any]:
-    return {"check": f"members.{name}", "expected": expected, "actual": actual, "passed": int(passed)}
+def _check(name: str, expected: str, actual: str, passed: bool, detail: str | None = None) -> dict[str, Any]:
+    return {"check": f"members.{name}", "expected": expected, "actual": actual, "passed": int(passed),
+            "detail": detail}
 
 
 def _fmt(value: float) -> str:

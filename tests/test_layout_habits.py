@@ -1,0 +1,145 @@
+"""Layout habits of other producers (issue 13), drawn with the reportlab renderer's knobs.
+
+Each test draws one habit that our committed specimens never drew and that broke the
+extraction silently: wrapped neighbour names with centred cells, a name whose cells sit
+between its lines, rows told apart only by rules or shading. Values come from the
+specimen data (`tests/specimens/data/2021-fr/members.yml`) or are written by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.layout import Document, Line, Word
+from extract.matrix import NameEvidence, cell_bands, segment_names
+from extract.parsers import ReportContext, members
+from tests.specimens.pdfkit import ReportCanvas, Style
+from tests.specimens.render_members import MatrixLayout, draw_matrix
+
+HEADING = "CARTOGRAPHIE DES MEMBRES"
+LEGEND = ["En rouge, membre du conseil d’administration", "(N) Nouveau membre"]
+# Two columns of the 2021 matrix 1, titles as printed.
+HEADERS = [["Nouvelles publiées", "sur le site web de Metropolis"], ["Membres mentionnés", "dans nos publications"]]
+KEYS = ["news_published", "mentions_in_publications"]
+# Rows of members.yml (2021-fr, matrix 1): the two Barcelonas wrap their names.
+ROWS = [
+    {"name": ["Athens"], "cells": {0: "2", 1: "9"}},
+    {"name": ["Barcelona", "Área metropolitana"], "cells": {0: "12", 1: "13"}},
+    {"name": ["Barcelona", "Ciudad"], "cells": {0: "10", 1: "14"}},
+    {"name": ["Beijing"], "cells": {1: "11"}},
+    {"name": ["Santiago de", "Chile"], "cells": {1: "7"}},
+]
+
+
+class SlugNames:
+    """Member identity by slug: these tests are about layout, not about the gazetteer."""
+
+    def member(self, printed_name: str, page: int | None = None) -> str:
+        return members.slug(printed_name)
+
+
+def read_matrix(path: Path, rows: list[dict], layout: MatrixLayout) -> tuple[dict, ReportContext]:
+    rc = ReportCanvas(path, Style())
+    draw_matrix(rc, HEADING, LEGEND, HEADERS, rows, layout)
+    rc.save()
+    ctx = ReportContext("2021-fr", 2021, "fr", path.name, names=SlugNames())
+    with Document(path) as doc:
+        pages = list(doc.pages(members.select_pages(doc.page_texts, ctx)))
+    return members.parse(pages, ctx).tables, ctx
+
+
+def expected(rows: list[dict]) -> tuple[list[str], dict]:
+    names = [" ".join(r["name"]) for r in rows]
+    cells = {(members.slug(" ".join(r["name"])), KEYS[i]): v for r in rows for i, v in r["cells"].items()}
+    return names, cells
+
+
+def got(tables: dict) -> tuple[list[str], dict]:
+    names = [r["printed_name"] for r in tables.get("member_status", [])]
+    cells = {(r["member_id"], r["indicator"]): r["value"] for r in tables.get("member_indicators", [])}
+    return names, cells
+
+
+def test_wrapped_neighbours_with_centred_cells_are_two_members(tmp_path):
+    """Rows packed as tightly as the lines of a name (a table with little padding), cells
+    centred between each name's two lines: the gaps say nothing, the cells say it all."""
+    layout = MatrixLayout(row_gap=0.3, name_leading=1.2, cell_align="middle")
+    tables, ctx = read_matrix(tmp_path / "m.pdf", ROWS, layout)
+    assert got(tables) == expected(ROWS)
+    assert ctx.warnings == []
+
+
+def test_a_name_whose_cells_sit_between_its_lines_stays_one_name(tmp_path):
+    """Loose leading inside a name: its lines are as far apart as two rows, and only
+    the cells centred between them say that they are one name."""
+    layout = MatrixLayout(row_gap=0.8, name_leading=1.6, cell_align="middle")
+    tables, ctx = read_matrix(tmp_path / "m.pdf", ROWS, layout)
+    assert got(tables) == expected(ROWS)
+    assert ctx.warnings == []
+
+
+@pytest.mark.parametrize("align", ["first", "middle", "last"])
+@pytest.mark.parametrize("leading, gap", [(1.15, 0.3), (1.5, 0.8), (1.15, 1.2)])
+def test_names_over_one_to_three_lines_beside_wrapped_neighbours(tmp_path, align, leading, gap):
+    rows = [
+        {"name": ["Área Metropolitana", "de Guadalajara", "(IMEPLAN)"], "cells": {0: "3", 1: "5"}},
+        {"name": ["Barcelona", "Área metropolitana"], "cells": {0: "12", 1: "13"}},
+        {"name": ["Barcelona", "Ciudad"], "cells": {0: "10", 1: "14"}},
+        {"name": ["Beijing"], "cells": {1: "11"}},
+        {"name": ["Belo Horizonte"], "cells": {0: "4", 1: "31"}},
+        {"name": ["Santiago de", "Chile"], "cells": {0: "1"}},
+    ]
+    layout = MatrixLayout(row_gap=gap, name_leading=leading, cell_align=align)
+    tables, ctx = read_matrix(tmp_path / "m.pdf", rows, layout)
+    assert got(tables) == expected(rows)
+    assert ctx.warnings == []
+
+
+@pytest.mark.parametrize("knob", ["row_rules", "row_shading"])
+def test_rules_or_shading_part_rows_without_cells(tmp_path, knob):
+    """Members with no cells at all, rows as tight as lines: only the rules or the
+    shading between rows tell `Santiago de` / `Chile` from `Seoul`."""
+    rows = [
+        {"name": ["Santiago de", "Chile"], "cells": {}},
+        {"name": ["Seoul"], "cells": {}},
+        {"name": ["Barcelona", "Ciudad"], "cells": {}},
+        {"name": ["Beijing"], "cells": {}},
+        {"name": ["Berlin"], "cells": {0: "6"}},
+    ]
+    layout = MatrixLayout(row_gap=0.3, name_leading=1.2, cell_align="middle", **{knob: True})
+    tables, ctx = read_matrix(tmp_path / "m.pdf", rows, layout)
+    assert got(tables) == expected(rows)
+    assert ctx.warnings == []
+
+
+def _line(text: str, top: float, size: float = 8) -> Line:
+    words, x = [], 0.0
+    for part in text.split():
+        words.append(Word(part, x, top, x + 5 * len(part), top + size, size))
+        x += 5 * len(part) + 3
+    return Line(words)
+
+
+def test_evidence_that_disagrees_is_said_and_fails_a_check():
+    """Two single names a row's gap apart, one band of cells in the white between them:
+    the rows are read, and the disagreement is a warning and a failed members check."""
+    lines = [_line("Accra", 100), _line("Ahvaz", 124)]
+    cells = [Word("5", 200, 110, 205, 118, 8)]
+    groups, doubts = segment_names(NameEvidence(lines, cell_bands(cells)), lambda t: False)
+    assert [[ln.text for ln in g] for g in groups] == [["Accra"], ["Ahvaz"]]
+    assert len(doubts) == 1 and "Accra" in doubts[0] and "Ahvaz" in doubts[0]
+    tables = {"member_status": [{"member_id": "accra", "is_new_member": 0, "_matrices": [0]}],
+              "member_row_doubts": [{"doubt": f"p.1: {doubts[0]}"}]}
+    check = {c["check"]: c for c in members.checks(tables, ReportContext("2021-fr", 2021, "fr", "x"))}
+    assert check["members.rows_agree"]["passed"] == 0
+    assert "Accra" in check["members.rows_agree"]["detail"]
+
+
+def test_two_bands_beside_one_line_chain_are_two_names():
+    """Lines closer than a row's gap, each with its own band of cells: two members."""
+    lines = [_line("Barcelona", 100), _line("Ciudad", 109.5)]
+    cells = [Word("1", 200, 100, 205, 108, 8), Word("2", 200, 109.5, 205, 117.5, 8)]
+    groups, doubts = segment_names(NameEvidence(lines, cell_bands(cells)), lambda t: False)
+    assert len(groups) == 2 and doubts == []
