@@ -143,3 +143,51 @@ def test_two_bands_beside_one_line_chain_are_two_names():
     cells = [Word("1", 200, 100, 205, 108, 8), Word("2", 200, 109.5, 205, 117.5, 8)]
     groups, doubts = segment_names(NameEvidence(lines, cell_bands(cells)), lambda t: False)
     assert len(groups) == 2 and doubts == []
+
+
+# --- key figures -----------------------------------------------------------------------
+
+# A results page of nine big numbers in a 3 x 3 grid, labels worded and wrapped as the
+# real report's "NOTRE IMPACT" infographic prints them (seed text layer), one label set
+# above its number; (key, value, label) as they must come back.
+GRID = [
+    ({"printed": "+36.4K", "lines": ["Followers", "sur les réseaux sociaux"]},
+     ("unknown:followers-sur-les-reseaux-sociaux", 36400.0, "+36.4K Followers sur les réseaux sociaux")),
+    ({"printed": "+2.1K", "lines": ["Participants", "aux événements dirigés", "ou codirigés par metropolis"]},
+     # fuzzily the vocabulary's "participations aux événements"
+     ("event_participations", 2100.0, "+2.1K Participants aux événements dirigés ou codirigés par metropolis")),
+    ({"printed": "3", "lines": ["Nouveaux membres"]}, ("new_members", 3.0, "3 Nouveaux membres")),
+    ({"printed": "16,8%", "lines": ["de nos métropoles", "sont gouvernées", "par des femmes"], "above": True},
+     ("unknown:de-nos-metropoles-sont-gouvernees-par-des-femmes", 16.8,
+      "16,8% de nos métropoles sont gouvernées par des femmes")),
+    ({"printed": "169", "lines": ["collaborations", "avec des", "spécialistes"]},
+     ("collaborations", 169.0, "169 collaborations avec des spécialistes")),
+    ({"printed": "24", "lines": ["nouvelles", "publications"]},
+     ("new_publications", 24.0, "24 nouvelles publications")),
+    ({"printed": "+1.2K", "lines": ["dessins", "d’enfants"]},
+     ("unknown:dessins-d-enfants", 1200.0, "+1.2K dessins d’enfants")),
+    ({"printed": "72,7%", "lines": ["de nos membres activement", "engagés*"]},
+     ("active_members_share", 72.7, "72,7% de nos membres activement engagés*")),
+    ({"printed": "34", "lines": ["nouvelles vidéos"]}, ("new_videos", 34.0, "34 nouvelles vidéos")),
+]
+
+
+def test_every_big_number_of_a_grid_is_kept_with_its_label(tmp_path):
+    from tests.specimens.render_figures import draw as draw_figures
+
+    path = tmp_path / "grid.pdf"
+    rc = ReportCanvas(path, Style())
+    data = {"pages": [{"heading": "NOTRE IMPACT", "big": [fig for fig, _ in GRID], "columns": 3,
+                       "row_height": 120}]}
+    draw_figures(rc, data, {})
+    rc.save()
+    from extract.parsers import key_figures
+
+    ctx = ReportContext("2021-fr", 2021, "fr", path.name)
+    with Document(path) as doc:
+        pages = list(doc.pages(range(1, doc.page_count + 1)))
+    rows = key_figures.parse(pages, ctx).tables["key_figures"]
+    assert sorted((r["key"], r["value"], r["label"]) for r in rows) == sorted(want for _, want in GRID)
+    unknown = [want[0] for _, want in GRID if want[0].startswith("unknown:")]
+    assert len(ctx.warnings) == len(unknown) and all(
+        any(key in w for w in ctx.warnings) for key in unknown), ctx.warnings
