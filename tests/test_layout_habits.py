@@ -191,3 +191,71 @@ def test_every_big_number_of_a_grid_is_kept_with_its_label(tmp_path):
     unknown = [want[0] for _, want in GRID if want[0].startswith("unknown:")]
     assert len(ctx.warnings) == len(unknown) and all(
         any(key in w for w in ctx.warnings) for key in unknown), ctx.warnings
+
+
+# --- publications ----------------------------------------------------------------------
+
+# Titles and links of the 2021-fr specimen data (publications.yml): the last publication
+# tiles and the first Learning Station products.
+PUBLICATIONS = [
+    (["Infrastructures", "métropolitaines vertes"], "https://www.metropolis.org/node/6049"),
+    (["Villes et régions", "face à la pandémie"], "https://www.metropolis.org/node/6050"),
+    (["Gouvernance de l’urgence", "dans les villes"], "https://www.metropolis.org/node/6051"),
+    (["Inégalités urbaines", "et genre"], "https://www.metropolis.org/node/6052"),
+]
+LEARNING = [
+    (["La gouvernance métropolitaine", "en Afrique"], "https://www.metropolis.org/sessions/metropolitan-governance-africa"),
+    (["Les villes après la pandémie :", "défis et opportunités"],
+     "https://www.metropolis.org/sessions/post-pandemic-cities-challenges-and-opportunities"),
+]
+
+
+def _tile(rc: ReportCanvas, x: float, top: float, lines: list[str], url: str, links: str) -> float:
+    """A tile's title in bold, its link drawn as one annotation per line or per word."""
+    size = 10.0
+    for k, line in enumerate(lines):
+        y = top + k * size * 1.3
+        rc.text(x, y, line, size=size, bold=True)
+        if links == "line":
+            width = rc.string_width(line, size, bold=True)
+            rc.canvas.linkURL(url, (x, rc.y(y + size * 1.2), x + width, rc.y(y)), relative=0, thickness=0)
+        else:
+            cursor = x
+            for word in line.split():
+                width = rc.string_width(word, size, bold=True)
+                rc.canvas.linkURL(url, (cursor, rc.y(y + size * 1.2), cursor + width, rc.y(y)),
+                                  relative=0, thickness=0)
+                cursor += width + rc.string_width(" ", size, bold=True)
+    return top + len(lines) * size * 1.3 + 24
+
+
+@pytest.mark.parametrize("links", ["line", "word"])
+@pytest.mark.parametrize("learning_at", ["right", "below"])
+def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_path, links, learning_at):
+    """One page: publication tiles in the left column under their heading, the Learning
+    Station heading and its products in the right column (starting halfway down, beside
+    publication tiles) or under the publications across the page; every link drawn as
+    many annotations. Each item: its own kind, its one URL, no warning."""
+    from extract.parsers import publications
+
+    path = tmp_path / "products.pdf"
+    rc = ReportCanvas(path, Style())
+    m = rc.style.margin
+    rc.text(m, 60, "4 nouvelles publications", size=13, bold=True)
+    top = 90.0
+    for lines, url in PUBLICATIONS:
+        top = _tile(rc, m, top, lines, url, links)
+    x, top = (rc.width / 2 + 20, 200.0) if learning_at == "right" else (m, top + 10)
+    rc.text(x, top, "Learning Station", size=13, bold=True)
+    top += 30
+    for lines, url in LEARNING:
+        top = _tile(rc, x, top, lines, url, links)
+    rc.finish_page()
+    rc.save()
+    ctx = ReportContext("2021-fr", 2021, "fr", path.name)
+    with Document(path) as doc:
+        rows = publications.parse(list(doc.pages([1])), ctx).tables["publications"]
+    want = {(" ".join(lines), url, "publication") for lines, url in PUBLICATIONS}
+    want |= {(" ".join(lines), url, "learning_product") for lines, url in LEARNING}
+    assert {(r["title"], r["url"], r["kind"]) for r in rows} == want
+    assert ctx.warnings == []
