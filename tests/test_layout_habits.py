@@ -259,3 +259,64 @@ def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_p
     want |= {(" ".join(lines), url, "learning_product") for lines, url in LEARNING}
     assert {(r["title"], r["url"], r["kind"]) for r in rows} == want
     assert ctx.warnings == []
+
+
+# --- calendar --------------------------------------------------------------------------
+
+MONTHS_EN = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+             "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"]
+# March 2021 of the 2021-en specimen data (calendar.yml), plus two one-day events whose
+# titles run long; three events side by side on 29-31 March make narrow boxes.
+CALENDAR = {
+    "year": 2021, "month_names": MONTHS_EN, "heading": "INTERNATIONAL CALENDAR",
+    "footnote": "*This event had a gender perspective",
+    "events": [
+        {"month": 3, "day": 2, "title": "Metropolitan governance in Africa. The right to the metropolitan city "
+                                        "in the framework of the new urban agenda and the 2030 agenda"},
+        {"month": 3, "day": 10, "title": "Taipei Smart City Mayors' Summit 2021", "location": "Taipei, Taiwan"},
+        {"month": 3, "day": 16, "prefix": "WEBINAR |", "title": "Nature in and around cities"},
+        {"month": 3, "day": 29, "end_day": 31, "title": "Generation Equality Forum: Mexico City",
+         "location": "Mexico City, Mexico"},
+        {"month": 3, "day": 29, "end_day": 31, "title": "Asia-Pacific Forum on Sustainable Development 2021",
+         "location": "Hybrid"},
+        {"month": 3, "day": 29, "end_day": 30, "title": "Seoul urban regeneration forum",
+         "location": "Seoul, South Korea"},
+        {"month": 4, "day": 7, "prefix": "WEBINAR |", "title": "Visions and challenges of urban regeneration"},
+    ],
+}
+
+
+def read_calendar(path: Path, layout) -> tuple[list[dict], ReportContext]:
+    from extract.parsers import calendar as parser
+    from tests.specimens.render_calendar import draw_calendar_pages
+
+    rc = ReportCanvas(path, Style(page_size="A4-portrait"))
+    draw_calendar_pages(rc, CALENDAR, layout)
+    rc.save()
+    ctx = ReportContext("2021-en", 2021, "en", path.name)
+    with Document(path) as doc:
+        pages = list(doc.pages(parser.select_pages(doc.page_texts, ctx)))
+    return parser.parse(pages, ctx).tables["calendar_events"], ctx
+
+
+def calendar_truth() -> list[tuple]:
+    out = []
+    for e in CALENDAR["events"]:
+        start = f"2021-{e['month']:02d}-{e['day']:02d}"
+        end = f"2021-{e['month']:02d}-{e.get('end_day', e['day']):02d}"
+        out.append((start, end, e["title"], e.get("location")))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("italic", [False, True])
+def test_calendar_locations_wrapped_in_narrow_boxes_and_titles_run_over_day_rows(tmp_path, italic):
+    """Narrow boxes wrap the location (`Mexico City,` / `Mexico`), which repeats the
+    title's last words; one-day entries run down over the next day rows of their lane;
+    the location is in italics or not."""
+    from tests.specimens.render_calendar import CalendarLayout
+
+    layout = CalendarLayout(pages=[[3, 4]], size=9.0, wrap_location=True, location_italic=italic, overflow=True,
+                            rules=False)
+    rows, ctx = read_calendar(tmp_path / "calendar.pdf", layout)
+    got = sorted((r["start_date"], r["end_date"], r["title"], r["location"]) for r in rows)
+    assert got == calendar_truth()

@@ -52,6 +52,9 @@ class CalendarLayout:
     day_align: str = "right"  # day numbers right- or left-aligned in their column
     heading_align: str = "left"  # month name at the left of its column or centred over it
     box_shape: str = "rect"  # event boxes as "rect", "round" (rounded corners) or "path" (cut corners)
+    wrap_location: bool = False  # wrap the location like the title (narrow boxes: two lines or more)
+    location_italic: bool = False  # set the location in italics
+    overflow: bool = False  # one-day events run down over the following day rows (rows do not grow)
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Placed:
     x0: float = 0.0
     x1: float = 0.0
     lines: list[str] = field(default_factory=list)
+    title_lines: int = 0  # lines of the title; the rest is the location
 
 
 @dataclass
@@ -225,13 +229,17 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
             p.x1 = (area_x0 + min(right) * slot_w if right else x1) - gap
             inner = p.x1 - p.x0 - 2 * pad_h
             p.lines = wrap(p.event.text, inner, measure, layout.hyphenate)
+            p.title_lines = len(p.lines)
             if p.event.location:
-                p.lines.append(p.event.location)
+                p.lines.extend(wrap(p.event.location, inner, measure, False) if layout.wrap_location
+                               else [p.event.location])
             if any(measure(line) > inner for line in p.lines):
                 return None
     line_h, pad_v = size * 1.25, size * 0.4
     heights = [line_h + 2 * pad_v] * n
     for p in sorted(placed, key=lambda p: (p.first, p.slot)):
+        if layout.overflow and p.last == p.first:
+            continue  # its text runs on over the next day rows
         need = len(p.lines) * line_h + 2 * pad_v
         have = sum(heights[p.first - 1:p.last])
         if have < need:
@@ -319,8 +327,9 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         y = rows_top + plan.row_tops[p.first - 1] + pad_v
         if boxed and layout.center_in_box and p.last > p.first:
             y = max(y, box_top + (box_bottom - box_top - len(p.lines) * line_h) / 2)
-        for line in p.lines:
-            rc.text(p.x0 + pad_h, y, line, size=size)
+        for k, line in enumerate(p.lines):
+            italic = layout.location_italic and k >= p.title_lines
+            rc.text(p.x0 + pad_h, y, line, size=size, italic=italic)
             y += line_h
     for d, t in enumerate(plan.row_tops, start=1):
         label = str(d)
