@@ -286,12 +286,12 @@ CALENDAR = {
 }
 
 
-def read_calendar(path: Path, layout) -> tuple[list[dict], ReportContext]:
+def read_calendar(path: Path, layout, data: dict = CALENDAR) -> tuple[list[dict], ReportContext]:
     from extract.parsers import calendar as parser
     from tests.specimens.render_calendar import draw_calendar_pages
 
     rc = ReportCanvas(path, Style(page_size="A4-portrait"))
-    draw_calendar_pages(rc, CALENDAR, layout)
+    draw_calendar_pages(rc, data, layout)
     rc.save()
     ctx = ReportContext("2021-en", 2021, "en", path.name)
     with Document(path) as doc:
@@ -299,9 +299,9 @@ def read_calendar(path: Path, layout) -> tuple[list[dict], ReportContext]:
     return parser.parse(pages, ctx).tables["calendar_events"], ctx
 
 
-def calendar_truth() -> list[tuple]:
+def calendar_truth(data: dict = CALENDAR) -> list[tuple]:
     out = []
-    for e in CALENDAR["events"]:
+    for e in data["events"]:
         start = f"2021-{e['month']:02d}-{e['day']:02d}"
         end = f"2021-{e['month']:02d}-{e.get('end_day', e['day']):02d}"
         out.append((start, end, e["title"], e.get("location")))
@@ -320,3 +320,18 @@ def test_calendar_locations_wrapped_in_narrow_boxes_and_titles_run_over_day_rows
     rows, ctx = read_calendar(tmp_path / "calendar.pdf", layout)
     got = sorted((r["start_date"], r["end_date"], r["title"], r["location"]) for r in rows)
     assert got == calendar_truth()
+    assert ctx.warnings == []
+
+
+def test_a_location_in_italics_is_the_location_whatever_its_words(tmp_path):
+    """Typography as evidence: a location that is neither `City, Country` nor a known
+    place (`Palais des congrès de Montréal`) is still the location when set in italics."""
+    from tests.specimens.render_calendar import CalendarLayout
+
+    layout = CalendarLayout(pages=[[3, 4]], size=9.0, location_italic=True, rules=False)
+    data = {**CALENDAR, "events": [
+        *CALENDAR["events"],
+        {"month": 4, "day": 20, "title": "Metropolitan Forum of the Americas",
+         "location": "Palais des congrès de Montréal"}]}
+    rows, _ = read_calendar(tmp_path / "calendar.pdf", layout, data)
+    assert sorted((r["start_date"], r["end_date"], r["title"], r["location"]) for r in rows) == calendar_truth(data)

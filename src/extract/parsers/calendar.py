@@ -347,7 +347,8 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     return out
 
 
-def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
+def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn,
+                 connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
     owner = event_boxes(words, boxes, 0.8 * column.size)
     boxed: dict[int, EventBlock] = {}
@@ -361,7 +362,7 @@ def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list
     for block in boxed.values():
         block.lines = group_lines([w for line in block.lines for w in line.words])
         blocks.append(block)
-    blocks.extend(stack_lines(loose, column))
+    blocks.extend(stack_lines(loose, column, connectors))
     return sorted(blocks, key=lambda b: (b.top, b.x0))
 
 
@@ -373,8 +374,28 @@ def is_open_prefix(block: EventBlock) -> bool:
     return "|" not in text and bool(letters) and all(c.isupper() for c in letters)
 
 
-def stack_lines(lines: list[Line], column: DayColumn) -> list[EventBlock]:
-    """Unboxed events: a line continues the block right above it in the same day row."""
+def runs_on(block: EventBlock, line: Line, column: DayColumn, connectors: frozenset[str]) -> bool:
+    """Does `line`, in a later day row than `block` starts in, continue its text?
+
+    An entry may run down over the following day rows of its lane. A line level with
+    its day number starts that day's entry, unless the text says it goes on: the
+    line starts in lower case, or the block's last line ends on a hyphen or a
+    connector word (`of the`). A line off the day numbers' rhythm goes on.
+    """
+    day = column.row_of(line.top, 0.5 * column.size)
+    level = abs(line.top - column.top(day)) <= 0.35 * column.size
+    if not level:
+        return True
+    last = block.lines[-1].text.rstrip()
+    words = vocab.fold(last).split()
+    first = line.text.lstrip()[:1]
+    return first.islower() or last.endswith("-") or bool(words and words[-1] in connectors)
+
+
+def stack_lines(lines: list[Line], column: DayColumn,
+                connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
+    """Unboxed events: a line continues the block right above it, in the same day row
+    or running on over the next ones (`runs_on`)."""
     blocks: list[EventBlock] = []
     tol = 0.5 * column.size
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
@@ -387,7 +408,8 @@ def stack_lines(lines: list[Line], column: DayColumn) -> list[EventBlock]:
             if (
                 -0.3 * size <= gap <= LINE_GAP * size
                 and (overlap > 0 or abs(line.x0 - block.x0) <= size)
-                and column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                and (column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                     or runs_on(block, line, column, connectors))
                 and (split_prefix(line.text)[0] is None or is_open_prefix(block))
                 and (best_gap is None or gap < best_gap)
             ):
@@ -435,6 +457,38 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     return would_fit and is_city(last)
 
 
+def is_italic(word: Word) -> bool:
+    name = word.fontname.lower()
+    return "italic" in name or "oblique" in name
+
+
+def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
+    """The entry's lines without its trailing words in italics, and those words: the
+    location where the report sets it in italics (on lines of its own or not). Nothing
+    when the whole entry, or none of its end, is in italics."""
+    words = [w for line in lines for w in line.words]
+    run = 0
+    while run < len(words) and is_italic(words[-1 - run]):
+        run += 1
+    if not run or run == len(words) or not any(c.isalpha() for w in words[-run:] for c in w.text):
+        return lines, []
+    return group_lines(words[:-run]), words[-run:]
+
+
+def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
+    """How many last lines (2 or 3) make a location wrapped in a narrow box
+    (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
+    knows, after a title line that does not run on into it; 0 when none do."""
+    for k in (3, 2):
+        if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
+            continue
+        text = join_lines([ln.text for ln in lines[-k:]])
+        m = LOCATION_PATTERN.fullmatch(text.strip())
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+            return k
+    return 0
+
+
 def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
                is_city: Callable[[str], bool]) -> Printed:
     lines = block.lines
@@ -442,7 +496,13 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
     if block.box:  # the box less its padding, taken as even on both sides
         width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
     location = None
-    if location_line(lines, width, voc, is_city):
+    lines, italics = italic_tail(lines)
+    if italics:  # the typography says where the location starts
+        location = " ".join(w.text for w in italics)
+    elif k := wrapped_location(lines, is_city):
+        location = join_lines([ln.text for ln in lines[-k:]])
+        lines = lines[:-k]
+    elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
     text = join_lines([ln.text for ln in lines])
@@ -476,7 +536,7 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
         and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
     ]
     boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
-    return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col)]
+    return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col, voc.connectors)]
 
 
 def merge_repeats(printed: list[Printed]) -> list[Printed]:
