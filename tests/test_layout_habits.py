@@ -335,3 +335,25 @@ def test_a_location_in_italics_is_the_location_whatever_its_words(tmp_path):
          "location": "Palais des congrès de Montréal"}]}
     rows, _ = read_calendar(tmp_path / "calendar.pdf", layout, data)
     assert sorted((r["start_date"], r["end_date"], r["title"], r["location"]) for r in rows) == calendar_truth(data)
+
+
+def test_the_number_of_a_letter_spaced_heading_is_no_figure():
+    """`LINE OF ACTION 1` in large letter-spaced type (words 0.6 em apart, as a browser
+    prints CSS letter-spacing): its `1` is the heading's, not a headline number."""
+    from extract.layout import Page
+    from extract.parsers import key_figures
+
+    words, x = [], 42.0
+    for token in ["LINE", "OF", "ACTION", "1"]:
+        width = 20 * 0.7 * len(token)
+        words.append(Word(token, x, 44, x + width, 64, 20))
+        x += width + 12
+    y, x = 120.0, 42.0
+    for token in ["Leadership", "and", "support", "of", "4", "global", "campaigns"]:
+        width = 11 * 0.55 * len(token)
+        words.append(Word(token, x, y, x + width, y + 11, 11))
+        x += width + 3
+    ctx = ReportContext("2021-en", 2021, "en", "x.pdf")
+    rows = key_figures.parse([Page(4, 612, 792, words, [], [])], ctx).tables["key_figures"]
+    assert [(r["key"], r["value"]) for r in rows] == [("campaigns", 4.0)]
+    assert ctx.warnings == []

@@ -46,6 +46,9 @@ BIG_RATIO = 1.5
 # The words of one printed number ("72,7 %", "1 200") are a space apart; two numbers side
 # by side are further apart than this many font sizes.
 NUMBER_SPACE = 0.5
+# A word of letters in large type this close (font sizes) to a large number makes it
+# a heading's number (`LINE OF ACTION 1`, letter-spaced), not a headline figure.
+HEADING_GAP = 2.0
 # A label block starts, and goes on line by line, within this many font sizes of white
 # (the leading group_blocks allows).
 LEADING = 0.9
@@ -246,9 +249,22 @@ def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
     body = statistics.median(w.size for w in words)
     out = []
     for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
-        for run in _runs(line.words):
+        runs = _runs(line.words)
+        for i, run in enumerate(runs):
+            neighbours = [runs[k] for k in (i - 1, i + 1) if 0 <= k < len(runs)]
+            if any(_heading_word_beside(run, other) for other in neighbours):
+                continue  # the number of a (letter-spaced) heading: `LINE OF ACTION 1`
             out.extend(_numbers_of_run(run))
     return out
+
+
+def _heading_word_beside(run: list[Word], other: list[Word]) -> bool:
+    """A run of words (not numbers such as `+2.14K`) in the same large type, closer
+    than a gutter."""
+    gap = max(other[0].x0 - run[-1].x1, run[0].x0 - other[-1].x1)
+    size = max(w.size for w in run + other)
+    return (gap <= HEADING_GAP * size and any(c.isalpha() for w in other for c in w.text)
+            and not _numbers_of_run(other))
 
 
 def _runs(words: list[Word]) -> list[list[Word]]:
