@@ -308,15 +308,16 @@ def calendar_truth(data: dict = CALENDAR) -> list[tuple]:
     return sorted(out)
 
 
+@pytest.mark.parametrize("days_side", ["left", "right"])
 @pytest.mark.parametrize("italic", [False, True])
-def test_calendar_locations_wrapped_in_narrow_boxes_and_titles_run_over_day_rows(tmp_path, italic):
+def test_calendar_locations_wrapped_in_narrow_boxes_and_titles_run_over_day_rows(tmp_path, italic, days_side):
     """Narrow boxes wrap the location (`Mexico City,` / `Mexico`), which repeats the
     title's last words; one-day entries run down over the next day rows of their lane;
-    the location is in italics or not."""
+    the location is in italics or not; the lanes are right or left of the day numbers."""
     from tests.specimens.render_calendar import CalendarLayout
 
     layout = CalendarLayout(pages=[[3, 4]], size=9.0, wrap_location=True, location_italic=italic, overflow=True,
-                            rules=False)
+                            rules=False, days_side=days_side)
     rows, ctx = read_calendar(tmp_path / "calendar.pdf", layout)
     got = sorted((r["start_date"], r["end_date"], r["title"], r["location"]) for r in rows)
     assert got == calendar_truth()

@@ -4,7 +4,9 @@ Read from positions, not from the text order (which glues `…au climat26`):
 
 1. day columns: integers 1..N stacked down the page at one x (left- or right-aligned),
    one column per month; the month is the month-name line above it;
-2. the month's event area is right of its day column, up to the next month's column;
+2. the month's event area is right of its day column, up to the next month's column
+   (or left of it, back to the previous one, when the page prints its lanes before
+   the days);
 3. event words are cut into segments (runs of words on one line, split at wide gaps
    and at box edges) and segments into blocks: the words of one filled box, or
    segments stacked close under each other inside one day row;
@@ -201,6 +203,12 @@ class MonthFrame:
     column: DayColumn
     x1: float  # right edge of the event area
     heading: Line
+    x0: float = 0.0  # left edge of the event area
+
+    @property
+    def events_left(self) -> bool:
+        """The events stand left of the day numbers (lanes on the left)."""
+        return self.x1 <= self.column.x1 + 0.5
 
 
 def _clusters(words: list[Word], key: Callable[[Word], float], tolerance: float) -> list[list[Word]]:
@@ -244,6 +252,20 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     return kept
 
 
+def events_side(words: list[Word], columns: list[DayColumn]) -> str:
+    """Which side of their day numbers a page's months print their events: "right"
+    (our reports) or "left" (lanes before the days). Read from the words beside the day
+    rows that only one side can explain: right of the last day column, left of the first.
+    """
+    top = min(c.top(1) for c in columns)
+    bottom = max(c.words[-1].bottom for c in columns)
+    days = {id(w) for c in columns for w in c.words}
+    rows = [w for w in words if id(w) not in days and top - 1 <= w.ymid <= bottom + 1]
+    right = sum(w.x0 >= columns[-1].x1 for w in rows)
+    left = sum(w.x1 <= columns[0].x0 for w in rows)
+    return "left" if left > right else "right"
+
+
 def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
     columns = find_day_columns(page.words)
     if not columns:
@@ -254,22 +276,27 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
             found = month_of(part.text, voc.months)
             if found:
                 headings.append((part, found))
+    left_side = events_side(page.words, columns) == "left"
     frames = []
     for i, col in enumerate(columns):
-        right = columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width
+        if left_side:  # the month runs from the previous day column to its own
+            x0, x1 = (columns[i - 1].x1 + 0.5 if i else 0.0), col.x1
+        else:  # from its day column to the next one
+            x0, x1 = col.x0, (columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width)
+        start = col.x0 if not left_side else x0
         above = [
             (h, f) for h, f in headings
-            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < right and h.x1 > col.x0 - 4 * col.size
+            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < x1 and h.x1 > start - 4 * col.size
         ]
         if not above:
             continue
         heading, (month, printed_year) = min(
-            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - col.x0))
+            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - start))
         n = cal.monthrange(printed_year or year, month)[1]
         if len(col.words) < n:
             continue  # a column that stops early is not this month's days
         col.words = col.words[:n]
-        frames.append(MonthFrame(month, printed_year or year, col, right, heading))
+        frames.append(MonthFrame(month, printed_year or year, col, x1, heading, x0=x0))
     return frames
 
 
@@ -533,9 +560,13 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
     words = [
         w for w in page.words
         if id(w) not in column_ids and id(w) not in excluded
-        and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
+        and w.top >= top and (frame.x0 < w.xmid and w.x1 <= col.x0 if frame.events_left
+                              else w.x0 >= col.x1 and w.xmid < frame.x1)
     ]
-    boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
+    if frame.events_left:
+        boxes = [b for b in page.boxes if b.x0 >= frame.x0 - 1 and b.x1 <= col.x0 + 1]
+    else:
+        boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
     return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col, voc.connectors)]
 
 
