@@ -130,9 +130,9 @@ def test_evidence_that_disagrees_is_said_and_fails_a_check():
     groups, doubts = segment_names(NameEvidence(lines, cell_bands(cells)), lambda t: False)
     assert [[ln.text for ln in g] for g in groups] == [["Accra"], ["Ahvaz"]]
     assert len(doubts) == 1 and "Accra" in doubts[0] and "Ahvaz" in doubts[0]
-    tables = {"member_status": [{"member_id": "accra", "is_new_member": 0, "_matrices": [0]}],
-              "member_row_doubts": [{"doubt": f"p.1: {doubts[0]}"}]}
-    check = {c["check"]: c for c in members.checks(tables, ReportContext("2021-fr", 2021, "fr", "x"))}
+    tables = {"member_status": [{"member_id": "accra", "is_new_member": 0}]}
+    state = members.MatrixState(seen_in={"accra": [0]}, doubts=[f"p.1: {doubts[0]}"])
+    check = {c["check"]: c for c in members.checks(tables, state, ReportContext("2021-fr", 2021, "fr", "x"))}
     assert check["members.rows_agree"]["passed"] == 0
     assert "Accra" in check["members.rows_agree"]["detail"]
 

@@ -3,8 +3,9 @@ line of action) into `key_figures`: one row per stable key.
 
 A figure is a number (`169`, `72,7%`, `+2.14K`, `1 200`) followed by words that match a
 label of the vocabulary (`vocab/<lang>/key_figures.yml`). Blocks come from the layout, so
-a big number and the label printed under it read as one phrase. Runs first among the
-parsers: later checks read its rows.
+a big number and the label printed under it read as one phrase. Each row carries the box
+of the tile or text block it was read from. Other sections' checks (run after every
+parser) compare their rows with these figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
@@ -24,9 +25,10 @@ from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
 from extract import vocab
-from extract.layout import Line, Page, Word, group_blocks, group_lines
-from extract.parsers import ReportContext, Section
-from extract.parsers.publications import join_lines  # labels join lines like titles
+from extract.geometry import x_overlap
+from extract.layout import Line, Page, Word, bbox_of, group_blocks, group_lines, split_line
+from extract.parsers import ReportContext, Section, register
+from extract.text import join_lines
 
 NAME = "key_figures"
 # A label is compared with as many characters of the text after the number as it has;
@@ -78,6 +80,8 @@ class Figure:
     key: str
     value: float
     label: str
+    # the tile or text block it was read from: (x0, top, x1, bottom)
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def parse_number(printed: str, language: str = "fr") -> float:
@@ -226,10 +230,10 @@ class Tile:
     def words(self) -> list[Word]:
         return self.number + [w for line in self.label for w in line]
 
-    @property
-    def text(self) -> str:
+    def text(self, language: str | None = None) -> str:
         number = " ".join(w.text for w in self.number)
-        return " ".join([number, join_lines(" ".join(w.text for w in line) for line in self.label)]).strip()
+        label = join_lines((" ".join(w.text for w in line) for line in self.label), language)
+        return f"{number} {label}".strip()
 
 
 def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
@@ -249,7 +253,7 @@ def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
     body = statistics.median(w.size for w in words)
     out = []
     for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
-        runs = _runs(line.words)
+        runs = [part.words for part in split_line(line, NUMBER_SPACE)]
         for i, run in enumerate(runs):
             neighbours = [runs[k] for k in (i - 1, i + 1) if 0 <= k < len(runs)]
             if any(_heading_word_beside(run, other) for other in neighbours):
@@ -265,17 +269,6 @@ def _heading_word_beside(run: list[Word], other: list[Word]) -> bool:
     size = max(w.size for w in run + other)
     return (gap <= HEADING_GAP * size and any(c.isalpha() for w in other for c in w.text)
             and not _numbers_of_run(other))
-
-
-def _runs(words: list[Word]) -> list[list[Word]]:
-    """Words of one line cut where the gap is wider than a space."""
-    runs = [[words[0]]]
-    for prev, word in pairwise(words):
-        if word.x0 - prev.x1 > NUMBER_SPACE * max(prev.size, word.size):
-            runs.append([word])
-        else:
-            runs[-1].append(word)
-    return runs
 
 
 def _numbers_of_run(run: list[Word]) -> list[list[Word]]:
@@ -381,11 +374,6 @@ def _gaps(words: list[Word], left: tuple[float, float], right: tuple[float, floa
     return out
 
 
-def _overlap(a: Sequence[Word], b: Sequence[Word]) -> bool:
-    """Whether two groups of words share some horizontal extent."""
-    return min(w.x0 for w in a) < max(w.x1 for w in b) and min(w.x0 for w in b) < max(w.x1 for w in a)
-
-
 def tiles(words: Sequence[Word]) -> list[Tile]:
     """Every big number of a page with the label block under it.
 
@@ -410,7 +398,7 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
                 last_bottom, last_size = max(w.bottom for w in last), max(w.size for w in last)
                 if line.top - last_bottom > LEADING * max(last_size, line.size):
                     break
-                if cut[i] and _overlap(cut[i], last):
+                if cut[i] and x_overlap(cut[i], last):
                     tile.label.append(cut[i])
                     last = cut[i]
             out.append(tile)
@@ -444,7 +432,7 @@ def label_above(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list
     best = None
     for block in group_blocks(free, leading=LEADING):
         last = block.lines[-1]
-        near = top - last.bottom <= LEADING * size and _overlap(last.words, tile.number)
+        near = top - last.bottom <= LEADING * size and x_overlap(last.words, tile.number)
         if near and (best is None or last.bottom > best.lines[-1].bottom):
             best = block
     return [line.words for line in best.lines] if best else []
@@ -464,17 +452,18 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
     found_tiles = tiles(page.words)
     tile_words = {id(w) for tile in found_tiles for w in tile.words}
     for tile in found_tiles:
-        figures = find_figures(tile.text, language)
+        figures = find_figures(tile.text(language), language)
         if figures and figures[0].label.startswith(_printed(tile)):
             taken.update(id(w) for w in tile.words)
-            found.append((tile.number[0].top, tile.number[0].x0, figures))
+            box = bbox_of(tile.words)
+            found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
         else:  # read with the text first: a label the tile cut wrongly may read there
             pending.append(tile)
     read: set[int] = set()  # number words whose figure the text blocks found
     for block in group_blocks(w for w in page.words if id(w) not in taken):
-        figures = find_figures(join_lines(line.text for line in block.lines), language)
+        figures = find_figures(join_lines((line.text for line in block.lines), language), language)
         if figures:
-            found.append((block.top, block.x0, figures))
+            found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
             for tile in pending:
                 if id(tile.number[0]) in {id(w) for w in block.words} and any(
                         f.label.startswith(_printed(tile)) for f in figures):
@@ -485,11 +474,12 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
         # A big number the report prints is never dropped: kept under its printed label.
         label_lines = tile.label or label_above(tile, page.words, taken | tile_words)
         printed = _printed(tile)
-        label = join_lines(" ".join(w.text for w in line) for line in label_lines)
+        label = join_lines((" ".join(w.text for w in line) for line in label_lines), language)
         if re.search(r"[^\W\d_]", label):
             key = f"unknown:{slug(label)}"
+            box = bbox_of(tile.number + [w for line in label_lines for w in line])
             found.append((tile.number[0].top, tile.number[0].x0,
-                          [Figure(key, parse_number(printed, language), f"{printed} {label}")]))
+                          [Figure(key, parse_number(printed, language), f"{printed} {label}", box)]))
             say(f"key figure p.{page.number}: {printed} {label!r} matches no known label; kept as {key}")
         else:
             say(f"key figure p.{page.number}: big number {printed!r} has no label; not kept")
@@ -506,6 +496,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     for page in pages:
         for fig in page_figures(page, ctx.language, ctx.warn):
             row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
+            if fig.bbox:
+                row.update(zip(("x0", "top", "x1", "bottom"), fig.bbox))
             seen = rows.get(fig.key)
             if seen is None:
                 rows[fig.key] = row
@@ -519,3 +511,6 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section = Section()
     section.add("key_figures", list(rows.values()))
     return section
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse)
