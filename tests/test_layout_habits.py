@@ -230,12 +230,14 @@ def _tile(rc: ReportCanvas, x: float, top: float, lines: list[str], url: str, li
 
 
 @pytest.mark.parametrize("links", ["line", "word"])
-@pytest.mark.parametrize("learning_at", ["right", "below"])
+@pytest.mark.parametrize("learning_at", ["right", "below", "grid"])
 def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_path, links, learning_at):
     """One page: publication tiles in the left column under their heading, the Learning
     Station heading and its products in the right column (starting halfway down, beside
-    publication tiles) or under the publications across the page; every link drawn as
-    many annotations. Each item: its own kind, its one URL, no warning."""
+    publication tiles) or under the publications across the page, its products one under
+    the other or side by side under its short heading (a grid wider than the heading);
+    every link drawn as many annotations. Each item: its own kind, its one URL, no
+    warning."""
     from extract.parsers import publications
 
     path = tmp_path / "products.pdf"
@@ -248,8 +250,11 @@ def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_p
     x, top = (rc.width / 2 + 20, 200.0) if learning_at == "right" else (m, top + 10)
     rc.text(x, top, "Learning Station", size=13, bold=True)
     top += 30
-    for lines, url in LEARNING:
-        top = _tile(rc, x, top, lines, url, links)
+    for k, (lines, url) in enumerate(LEARNING):
+        if learning_at == "grid":  # side by side: the second is right of the heading's end
+            _tile(rc, m + k * (rc.width / 2), top, lines, url, links)
+        else:
+            top = _tile(rc, x, top, lines, url, links)
     rc.finish_page()
     rc.save()
     ctx = ReportContext("2021-fr", 2021, "fr", path.name)

@@ -87,15 +87,15 @@ def merge_links(blocks: list[Block], links: list[Link]) -> list[Link]:
 
 def heading_over(block: Block, headings: dict[int, str], blocks: list[Block]) -> str | None:
     """The kind of the heading a block sits under: the nearest heading above it in its
-    column (overlapping it horizontally), else the nearest above that starts left of it
-    (a short heading over a grid of tiles); None when no heading is above it."""
-    above = [h for h in headings if blocks[h].bottom <= block.top + 1]
-    same_column = [h for h in above if min(blocks[h].x1, block.x1) > max(blocks[h].x0, block.x0)]
-    left_of = [h for h in above if blocks[h].x0 <= block.x0 + 1]
-    for candidates in (same_column, left_of):
-        if candidates:
-            return headings[max(candidates, key=lambda h: blocks[h].bottom)]
-    return None
+    column, that is over it (overlapping it horizontally) or starting left of it (a short
+    heading over a grid of tiles); a heading that starts right of the block heads
+    another column. None when no heading is above it."""
+    def heads(h: int) -> bool:
+        over = min(blocks[h].x1, block.x1) > max(blocks[h].x0, block.x0)
+        return blocks[h].bottom <= block.top + 1 and (over or blocks[h].x0 <= block.x0 + 1)
+
+    above = [h for h in headings if heads(h)]
+    return headings[max(above, key=lambda h: blocks[h].bottom)] if above else None
 
 
 def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link], list[Link], list[Link]]:
