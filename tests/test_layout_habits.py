@@ -243,7 +243,10 @@ def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_p
     path = tmp_path / "products.pdf"
     rc = ReportCanvas(path, Style())
     m = rc.style.margin
-    rc.text(m, 60, "4 nouvelles publications", size=13, bold=True)
+    # A heading as wide as the page: over every column, but not the nearest to the
+    # products of a later heading.
+    rc.text(m, 60, "Nous avons publié 4 nouvelles publications, dont 2 axées sur une perspective de genre",
+            size=13, bold=True)
     top = 90.0
     for lines, url in PUBLICATIONS:
         top = _tile(rc, m, top, lines, url, links)
