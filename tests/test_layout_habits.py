@@ -366,3 +366,21 @@ def test_the_number_of_a_letter_spaced_heading_is_no_figure():
     rows = key_figures.parse([Page(4, 612, 792, words, [], [])], ctx).tables["key_figures"]
     assert [(r["key"], r["value"]) for r in rows] == [("campaigns", 4.0)]
     assert ctx.warnings == []
+
+
+def test_centred_cells_seen_on_one_page_part_rows_on_the_next(tmp_path):
+    """Rows as tight as lines, cells centred: page 1 shows it (the two Barcelonas), page 2
+    has only one-line names, one of them without cells (`Semarang (N)`, members.yml):
+    it is a member of its own, not the second line of `Sarajevo`."""
+    rows = [
+        {"name": ["Athens"], "cells": {0: "2", 1: "9"}},
+        {"name": ["Barcelona", "Área metropolitana"], "cells": {0: "12", 1: "13"}},
+        {"name": ["Barcelona", "Ciudad"], "cells": {0: "10", 1: "14"}},
+        {"name": ["Sarajevo"], "cells": {1: "5"}},
+        {"name": ["Semarang"], "new": True, "cells": {}},
+        {"name": ["Seoul"], "cells": {0: "3", 1: "11"}},
+    ]
+    layout = MatrixLayout(rows_per_page=3, row_gap=0.3, name_leading=1.2, cell_align="middle")
+    tables, ctx = read_matrix(tmp_path / "m.pdf", rows, layout)
+    assert got(tables) == expected(rows)
+    assert ctx.warnings == []

@@ -52,6 +52,9 @@ BAND_TOUCH = 0.15
 GAP_WEIGHT = 1.0
 BAND_COST = 1.0
 SEPARATOR_COST = 2.0
+# On a page whose cells are centred between name lines, a name whose band sits beside
+# its first or last line only is unlikely (a row with cells, then one without).
+ALIGN_COST = 0.5
 # Whites between name lines this far apart (type sizes) are leading on one side and
 # row gaps on the other.
 MIN_JUMP = 0.2
@@ -109,6 +112,8 @@ class Matrix:
     stray: list[Word] = field(default_factory=list)
     # what the page's evidence says against the rows read (see `segment_names`)
     doubts: list[str] = field(default_factory=list)
+    # the body shows cells centred between name lines (`shows_centred`)
+    centred: bool = False
 
 
 def cell_text(words: Sequence[Word]) -> str:
@@ -378,19 +383,31 @@ def _cut_cost(ev: NameEvidence, k: int) -> float:
     return GAP_WEIGHT * max(0.0, ev.threshold - ev.white(k)) + BAND_COST * len(ev.cut_through(k))
 
 
-def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple[list[list[Line]], list[str]]:
+def shows_centred(ev: NameEvidence) -> bool:
+    """The body centres its cells between name lines: some band lies across two name
+    lines or in the white between them."""
+    return any(t and t[0] < t[1] for t in ev.touch) or any(g is not None for g in ev.gap_of)
+
+
+def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool],
+                  centred: bool | None = None) -> tuple[list[list[Line]], list[str]]:
     """Name lines cut into names, and what the evidence says against the cut chosen.
 
     Every way of cutting the lines into names of 1..`MAX_NAME_LINES` lines is weighed
     (dynamic programming): white between two lines of one name is a line's leading, a
     row's gap is wider; a band of cells belongs to exactly one name, and one name has at
     most one band (two members side by side with their own cells, or cells centred
-    between the lines of a name, which then stay one name); a rule or shading edge
+    between the lines of a name, which then stay one name; where the page centres its
+    cells, a band beside a name's first or last line only speaks against it); a rule or shading edge
     between two lines parts them; a name is complete after its marker such as `(N)`.
     The cheapest cut wins; each piece of evidence it goes against is reported.
+    `centred`: whether the matrix centres its cells (None: as this body shows).
     """
     lines = ev.lines
     n = len(lines)
+    # Cells centred in their rows, as this body shows or as the caller knows from the
+    # matrix's other pages.
+    centred = shows_centred(ev) if centred is None else centred
     best = [0.0] + [math.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
@@ -399,6 +416,8 @@ def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple
                 continue
             cost = best[i] + sum(_join_cost(ev, k) for k in range(i + 1, j))
             cost += BAND_COST * max(0, len(ev.bands_in(i, j)) - 1)
+            if centred and j - i > 1 and _off_centre(ev, i, j):
+                cost += ALIGN_COST
             if i:
                 cost += _cut_cost(ev, i)
             if cost < best[j] - 1e-9:
@@ -410,6 +429,16 @@ def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple
         j = back[j]
     groups = [list(lines[i:j]) for i, j in reversed(cuts)]
     return groups, _doubts(ev, [(i, j) for i, j in reversed(cuts)])
+
+
+def _off_centre(ev: NameEvidence, i: int, j: int) -> bool:
+    """Lines i..j-1 as one name would have their band beside their first or last line
+    only, where the page centres its cells: two names, the first with cells."""
+    for n in ev.bands_in(i, j):
+        touch = ev.touch[n]
+        if touch and touch[0] == touch[1] and touch[0] in (i, j - 1):
+            return True
+    return False
 
 
 def _doubts(ev: NameEvidence, spans: list[tuple[int, int]]) -> list[str]:
@@ -501,21 +530,21 @@ def separators_of(rules: Sequence[Rule], boxes: Sequence[Box], left_x: float,
 
 def read_body(words: Sequence[Word], columns: Sequence[Column],
               is_complete: Callable[[str], bool], left_x: float,
-              separators: Sequence[float] = ()) -> Matrix:
+              separators: Sequence[float] = (), centred: bool | None = None) -> Matrix:
     """Rows of a body under known columns: names at the left, cells under the titles."""
     name_words, cells = split_names(words, columns, left_x)
     bands = cell_bands(cells)
     ev = NameEvidence(group_lines(name_words), bands, list(separators))
-    groups, doubts = segment_names(ev, is_complete)
+    groups, doubts = segment_names(ev, is_complete, centred)
     rows = [MatrixRow(lines) for lines in groups]
     stray = assign_cells(rows, bands, columns)
-    return Matrix(list(columns), rows, stray, doubts)
+    return Matrix(list(columns), rows, stray, doubts, shows_centred(ev))
 
 
 def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
                   is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
                   previous: Sequence[Column] | None = None, rules: Sequence[Rule] = (),
-                  boxes: Sequence[Box] = ()) -> list[Matrix]:
+                  boxes: Sequence[Box] = (), centred: bool | None = None) -> list[Matrix]:
     """Every matrix on a page (decoration such as headings and legends already removed).
 
     A page without a header block continues the previous page's matrix: its rows are
@@ -530,7 +559,7 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
         if not previous:
             return []
         return [read_body(words, previous, is_complete, left_x,
-                          separators_of(rules, boxes, left_x, previous))]
+                          separators_of(rules, boxes, left_x, previous), centred)]
     matrices = []
     for k, (start, end) in enumerate(runs):
         body_end = runs[k + 1][0] if k + 1 < len(runs) else len(lines)
@@ -539,5 +568,5 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
             continue
         body = [w for line in lines[end:body_end] for w in line.words]
         matrices.append(read_body(body, columns, is_complete, left_x,
-                                  separators_of(rules, boxes, left_x, columns)))
+                                  separators_of(rules, boxes, left_x, columns), centred))
     return matrices

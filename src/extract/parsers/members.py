@@ -227,6 +227,14 @@ class MatrixState:
     doubts: list[str] = field(default_factory=list)
 
 
+def _read_page(page: Page, carried: list[matrix.Column] | None, centred: bool | None) -> list[matrix.Matrix]:
+    return matrix.read_matrices(
+        _content_words(page), is_title_word, is_name_header,
+        is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
+        rules=page.rules, boxes=page.boxes, centred=centred,
+    )
+
+
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     status: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
@@ -234,16 +242,21 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
+    read: list[tuple[Page, list[matrix.Matrix], Any]] = []
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
-        found = matrix.read_matrices(
-            _content_words(page), is_title_word, is_name_header,
-            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-            rules=page.rules, boxes=page.boxes,
-        )
+        found = _read_page(page, carried, None)
+        read.append((page, found, carried))
         for mx in found:
             previous, previous_page = mx.columns, page.number
+    # Cells centred between name lines on some page are centred on all of them: pages
+    # whose names never showed it are read again knowing it.
+    if any(mx.centred for _, found, _ in read for mx in found):
+        read = [(page, found if any(mx.centred for mx in found) else _read_page(page, carried, True), carried)
+                for page, found, carried in read]
+    for page, found, _ in read:
+        for mx in found:
             keys = column_keys(mx.columns, ctx)
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
