@@ -141,7 +141,7 @@ class Check(TypedDict, total=False):
     expected: str
     actual: str
     passed: int
-    detail: str  # which pages, names or columns to look at (SCHEMA.md)
+    detail: str  # which pages, names or columns to look at
 
 
 class NameReview(TypedDict, total=False):
