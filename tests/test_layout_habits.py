@@ -8,15 +8,19 @@ specimen data (`tests/specimens/data/2021-fr/members.yml`) or are written by han
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extract.layout import Document, Line, Word
 from extract.matrix import NameEvidence, cell_bands, segment_names
 from extract.parsers import ReportContext, members
 from tests.specimens.pdfkit import ReportCanvas, Style
 from tests.specimens.render_members import MatrixLayout, draw_matrix
+from tests.test_members_properties import NAMES
 
 HEADING = "CARTOGRAPHIE DES MEMBRES"
 LEGEND = ["En rouge, membre du conseil d’administration", "(N) Nouveau membre"]
@@ -381,6 +385,42 @@ def test_centred_cells_seen_on_one_page_part_rows_on_the_next(tmp_path):
         {"name": ["Seoul"], "cells": {0: "3", 1: "11"}},
     ]
     layout = MatrixLayout(rows_per_page=3, row_gap=0.3, name_leading=1.2, cell_align="middle")
+    tables, ctx = read_matrix(tmp_path / "m.pdf", rows, layout)
+    assert got(tables) == expected(rows)
+    assert ctx.warnings == []
+
+
+# --- a property over the members knobs ---------------------------------------------------
+
+@st.composite
+def tight_matrices(draw) -> tuple[list[dict], MatrixLayout]:
+    """Rows whose names wrap over one to three lines, every row with a cell of its own
+    (a row without cells beside a wrapped name is ambiguous on a page without rules),
+    cells top-, centre- or bottom-aligned, leading and row gaps from tight to loose
+    (rows a quarter of a line looser than a name's leading at least), rules or shading."""
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=7, unique_by=lambda n: " ".join(n)))
+    rows = []
+    for name in names:
+        lines = list(name)
+        if len(lines) == 1 and len(lines[0].split()) >= 3 and draw(st.booleans()):
+            words = lines[0].split()
+            lines = [" ".join(words[:1]), " ".join(words[1:2]), " ".join(words[2:])]
+        cells = draw(st.dictionaries(st.integers(0, 1), st.integers(1, 40).map(str), min_size=1))
+        rows.append({"name": lines, "cells": cells})
+    leading = draw(st.floats(1.05, 1.6))
+    layout = MatrixLayout(
+        row_gap=draw(st.floats(max(0.2, leading - 0.75), 1.3)), name_leading=leading,
+        cell_align=draw(st.sampled_from(["first", "middle", "last"])),
+        row_rules=draw(st.booleans()), row_shading=draw(st.booleans()),
+        rows_per_page=draw(st.integers(2, 5)),
+    )
+    return rows, layout
+
+
+@settings(max_examples=int(os.environ.get("HABIT_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=tight_matrices())
+def test_matrix_rows_from_the_page_whatever_the_knobs(tmp_path, case):
+    rows, layout = case
     tables, ctx = read_matrix(tmp_path / "m.pdf", rows, layout)
     assert got(tables) == expected(rows)
     assert ctx.warnings == []

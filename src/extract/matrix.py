@@ -112,8 +112,8 @@ class Matrix:
     stray: list[Word] = field(default_factory=list)
     # what the page's evidence says against the rows read (see `segment_names`)
     doubts: list[str] = field(default_factory=list)
-    # the body shows cells centred between name lines (`shows_centred`)
-    centred: bool = False
+    # what this body shows of the typography, for the matrix's other pages
+    evidence: Hints = field(default_factory=lambda: Hints())
 
 
 def cell_text(words: Sequence[Word]) -> str:
@@ -291,6 +291,22 @@ def _overlap_share(top: float, bottom: float, line: Line) -> float:
     return (min(bottom, line.bottom) - max(top, line.top)) / height if height > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class Hints:
+    """What the other pages of a report's matrices show about its typography: whether
+    cells are centred between name lines, and whites (type sizes) the cells decided,
+    between two rows or inside one name."""
+
+    centred: bool | None = None
+    rows: tuple[float, ...] = ()
+    inner: tuple[float, ...] = ()
+
+    @staticmethod
+    def merge(hints: Sequence[Hints]) -> Hints:
+        return Hints(any(h.centred for h in hints), tuple(w for h in hints for w in h.rows),
+                     tuple(w for h in hints for w in h.inner))
+
+
 @dataclass
 class NameEvidence:
     """What the page shows between a matrix's name lines, for cutting them into names.
@@ -302,6 +318,7 @@ class NameEvidence:
     lines: list[Line]
     bands: list[Band]
     separators: list[float] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
 
     def __post_init__(self) -> None:
         # For each band: the name lines it overlaps (first, last), or the gap it sits in
@@ -326,7 +343,8 @@ class NameEvidence:
         both are: when the whites between lines fall into two groups (a jump of
         `MIN_JUMP`), the threshold is in that jump, the jump that contradicts fewest
         whites the cells already decide (a band beside both lines: one name; bands of
-        their own: two rows). Otherwise, `NAME_JOIN_GAP`.
+        their own: two rows), here and on the matrix's other pages (`hints`). Otherwise
+        `NAME_JOIN_GAP`, or higher when the rows the cells decided are all far looser.
         """
         whites = [self.white(k) for k in range(1, len(self.lines))]
         inner, rows = [], []
@@ -338,11 +356,17 @@ class NameEvidence:
                 below = {n for n, t in enumerate(self.touch) if t and t[0] == k}
                 if above and below and not above & below:
                     rows.append(whites[k - 1])
+        self.known_rows, self.known_inner = rows, inner
+        rows, inner = rows + list(self.hints.rows), inner + list(self.hints.inner)
         candidates = [(0.0, NAME_JOIN_GAP)]
         ordered = sorted(whites)
         for a, b in pairwise(ordered):
             if b - a >= MIN_JUMP:
                 candidates.append((b - a, (a + b) / 2))
+        if rows:  # loose rows: whites well under the narrowest row gap are leading
+            below = max([NAME_JOIN_GAP, *[w for w in inner if w < min(rows)]])
+            if min(rows) - below >= MIN_JUMP:
+                candidates.append((min(rows) - below, (below + min(rows)) / 2))
 
         def wrong(t: float) -> int:
             return sum(w >= t for w in inner) + sum(w < t for w in rows)
@@ -389,8 +413,7 @@ def shows_centred(ev: NameEvidence) -> bool:
     return any(t and t[0] < t[1] for t in ev.touch) or any(g is not None for g in ev.gap_of)
 
 
-def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool],
-                  centred: bool | None = None) -> tuple[list[list[Line]], list[str]]:
+def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple[list[list[Line]], list[str]]:
     """Name lines cut into names, and what the evidence says against the cut chosen.
 
     Every way of cutting the lines into names of 1..`MAX_NAME_LINES` lines is weighed
@@ -401,13 +424,13 @@ def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool],
     cells, a band beside a name's first or last line only speaks against it); a rule or shading edge
     between two lines parts them; a name is complete after its marker such as `(N)`.
     The cheapest cut wins; each piece of evidence it goes against is reported.
-    `centred`: whether the matrix centres its cells (None: as this body shows).
+    `ev.hints.centred`: whether the matrix centres its cells (None: as this body shows).
     """
     lines = ev.lines
     n = len(lines)
     # Cells centred in their rows, as this body shows or as the caller knows from the
     # matrix's other pages.
-    centred = shows_centred(ev) if centred is None else centred
+    centred = shows_centred(ev) if ev.hints.centred is None else ev.hints.centred
     best = [0.0] + [math.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
@@ -530,21 +553,22 @@ def separators_of(rules: Sequence[Rule], boxes: Sequence[Box], left_x: float,
 
 def read_body(words: Sequence[Word], columns: Sequence[Column],
               is_complete: Callable[[str], bool], left_x: float,
-              separators: Sequence[float] = (), centred: bool | None = None) -> Matrix:
+              separators: Sequence[float] = (), hints: Hints | None = None) -> Matrix:
     """Rows of a body under known columns: names at the left, cells under the titles."""
     name_words, cells = split_names(words, columns, left_x)
     bands = cell_bands(cells)
-    ev = NameEvidence(group_lines(name_words), bands, list(separators))
-    groups, doubts = segment_names(ev, is_complete, centred)
+    ev = NameEvidence(group_lines(name_words), bands, list(separators), hints or Hints())
+    groups, doubts = segment_names(ev, is_complete)
     rows = [MatrixRow(lines) for lines in groups]
     stray = assign_cells(rows, bands, columns)
-    return Matrix(list(columns), rows, stray, doubts, shows_centred(ev))
+    own = Hints(shows_centred(ev), tuple(ev.known_rows), tuple(ev.known_inner))
+    return Matrix(list(columns), rows, stray, doubts, own)
 
 
 def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
                   is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
                   previous: Sequence[Column] | None = None, rules: Sequence[Rule] = (),
-                  boxes: Sequence[Box] = (), centred: bool | None = None) -> list[Matrix]:
+                  boxes: Sequence[Box] = (), hints: Hints | None = None) -> list[Matrix]:
     """Every matrix on a page (decoration such as headings and legends already removed).
 
     A page without a header block continues the previous page's matrix: its rows are
@@ -559,7 +583,7 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
         if not previous:
             return []
         return [read_body(words, previous, is_complete, left_x,
-                          separators_of(rules, boxes, left_x, previous), centred)]
+                          separators_of(rules, boxes, left_x, previous), hints)]
     matrices = []
     for k, (start, end) in enumerate(runs):
         body_end = runs[k + 1][0] if k + 1 < len(runs) else len(lines)
@@ -568,5 +592,5 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
             continue
         body = [w for line in lines[end:body_end] for w in line.words]
         matrices.append(read_body(body, columns, is_complete, left_x,
-                                  separators_of(rules, boxes, left_x, columns), centred))
+                                  separators_of(rules, boxes, left_x, columns), hints))
     return matrices

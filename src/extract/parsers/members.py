@@ -227,11 +227,12 @@ class MatrixState:
     doubts: list[str] = field(default_factory=list)
 
 
-def _read_page(page: Page, carried: list[matrix.Column] | None, centred: bool | None) -> list[matrix.Matrix]:
+def _read_page(page: Page, carried: list[matrix.Column] | None,
+               hints: matrix.Hints | None) -> list[matrix.Matrix]:
     return matrix.read_matrices(
         _content_words(page), is_title_word, is_name_header,
         is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-        rules=page.rules, boxes=page.boxes, centred=centred,
+        rules=page.rules, boxes=page.boxes, hints=hints,
     )
 
 
@@ -250,11 +251,12 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         read.append((page, found, carried))
         for mx in found:
             previous, previous_page = mx.columns, page.number
-    # Cells centred between name lines on some page are centred on all of them: pages
-    # whose names never showed it are read again knowing it.
-    if any(mx.centred for _, found, _ in read for mx in found):
-        read = [(page, found if any(mx.centred for mx in found) else _read_page(page, carried, True), carried)
-                for page, found, carried in read]
+    # One report, one typography: what the cells decide on some page (cells centred
+    # between name lines, the whites of rows and of names) holds on all of them, so every
+    # page is read again knowing what the others showed.
+    hints = matrix.Hints.merge([mx.evidence for _, found, _ in read for mx in found])
+    if len(read) > 1:
+        read = [(page, _read_page(page, carried, hints), carried) for page, _, carried in read]
     for page, found, _ in read:
         for mx in found:
             keys = column_keys(mx.columns, ctx)
