@@ -20,7 +20,7 @@ from extract.matrix import NameEvidence, cell_bands, segment_names
 from extract.parsers import ReportContext, members
 from tests.specimens.pdfkit import ReportCanvas, Style
 from tests.specimens.render_members import MatrixLayout, draw_matrix
-from tests.test_members_properties import NAMES
+from tests.test_members_properties import NAMES, SlugNames
 
 HEADING = "CARTOGRAPHIE DES MEMBRES"
 LEGEND = ["En rouge, membre du conseil d’administration", "(N) Nouveau membre"]
@@ -35,13 +35,6 @@ ROWS = [
     {"name": ["Beijing"], "cells": {1: "11"}},
     {"name": ["Santiago de", "Chile"], "cells": {1: "7"}},
 ]
-
-
-class SlugNames:
-    """Member identity by slug: these tests are about layout, not about the gazetteer."""
-
-    def member(self, printed_name: str, page: int | None = None) -> str:
-        return members.slug(printed_name)
 
 
 def read_matrix(path: Path, rows: list[dict], layout: MatrixLayout) -> tuple[dict, ReportContext]:
