@@ -12,7 +12,6 @@ import copy
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -69,13 +68,6 @@ def member_differences(data: dict, tables: dict, edition: str) -> dict:
 NO_DIFFERENCE = {"missing members": [], "unexpected members": [], "wrong cells": []}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): with no white between rows, two neighbours whose names wrap "
-    "(`Barcelona` / `Área metropolitana`, `Barcelona` / `Ciudad`) and cells centred between "
-    "their name lines come back as one member `Bangui Barcelona Área metropolitana Barcelona "
-    "Ciudad`; a row without cells under a one-line name joins it (`Antananarivo Área "
-    "Metropolitana de Guadalajara`, `Nouakchott Palembang`, `Sarajevo Semarang`); 51 cells "
-    "wrong, no warning"))
 def test_neighbours_with_wrapped_names_and_centred_cells(tmp_path):
     """The issue's first habit: rows spaced like the lines of a name, cells in the middle."""
     layout = HtmlLayout(row_pad=0, cell_valign="middle")
@@ -125,10 +117,6 @@ def test_products_whatever_the_pages_and_the_columns(tmp_path_factory, share, co
     assert product_differences(pdf, data) == {"missing": [], "unexpected": []}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): with a tile's link drawn as one annotation per title line, 7 of the "
-    "11 products of 2022 are wrong: the declarations and videos are not listed at all, three "
-    "others come back with no url; only single-line titles keep theirs"))
 def test_a_link_drawn_line_by_line_is_one_link(tmp_path):
     pdf, data = section_pdf(tmp_path, "2022-fr", ["key_figures", "publications"], HtmlLayout(link_split="line"))
     assert product_differences(pdf, data) == {"missing": [], "unexpected": []}
@@ -148,9 +136,6 @@ def event_differences(got: Counter, data: dict) -> dict:
     return {"missing": sorted(want - got), "unexpected": sorted(got - want)}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): a location wrapped onto two lines in a narrow box (`New York,` / "
-    "`USA`) stays in the title"))
 def test_a_location_wrapped_in_a_narrow_box_is_the_location():
     """The issue's third habit, on the committed Chromium print of 2021-en."""
     spec = next(s for s in SPECIMENS if (s.printer, s.edition) == ("chromium", "2021-en"))
@@ -176,18 +161,12 @@ def crowded_forum(data: dict) -> dict:
     return data
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): `Mexico City,` / `Mexico` wrapped in a box a fifth of the month "
-    "wide, after a title ending in `Mexico City`, stays in the title"))
 def test_a_location_repeating_the_title_wrapped_in_a_narrow_box(tmp_path):
     data = crowded_forum(load_edition(DATA / "2021-en"))
     pdf, data = section_pdf(tmp_path, "2021-en", ["calendar"], HtmlLayout(), data=data)
     assert event_differences(read_events(pdf, "2021-en", data), data) == {"missing": [], "unexpected": []}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): with the day numbers right of the event lanes, most events of the "
-    "2021 annex are lost or cut"))
 def test_lanes_left_of_the_day_numbers(tmp_path):
     pdf, data = section_pdf(tmp_path, "2021-fr", ["calendar"], HtmlLayout(lanes_side="left"))
     assert event_differences(read_events(pdf, "2021-fr", data), data) == {"missing": [], "unexpected": []}
@@ -215,9 +194,6 @@ def nine_figures(data: dict) -> dict:
     return data
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "layout (issue 13): the big number whose label no vocabulary knows (`12 ateliers de "
-    "quartier avec les habitants`) is dropped, with no warning"))
 def test_nine_big_numbers_in_a_grid_are_all_kept(tmp_path):
     """The issue's fourth habit: a grid of nine, labels wrapped by the browser; the label
     no vocabulary knows is kept as `unknown:<slug>` (SCHEMA.md's rule for matrix columns)."""
