@@ -86,7 +86,8 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
         [("report_id", "reports", "id")],
     ),
     "checks": (
-        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int},
+        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int,
+         "detail": str},
         ("report_id", "check"),
         [("report_id", "reports", "id")],
     ),
@@ -103,6 +104,17 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
             "report_id": str, "city_id": str, "section": str, "page": int, "context": str,
         },
         None,
+        [("report_id", "reports", "id")],
+    ),
+    # Matrix column titles read as unknown or with low confidence (extract.titles), each
+    # with the decisions.yml line that settles it; `extract review` lists them.
+    "column_review": (
+        {
+            "report_id": str, "page": int, "printed_title": str, "key": str, "score": float,
+            "candidate": str, "runner_up": str, "runner_up_score": float, "reason": str,
+            "decision_line": str, **BBOX,
+        },
+        ("report_id", "printed_title"),
         [("report_id", "reports", "id")],
     ),
     "ingest_warnings": (

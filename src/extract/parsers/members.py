@@ -15,16 +15,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import matrix, vocab
+from extract import matrix, titles, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section
 
 NAME = "members"
-# Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
+# Fuzzy score (0..100) above which a line is a heading or a legend.
 DECORATION_SCORE = 85
-HEADER_SCORE = 80
-# Below this, a header mapped to a key is reported as a fuzzy reading.
-SURE_SCORE = 95
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -41,13 +38,7 @@ def norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w&]+", " ", text).split())
 
 
-def slug(text: str) -> str:
-    """The slug of an unknown header, for its `unknown:<slug>` key.
-
-    >>> slug("Membres hébergeant un atelier")
-    'membres-hebergeant-un-atelier'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
+slug = titles.slug  # the slug of an unknown header, for its `unknown:<slug>` key
 
 
 @cache
@@ -60,9 +51,9 @@ def header_vocabulary() -> dict[str, tuple[str, ...]]:
     """Indicator key -> every known title of it, both languages (lists merged, not replaced)."""
     out: dict[str, list[str]] = {}
     for lang in vocab.LANGUAGES:
-        for key, titles in (_vocab(lang).get("headers") or {}).items():
-            out.setdefault(key, []).extend(titles)
-    return {key: tuple(titles) for key, titles in out.items()}
+        for key, known in (_vocab(lang).get("headers") or {}).items():
+            out.setdefault(key, []).extend(known)
+    return {key: tuple(known) for key, known in out.items()}
 
 
 def _all(name: str) -> list[str]:
@@ -79,29 +70,30 @@ def title_tokens() -> frozenset[str]:
 def is_title_word(word: str) -> bool:
     """A word of some known column title: what header lines are made of.
 
-    >>> is_title_word("bilatérales"), is_title_word("Barcelona")
-    (True, False)
+    >>> is_title_word("bilatérales"), is_title_word("dues"), is_title_word("Barcelona")
+    (True, True, False)
     """
-    return norm(word) in title_tokens()
+    return norm(word) in title_tokens() or titles.is_title_word(word)
 
 
-def match_header(title: str) -> tuple[str | None, float]:
-    """The indicator key of a column title and its score; None when nothing is close.
+def match_header(title: str, language: str | None = None) -> tuple[str | None, float]:
+    """The indicator key of one column title read alone (by meaning, `extract.titles`)
+    and its score (0..1); None when it names no indicator surely. Without a language,
+    the language whose vocabulary reads it best.
 
     >>> match_header("Paiement du quota 2021")[0], match_header("Membre activé")[0]
     ('fee_paid', 'activated')
-    >>> match_header("Participation in Board of Directors meetings")[0]
+    >>> match_header("Board of Directors meetings attended")[0]
     'board_meeting_participation'
     """
-    target = norm(title)
     best: tuple[str | None, float] = (None, 0.0)
-    for key, titles in header_vocabulary().items():
-        for known in titles:
-            known = norm(known)
-            score = max(fuzz.ratio(target, known), fuzz.token_sort_ratio(target, known))
-            if score > best[1]:
-                best = (key, score)
-    return best if best[1] >= HEADER_SCORE else (None, best[1])
+    for lang in [language] if language else titles.languages():
+        reading = titles.read_columns([title], lang)[0]
+        if reading.known and (best[0] is None or reading.score > best[1]):
+            best = (reading.key, reading.score)
+        elif best[0] is None:
+            best = (None, max(best[1], reading.score))
+    return best
 
 
 @cache
@@ -164,22 +156,30 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """
     headings = [norm(h) for h in _all("headings")]
     pages: list[int] = []
+    named: set[str] = set()  # indicators the titles of the last selected page name
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
+        here = titles.indicators_named(text, ctx.language)
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
+            named = here
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
-        if hits >= 3 or (hits >= 1 and pages and pages[-1] == number - 1):
+        follows = bool(pages) and pages[-1] == number - 1
+        # A continuation in other words than the vocabulary's: the page right after a
+        # matrix page whose titles name (some of) the same indicators again.
+        again = follows and here and here <= named and len(here) >= min(3, len(named))
+        if hits >= 3 or (hits >= 1 and follows) or again:
             pages.append(number)
+            named = here
     return pages
 
 
 def titles_on_page(words: set[str]) -> int:
     """How many indicators have a title whose long words are (mostly) among `words`."""
     hits = 0
-    for titles in header_vocabulary().values():
-        for title in titles:
+    for known in header_vocabulary().values():
+        for title in known:
             needed = [w for w in norm(title).split() if len(w) >= 4]
             if needed and sum(w in words for w in needed) >= 0.8 * len(needed):
                 hits += 1
@@ -198,26 +198,56 @@ def _content_words(page: Page) -> list[Word]:
     return keep
 
 
-def column_keys(columns: list[matrix.Column], ctx: ReportContext) -> list[str]:
-    """The indicator key of each column; an unknown or repeated title becomes `unknown:<slug>`."""
-    keys: list[str] = []
-    for column in columns:
-        key, score = match_header(column.title)
-        if key is None or key in keys:
-            key = f"unknown:{slug(column.title)}"
-            _warn_once(ctx, f"members matrix: column header {column.title!r} matches no known "
-                            f"indicator (best score {score:.0f}); kept as {key}")
-        elif score < SURE_SCORE:
-            # A near miss may be another indicator ("réunions régionales" reads as bilateral
-            # meetings): say so, so that a reviewer can add the title to the vocabulary.
-            _warn_once(ctx, f"members matrix: column header {column.title!r} read as {key} "
-                            f"(fuzzy score {score:.0f})")
-        if key == "fee_paid":
-            year = re.search(r"\b(?:19|20)\d\d\b", column.title)
+REASONS = {
+    "weak": "its words name no indicator surely",
+    "ambiguous": "it reads as two indicators",
+    "cells": "its cells contradict the indicator",
+    "taken": "another column holds that indicator",
+}
+
+
+def read_columns(columns: list[matrix.Column], ctx: ReportContext,
+                 cells: list[list[str]] | None = None) -> list[titles.Reading]:
+    """The reading of every column of one matrix (`extract.titles.read_columns`): the
+    archivist's decisions first, then the titles by meaning, the cells voting. An
+    unknown title is kept as `unknown:<slug>` with a warning, never dropped."""
+    printed = [c.title for c in columns]
+    decided = {t: key for t in printed if (key := ctx.decisions.column(t))}
+    readings = titles.read_columns(printed, ctx.language, cells, decided)
+    for reading in readings:
+        if not reading.known:
+            best = (f"; best {reading.candidate} at {reading.score:.2f}" if reading.candidate else "")
+            _warn_once(ctx, f"members matrix: column header {reading.title!r} matches no known "
+                            f"indicator ({REASONS.get(reading.reason or '', reading.reason)}{best}); "
+                            f"kept as {reading.key}")
+        if reading.key == "fee_paid":
+            year = re.search(r"\b(?:19|20)\d\d\b", reading.title)
             if year and int(year.group()) != ctx.year:
-                _warn_once(ctx, f"members matrix: fee column {column.title!r} is not for {ctx.year}")
-        keys.append(key)
-    return keys
+                _warn_once(ctx, f"members matrix: fee column {reading.title!r} is not for {ctx.year}")
+    return readings
+
+
+def column_keys(columns: list[matrix.Column], ctx: ReportContext,
+                cells: list[list[str]] | None = None) -> list[str]:
+    """The indicator key of each column; an unknown or repeated title becomes `unknown:<slug>`."""
+    return [r.key for r in read_columns(columns, ctx, cells)]
+
+
+def review_rows(columns: list[matrix.Column], readings: list[titles.Reading], page: int) -> list[dict[str, Any]]:
+    """Rows of `column_review`: titles left unknown or mapped with low confidence, each
+    with the line of decisions.yml that settles it and the box of the printed title."""
+    rows = []
+    for column, r in zip(columns, readings):
+        if not r.needs_review:
+            continue
+        rows.append({
+            "page": page, "printed_title": r.title, "key": r.key, "score": round(r.score, 3),
+            "candidate": r.candidate, "runner_up": r.runner_up,
+            "runner_up_score": round(r.runner_up_score, 3), "reason": r.reason,
+            "decision_line": titles.review_line(r.title, r.candidate or "<indicator_key>").strip(),
+            "x0": column.x0, "top": column.top, "x1": column.x1, "bottom": column.bottom,
+        })
+    return rows
 
 
 def _warn_once(ctx: ReportContext, message: str) -> None:
@@ -237,24 +267,45 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     matrices: dict[tuple[str, ...], int] = {}
     previous: list[matrix.Column] | None = None
     previous_page = 0
+    found: list[tuple[int, matrix.Matrix]] = []
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
-        found = matrix.read_matrices(
+        for mx in matrix.read_matrices(
             _content_words(page), is_title_word, is_name_header,
             is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-        )
-        for mx in found:
+        ):
             previous, previous_page = mx.columns, page.number
-            keys = column_keys(mx.columns, ctx)
-            which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
-            for word in mx.stray:
-                ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
+            found.append((page.number, mx))
+    # The header repeats on every page of a matrix: its titles are read once, with the
+    # cells of all its pages voting.
+    headers: dict[tuple[str, ...], list[tuple[int, matrix.Matrix]]] = {}
+    for number, mx in found:
+        headers.setdefault(tuple(c.title for c in mx.columns), []).append((number, mx))
+    keys_of: dict[tuple[str, ...], list[str]] = {}
+    review: dict[str, dict[str, Any]] = {}
+    for printed, parts in headers.items():
+        votes: list[list[str]] = [[] for _ in printed]
+        for _, mx in parts:
             for row in mx.rows:
-                _add_row(row, keys, which, page.number, status, cells, ctx)
+                for index, words in row.cells.items():
+                    votes[index].append(matrix.cell_text(words))
+        first_page, first = parts[0]
+        readings = read_columns(first.columns, ctx, votes)
+        keys_of[printed] = [r.key for r in readings]
+        for row in review_rows(first.columns, readings, first_page):
+            review.setdefault(row["printed_title"], row)
+    for number, mx in found:
+        keys = keys_of[tuple(c.title for c in mx.columns)]
+        which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
+        for word in mx.stray:
+            ctx.warn(f"members matrix p.{number}: word {word.text!r} belongs to no row")
+        for row in mx.rows:
+            _add_row(row, keys, which, number, status, cells, ctx)
     section = Section()
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
+    section.add("column_review", list(review.values()))
     if status:
         section.add("indicators", indicator_dictionary())
     return section
@@ -340,6 +391,11 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
+    unknown = sorted({r["printed_title"] for r in tables.get("column_review") or []
+                      if r["key"].startswith("unknown:")})
+    # Every printed column title read as an indicator: an unknown one fails, naming it.
+    out.append({**_check("columns_known", "0", str(len(unknown)), not unknown),
+                "detail": "; ".join(unknown) or None})
     per_matrix = Counter(m for r in status for m in r.get("_matrices", ()))
     counts = [per_matrix[m] for m in sorted(per_matrix)]
     out.append(_check("members_in_every_matrix", str(len(status)), " / ".join(map(str, counts)),
