@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extract.layout import Document
@@ -198,8 +198,40 @@ def column_key(column: tuple) -> str:
     return key if key != "unknown" else f"unknown:{members.slug(title)}"
 
 
+# Found by the draw: a matrix split in two whose first part has two short paraphrased
+# titles and no heading after its first page; its continuation pages must be read.
+SPLIT_SHORT_TITLES = {
+    "language": "fr",
+    "columns": [("activated", "Adhésion active", "yes"), ("bilateral_meetings", "Réunion bilatérale", "yes"),
+                ("congress_participation", COLUMNS["congress_participation"][0], "yes"),
+                ("board_meeting_participation", COLUMNS["board_meeting_participation"][0], "count"),
+                ("c4gh_initiatives", COLUMNS["c4gh_initiatives"][0], "count"),
+                ("use_cases", COLUMNS["use_cases"][0], "count")],
+    "rows": [{"name": [n], "new": True, "board": False, "cells": {}} for n in ("Abidjan", "Berlin", "Brazzaville")]
+    + [{"name": ["Kaohsiung"], "new": True, "board": False, "cells": {1: "Yes", 2: "Yes", 3: "1"}},
+       {"name": ["Taichung"], "new": True, "board": False, "cells": {}},
+       {"name": ["Valle de Aburra"], "new": True, "board": False, "cells": {5: "1"}},
+       {"name": ["Wuxi"], "new": False, "board": False, "cells": {3: "1"}}],
+    "layout": MatrixLayout(rows_per_page=2, header_lines=1, body_size=6.5, header_size=5.5, row_gap=0.6,
+                           name_leading=1.05, cell_align="first", legend_red=False,
+                           heading_every_page=False, header_every_page=True),
+    "style": Style(page_size="A4-landscape", font_family="Vera", red=(0.58, 0.12, 0.12)),
+    "split": 2, "legend": HEADINGS["fr"][1],
+}
+SPLIT_SHORT_TITLES["headers"] = [title for _, title, _ in SPLIT_SHORT_TITLES["columns"]]
+# One paraphrased column whose first page's legend names the Board (and "réunions").
+ONE_COLUMN = {
+    **SPLIT_SHORT_TITLES, "split": 0,
+    "columns": [("bilateral_meetings", "Réunions bilatérales tenues", "yes")],
+    "headers": ["Réunions bilatérales tenues"],
+    "rows": [{"name": [n], "new": True, "board": False, "cells": {}} for n in ("Abidjan", "Accra", "Addis Ababa")],
+}
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
+@example(SPLIT_SHORT_TITLES)
+@example(ONE_COLUMN)
 def test_every_cell_back_exactly(case):
     with tempfile.TemporaryDirectory() as folder:
         tables, ctx = extract(case, Path(folder) / "matrix.pdf")

@@ -300,8 +300,9 @@ def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def table_counts(db: sqlite_utils.Database, report_id: str) -> dict[str, int]:
     counts = {}
     for table in ("member_status", "member_indicators", "calendar_events", "publications",
-                  "key_figures", "city_mentions", "checks", "name_review"):
+                  "key_figures", "city_mentions", "checks", "name_review", "column_review"):
         counts[table] = db.execute(f"SELECT count(*) FROM [{table}] WHERE report_id = ?", [report_id]).fetchone()[0]
-    if not counts["name_review"]:
-        del counts["name_review"]  # said only when an archivist has names to settle
+    for review in ("name_review", "column_review"):
+        if not counts[review]:
+            del counts[review]  # said only when an archivist has names or titles to settle
     return counts

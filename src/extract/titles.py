@@ -94,9 +94,6 @@ class Model:
     top_weight: float  # the weight of a word no indicator knows
     known: Mapping[str, str]  # folded known title -> key
 
-    def atoms(self) -> frozenset[str]:
-        return frozenset(self.weights)
-
 
 def _voc(language: str) -> dict[str, Any]:
     return vocab.section(SECTION, language)

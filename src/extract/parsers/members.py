@@ -63,7 +63,7 @@ def _all(name: str) -> list[str]:
 @cache
 def title_tokens() -> frozenset[str]:
     """Words of every known column title (3+ letters): what a header line is made of."""
-    words = {w for titles in header_vocabulary().values() for t in titles for w in norm(t).split()}
+    words = {w for known in header_vocabulary().values() for t in known for w in norm(t).split()}
     return frozenset(w for w in words if len(w) >= 3 and w.isalpha())
 
 
@@ -159,7 +159,9 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     named: set[str] = set()  # indicators the titles of the last selected page name
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
-        here = titles.indicators_named(text, ctx.language)
+        # (a legend line such as "membre du conseil d'administration" names no column)
+        here = titles.indicators_named(
+            "\n".join(line for line in text.splitlines() if not is_decoration(line)), ctx.language)
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
             named = here
@@ -168,7 +170,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         follows = bool(pages) and pages[-1] == number - 1
         # A continuation in other words than the vocabulary's: the page right after a
         # matrix page whose titles name (some of) the same indicators again.
-        again = follows and here and here <= named and len(here) >= min(3, len(named))
+        again = follows and here and here <= named and len(here) >= min(2, len(named))
         if hits >= 3 or (hits >= 1 and follows) or again:
             pages.append(number)
             named = here
