@@ -45,6 +45,7 @@ import Stemmer
 from scipy.optimize import linear_sum_assignment
 
 from extract import vocab
+from extract.text import slug
 
 SECTION = "members"
 # A title maps to an indicator only when this share of its (weighted) words is explained
@@ -60,15 +61,6 @@ VETO_SHARE = 0.2
 YEAR = re.compile(r"\b(?:19|20)\d\d\b|\{year\}")
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 ACRONYM = "^"  # prefix of an acronym's atom: USE the platform is not "use"
-
-
-def slug(text: str) -> str:
-    """The slug of an unknown title, for its `unknown:<slug>` key.
-
-    >>> slug("Membres hébergeant un atelier")
-    'membres-hebergeant-un-atelier'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
 
 
 def review_line(printed_title: str, key: str) -> str:
