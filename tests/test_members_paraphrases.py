@@ -120,3 +120,19 @@ def _printed_fr() -> dict[str, tuple[str, ...]]:
 def _rows(data: dict, matrix_id: str) -> list[dict]:
     return [{int(i): v for i, v in row["cells"].items()}
             for matrix in data["matrices"] if matrix["id"] == matrix_id for row in matrix["rows"]]
+
+
+def test_prose_after_the_matrix_naming_its_indicators_is_not_a_matrix_page():
+    """The English specimen's key-figures page after the matrix says "World Metropolitan
+    Day", "organised", "active": the indicators of the matrix, in sentences; only pages
+    that repeat the header's lines continue a matrix."""
+    from extract.layout import Document
+    from extract.parsers import ReportContext, members
+    from tests.conftest import RAW
+
+    path = RAW / "metropolis-annual-report-2021-en.pdf"
+    data = yaml.safe_load((DATA / "2021-en" / "members.yml").read_text(encoding="utf-8"))
+    with Document(path) as doc:
+        numbers = members.select_pages(doc.page_texts, ReportContext("2021-en", 2021, "en", path.name))
+    assert len(numbers) == sum(-(-len(m["rows"]) // data["rows_per_page"]) for m in data["matrices"])
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))

@@ -228,10 +228,27 @@ ONE_COLUMN = {
 }
 
 
+# The legend beside the titles on the first page only: its lines hold legend and titles.
+CORNER_LEGEND = {
+    **ONE_COLUMN,
+    "columns": [("activated", "Membre actif", "yes"), ("bilateral_meetings", "Réunions bilatérales tenues", "yes"),
+                ("board_meeting_participation", "Réunions du conseil d’administration : présence", "count"),
+                ("c4gh_initiatives", "Initiatives sur Cities for Global Health", "count"),
+                ("congress_participation", "Présence au congrès de Metropolis", "yes")],
+    "layout": replace(SPLIT_SHORT_TITLES["layout"], legend_at="corner", body_size=7.0, header_size=6.0),
+}
+CORNER_LEGEND["headers"] = [title for _, title, _ in CORNER_LEGEND["columns"]]
+# ... and the first of two matrices has one two-word column.
+CORNER_ONE_WORD_PAIR = {**CORNER_LEGEND, "split": 1,
+                        "rows": [*ONE_COLUMN["rows"][:2], {**ONE_COLUMN["rows"][2], "cells": {0: "Yes"}}]}
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
 @example(SPLIT_SHORT_TITLES)
 @example(ONE_COLUMN)
+@example(CORNER_LEGEND)
+@example(CORNER_ONE_WORD_PAIR)
 def test_every_cell_back_exactly(case):
     with tempfile.TemporaryDirectory() as folder:
         tables, ctx = extract(case, Path(folder) / "matrix.pdf")

@@ -149,24 +149,33 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """
     headings = [norm(h) for h in _all("headings")]
     pages: list[int] = []
-    named: set[str] = set()  # indicators the titles of the last selected page name
+    before: set[str] = set()  # title lines of the last selected page
+    named: set[str] = set()  # the indicators they name
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
-        # (a legend line such as "membre du conseil d'administration" names no column)
-        here = titles.indicators_named(
-            "\n".join(line for line in text.splitlines() if not is_decoration(line)), ctx.language)
+        # Lines with words of column titles, legends aside ("membre du conseil
+        # d'administration" names no column); a repeated header repeats these lines.
+        title_lines = {norm(line) for line in text.splitlines()
+                       if any(map(is_title_word, line.split())) and not is_decoration(line)}
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
-            named = here
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines), ctx.language)
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
         follows = bool(pages) and pages[-1] == number - 1
-        # A continuation in other words than the vocabulary's: the page right after a
-        # matrix page whose titles name (some of) the same indicators again.
-        again = follows and here and here <= named and len(here) >= min(2, len(named))
+        # A continuation titled in other words than the vocabulary's: the page right
+        # after a matrix page that repeats its title lines, naming its indicators again
+        # (prose after the matrix that names them in sentences of its own is not one).
+        # (a legend beside the header on the first page only shares its baselines: a line
+        # within a line of the page before counts as repeated when it names an indicator)
+        repeated = [short for a in title_lines for b in before
+                    if (short := min(a, b, key=len)) in (a, b) and (a in b or b in a)
+                    and (a == b or titles.indicators_named(short, ctx.language))]
+        shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
+        again = bool(shared) and len(shared) >= min(2, len(named))
         if hits >= 3 or (hits >= 1 and follows) or again:
             pages.append(number)
-            named = here
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines), ctx.language)
     return pages
 
 
