@@ -94,6 +94,11 @@ def test_a_decision_line_settles_an_unknown_column_on_reingest(tmp_path):
     assert conn.execute(count, [slug_key]).fetchone()[0] == bilateral > 0
     assert conn.execute(count, ["bilateral_meetings"]).fetchone()[0] == 0
     conn.close()
+    # `extract review` lists it with a line to add (its best guess, for the archivist to check)
+    listed = run_cli("review", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert f'"{title}": ' in listed.stdout and "unknown:" not in listed.stdout.split(f'"{title}": ')[1].split()[0]
+    assert "nothing kept" in listed.stdout
 
     # The archivist: the listed line (its suggestion replaced by the right key), once.
     line = titles.review_line(title, "bilateral_meetings")

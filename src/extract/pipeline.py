@@ -128,6 +128,7 @@ def extract_report(
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "extractor_version": __version__,
             "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
+            "decisions_sha256": ctx.decisions.sha256,
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]
     tables["provenance_images"] = provenance.crop_rows(path, tables, workers=workers)

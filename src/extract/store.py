@@ -76,9 +76,11 @@ INDEXES = [
 ]
 VIEWS_SQL = """
 CREATE VIEW IF NOT EXISTS member_matrix AS
-SELECT s.report_id, s.member_id, s.printed_name, s.is_board_member, s.is_new_member,
+SELECT s.report_id, r.year, r.language, r.synthetic, s.member_id, s.printed_name,
+       s.is_board_member, s.is_new_member,
 {pivot}
 FROM member_status s
+JOIN reports r ON r.id = s.report_id
 LEFT JOIN member_indicators i ON i.report_id = s.report_id AND i.member_id = s.member_id
 GROUP BY s.report_id, s.member_id
 """
@@ -137,9 +139,15 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     kb_views.create_views(db.execute)
 
 
-def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """The id of a report already ingested from a file with this hash."""
-    row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha256]).fetchone()
+# A report is unchanged when its file and the decisions it was read with both are.
+UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
+                 "AND coalesce(decisions_sha256, '') = ?")
+
+
+def known_sha256(db: sqlite_utils.Database, sha256: str, decisions_sha256: str = "") -> str | None:
+    """The id of a report already ingested from a file with this hash, read with the
+    decisions file of this hash ("" for none)."""
+    row = db.execute(UNCHANGED_SQL, [sha256, decisions_sha256]).fetchone()
     return row[0] if row else None
 
 
@@ -238,6 +246,9 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
                 new_ids[table] = {n: i for n, i in zip(local, assigned) if n is not None}
             else:
                 _insert(conn, table, _dedupe(table, rows_), upsert=False)
+        # A member no edition lists any more (its name now settled elsewhere by the
+        # archive's decisions) would stay on the map with no row behind it.
+        conn.execute("DELETE FROM members WHERE id NOT IN (SELECT member_id FROM member_status)")
         ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:

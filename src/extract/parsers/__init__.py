@@ -50,7 +50,7 @@ class ReportContext:
 
     def __post_init__(self) -> None:
         if self.names is None:
-            self.names = NameCollector(self.report_id)
+            self.names = NameCollector(self.report_id, decisions=self.decisions)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

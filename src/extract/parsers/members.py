@@ -420,6 +420,8 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
     if "members" in figures:
         expected = figures["members"]["value"]
         out.append(_check("members", _fmt(expected), str(len(status)), len(status) == expected))
+    # no two members on one place, unless a curated pairing (a city and its body)
+    out.append(ctx.names.shared_place_check({r["member_id"] for r in status}))
     return out
 
 
