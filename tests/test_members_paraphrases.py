@@ -103,7 +103,7 @@ def test_a_decision_line_settles_an_unknown_column_on_reingest(tmp_path):
     # The archivist: the listed line (its suggestion replaced by the right key), once.
     line = titles.review_line(title, "bilateral_meetings")
     (db.parent / "decisions.yml").write_text(f"columns:\n{line}\n", encoding="utf-8")
-    result = run_cli("ingest", pdf, "--db", db, "--force")
+    result = run_cli("ingest", pdf, "--db", db)  # a changed decisions file re-reads the PDF
     assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
