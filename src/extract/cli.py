@@ -216,10 +216,22 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
                     continue
                 done["written"] += 1
                 rid = extraction.report["id"]
-                counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
+                counts = ", ".join(checks_summary(extraction.tables.get("checks", [])) if t == "checks" else f"{t} {n}"
+                                   for t, n in store.table_counts(db, rid).items())
                 warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
                 click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
     sys.exit(1 if failed else 0)
+
+
+def checks_summary(checks: list[dict]) -> str:
+    """`checks 11/12 passed (failed: calendar.months_present)`: what an archivist looks at first.
+
+    >>> checks_summary([{"check": "a.b", "passed": 1}, {"check": "c.d", "passed": 0}])
+    'checks 1/2 passed (failed: c.d)'
+    """
+    failed = [c["check"] for c in checks if not c["passed"]]
+    line = f"checks {len(checks) - len(failed)}/{len(checks)} passed"
+    return line + (f" (failed: {', '.join(failed)})" if failed else "")
 
 
 @contextmanager

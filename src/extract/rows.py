@@ -150,6 +150,18 @@ class Check(TypedDict, total=False):
     detail: str  # which pages, names or columns to look at
 
 
+class PageRow(TypedDict, total=False):
+    """One page of a report in the `pages` inventory (extract.inventory)."""
+
+    report_id: str
+    page: int
+    section: str  # the parser that read it, or the one it was given to
+    printed_folio: str
+    words: int
+    parsed: int
+    note: str  # why the page was not read
+
+
 class NameReview(TypedDict, total=False):
     name_as_printed: str
     report_id: str

@@ -40,6 +40,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "publications": (columns_of(rows.Publication), "id", [("report_id", "reports", "id")]),
     "key_figures": (columns_of(rows.KeyFigure), ("report_id", "key"), [("report_id", "reports", "id")]),
     "checks": (columns_of(rows.Check), ("report_id", "check"), [("report_id", "reports", "id")]),
+    "pages": (columns_of(rows.PageRow), ("report_id", "page"), [("report_id", "reports", "id")]),
     "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
     "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
     # Matrix column titles read as unknown or with low confidence (extract.titles), each
