@@ -151,17 +151,18 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """
     headings = [norm(h) for h in _all("headings")]
     pages: list[int] = []
-    before: set[str] = set()  # title lines of the last selected page
+    before: dict[str, str] = {}  # title lines of the last selected page (normalised: as printed)
     named: set[str] = set()  # the indicators they name
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
         # Lines with words of column titles, legends aside ("membre du conseil
         # d'administration" names no column); a repeated header repeats these lines.
-        title_lines = {norm(line) for line in text.splitlines()
+        # (kept as printed too: an acronym is one in capitals only)
+        title_lines = {norm(line): line for line in text.splitlines()
                        if any(map(is_title_word, line.split())) and not is_decoration(line)}
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
-            before, named = title_lines, titles.indicators_named("\n".join(title_lines), ctx.language)
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
         follows = bool(pages) and pages[-1] == number - 1
@@ -170,14 +171,14 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         # (prose after the matrix that names them in sentences of its own is not one).
         # (a legend beside the header on the first page only shares its baselines: a line
         # within a line of the page before counts as repeated when it names an indicator)
-        repeated = [short for a in title_lines for b in before
-                    if (short := min(a, b, key=len)) in (a, b) and (a in b or b in a)
+        repeated = [short for a, raw_a in title_lines.items() for b, raw_b in before.items()
+                    if (a in b or b in a) and (short := min(raw_a, raw_b, key=len))
                     and (a == b or titles.indicators_named(short, ctx.language))]
         shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
         again = bool(shared) and len(shared) >= min(2, len(named))
         if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text):
             pages.append(number)
-            before, named = title_lines, titles.indicators_named("\n".join(title_lines), ctx.language)
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
     return pages
 
 
