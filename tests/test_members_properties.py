@@ -174,7 +174,7 @@ class SlugNames:
         return None  # no gazetteer: no line of a name reads as a place
 
     def shared_place_check(self, member_ids: set[str] | None = None) -> dict:
-        # one slug per name: no two members share a place here
+        # no gazetteer: no two members resolve to one place
         return {"check": "members.shared_place", "expected": "0", "actual": "0", "passed": 1}
 
 

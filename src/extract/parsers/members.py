@@ -295,6 +295,17 @@ class MatrixState:
     unknown_titles: list[str] = field(default_factory=list)  # column titles left unknown
     # every printed row of every matrix: matrix, page, member, name lines, bands
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # what a page's evidence says against the rows read (`matrix.segment_names`)
+    doubts: list[str] = field(default_factory=list)
+
+
+def _read_page(page: Page, carried: list[matrix.Column] | None,
+               hints: matrix.Hints | None) -> list[matrix.Matrix]:
+    return matrix.read_matrices(
+        _content_words(page), is_title_word, is_name_header,
+        is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
+        rules=page.rules, boxes=page.boxes, hints=hints,
+    )
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -304,27 +315,31 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
-    found: list[tuple[int, matrix.Matrix]] = []
-    notes: dict[int, str | None] = {}
+    read: list[tuple[Page, list[matrix.Matrix], Any]] = []
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
-        on_page: list[matrix.Matrix] = []
-        for mx in matrix.read_matrices(
-            _content_words(page), is_title_word, is_name_header,
-            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-        ):
+        found = _read_page(page, carried, None)
+        read.append((page, found, carried))
+        for mx in found:
             previous, previous_page = mx.columns, page.number
-            found.append((page.number, mx))
-            on_page.append(mx)
-        notes[page.number] = None if any(mx.rows for mx in on_page) else (
+    # One report, one typography: what the cells decide on some page (cells centred
+    # between name lines, the whites of rows and of names) holds on all of them, so every
+    # page is read again knowing what the others showed.
+    hints = matrix.Hints.merge([mx.evidence for _, found, _ in read for mx in found])
+    if len(read) > 1:
+        read = [(page, _read_page(page, carried, hints), carried) for page, _, carried in read]
+    notes: dict[int, str | None] = {}
+    for page, found, _ in read:
+        notes[page.number] = None if any(mx.rows for mx in found) else (
             "no matrix here: no block of column titles over rows of names (and not the "
             "page right after a matrix page)")
     # The header repeats on every page of a matrix: its titles are read once, with the
     # cells of all its pages voting.
     headers: dict[tuple[str, ...], list[tuple[int, matrix.Matrix]]] = {}
-    for number, mx in found:
-        headers.setdefault(tuple(c.title for c in mx.columns), []).append((number, mx))
+    for page, found, _ in read:
+        for mx in found:
+            headers.setdefault(tuple(c.title for c in mx.columns), []).append((page.number, mx))
     keys_of: dict[tuple[str, ...], list[str]] = {}
     readings_of: dict[tuple[str, ...], list[titles.Reading]] = {}
     review: dict[str, dict[str, Any]] = {}
@@ -339,16 +354,22 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         keys_of[printed] = [r.key for r in readings]
         for row in review_rows(first.columns, readings, first_page):
             review.setdefault(row["printed_title"], row)
-    for number, mx in found:
-        keys = keys_of[tuple(c.title for c in mx.columns)]
-        which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
-        for word in mx.stray:
-            ctx.warn(f"members p.{number}: word {word.text!r} belongs to no row of the matrix "
-                     "(not stored); check that row on the page")
-        for row in mx.rows:
-            member_id = _add_row(row, keys, which, number, status, cells, state, ctx)
-            if member_id:
-                state.rows.append(_printed_row(row, member_id, which, number, ctx))
+    for page, found, _ in read:
+        for mx in found:
+            keys = keys_of[tuple(c.title for c in mx.columns)]
+            which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
+            for word in mx.stray:
+                ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
+                         "(not stored); check that row on the page")
+            for doubt in mx.doubts:
+                # The rows were read, but the page's evidence disagrees somewhere: said
+                # here and counted by the `members.rows_agree` check.
+                ctx.warn(f"members p.{page.number}: {doubt}")
+                state.doubts.append(f"p.{page.number}: {doubt}")
+            for row in mx.rows:
+                member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
+                if member_id:
+                    state.rows.append(_printed_row(row, member_id, which, page.number, ctx))
     state.unknown_titles = sorted({r.title for rs in readings_of.values() for r in rs if not r.known})
     section = Section(pages=notes, state=state)
     section.add("member_status", list(status.values()))
@@ -466,8 +487,10 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
                           abs(share - expected) <= tolerance))
     unknown = state.unknown_titles if state else []
     # Every printed column title read as an indicator: an unknown one fails, naming it.
-    out.append({**_check("columns_known", "0", str(len(unknown)), not unknown),
-                "detail": "; ".join(unknown) or None})
+    out.append(_check("columns_known", "0", str(len(unknown)), not unknown, "; ".join(unknown) or None))
+    doubts = state.doubts if state else []
+    out.append(_check("rows_agree", "0 rows the page's evidence disputes", str(len(doubts)), not doubts,
+                      "; ".join(doubts[:10]) or None))
     rows = state.rows if state else []
     out.append(same_members(rows, len(status)) if rows else _check(
         "members_in_every_matrix", str(len(status)), "no matrix rows", False))
