@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["extract.layout", "extract.vocab", "extract.identify", "extract.workers",
-           "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar"]
+           "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar",
+           "extract.titles"]
 
 
 @pytest.mark.parametrize("name", MODULES)
