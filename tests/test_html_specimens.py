@@ -138,12 +138,17 @@ def test_every_key_figure_with_its_label(ingested, request):
     assert {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)} == {}
 
 
+# The synthetic edition plants a matrix column no vocabulary knows (its report.yml says
+# so): the check on known columns must say it, every other check pass.
+FAILING_ON_PURPOSE = {"2022-fr": {"members.columns_known"}}
+
+
 def test_every_check_passes(ingested, request):
     spec, _, conn = ingested
     known(request, "checks", spec)
     checks = rows(conn, "SELECT * FROM checks WHERE report_id = ?", spec.edition)
     assert checks
-    assert [c for c in checks if not c["passed"]] == []
+    assert {c["check"] for c in checks if not c["passed"]} == FAILING_ON_PURPOSE.get(spec.edition, set())
 
 
 # --- the committed PDFs are the print of today's HTML ----------------------------------
