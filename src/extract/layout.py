@@ -148,6 +148,9 @@ class Page:
     words: list[Word] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    # Characters (not white space) the layout reader found on the page, margins and
+    # rotated labels included: the sanity gate compares them with the pre-pass's.
+    chars: int = 0
 
     @property
     def text(self) -> str:
@@ -369,6 +372,7 @@ def read_page(page: pdfplumber.page.Page) -> Page:
         words=_words_of(page),
         links=_links_of(page),
         boxes=_boxes_of(page),
+        chars=sum(1 for c in page.chars if not c["text"].isspace()),
     )
 
 

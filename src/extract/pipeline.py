@@ -11,7 +11,7 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__, parsers, provenance
+from extract import __version__, gates, parsers, provenance
 from extract.decisions import load as load_decisions
 from extract.errors import IngestError
 from extract.guards import (
@@ -53,7 +53,11 @@ def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAUL
         reason = str(exc)
         if "password" in reason.lower():
             raise IngestError("encrypted PDF (password needed)") from None
-        raise IngestError(f"damaged PDF ({reason.split('(')[-1].rstrip(').') or reason})") from None
+        detail = reason.split("(")[-1].rstrip(").") or reason
+        if detail.endswith("Success"):
+            # pdfium failed without an error code: a file with no (readable) page tree
+            detail = "no readable page tree: no pages"
+        raise IngestError(f"damaged PDF ({detail})") from None
     if doc.page_count == 0:
         doc.close()
         raise IngestError("PDF has no pages")
@@ -102,6 +106,7 @@ def extract_report(
             pages[page.number] = page
             if on_page:
                 on_page(len(pages), len(wanted))
+        gates.read_agreement({n: texts[n - 1] for n in pages}, gates.layout_counts(pages.values()))
         tables: dict[str, list[dict[str, Any]]] = {}
         for parser in parsers.registered():
             section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
@@ -109,6 +114,7 @@ def extract_report(
                 tables.setdefault(table, []).extend(rows)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
+        gates.some_section(tables)
         for parser in parsers.registered():
             if hasattr(parser, "checks"):
                 tables.setdefault("checks", []).extend(parser.checks(tables, ctx))

@@ -203,9 +203,10 @@ def ensure_views(db: sqlite_utils.Database) -> None:
 
 
 def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """The id of a report already ingested from a file with this hash."""
-    row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha256]).fetchone()
-    return row[0] if row else None
+    """The id of a report already ingested from a file with this hash (`archive.unchanged`)."""
+    from extract.archive import unchanged
+
+    return unchanged(db.conn, sha256)
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], upsert: bool) -> list[int]:
@@ -227,8 +228,10 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], up
     return ids
 
 
-def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
-    """Replace one report's rows, all in one transaction: all of them or none.
+def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict[str, list[dict[str, Any]]],
+                 remove: Iterable[str] = ()) -> None:
+    """Replace one report's rows, all in one transaction: all of them or none. The
+    reports in `remove` (stale: their file now holds this one) go in the same transaction.
 
     Rows of `calendar_events` may carry a `ref`; `event_cities` rows name it in
     `event_ref`, and get the event's new integer id here.
@@ -236,17 +239,14 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        for stale in remove:
+            _delete_report(conn, stale)
+            conn.execute("DELETE FROM reports WHERE id = ?", [stale])
         for table in SHARED_TABLES:
             rows = _dedupe(table, tables.get(table, []))
             if rows:
                 _insert(conn, table, rows, upsert=True)
-        conn.execute(
-            "DELETE FROM event_cities WHERE event_id IN (SELECT id FROM calendar_events WHERE report_id = ?)",
-            [report["id"]],
-        )
-        for table in REPORT_TABLES:
-            if "report_id" in SCHEMA[table][0]:
-                conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report["id"]])
+        _delete_report(conn, report["id"])
         _insert(conn, "reports", [report], upsert=True)
         event_ids: dict[Any, int] = {}
         events = [{**e, "report_id": report["id"]} for e in tables.get("calendar_events", [])]
@@ -271,6 +271,17 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
         if conn.in_transaction:  # not when the interruption came after COMMIT
             conn.execute("ROLLBACK")
         raise
+
+
+def _delete_report(conn: sqlite3.Connection, report_id: str) -> None:
+    """Every row of one report, except its `reports` row (which foreign keys point at)."""
+    conn.execute(
+        "DELETE FROM event_cities WHERE event_id IN (SELECT id FROM calendar_events WHERE report_id = ?)",
+        [report_id],
+    )
+    for table in REPORT_TABLES:
+        if "report_id" in SCHEMA[table][0]:
+            conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report_id])
 
 
 def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,7 +13,15 @@ from typing import Any
 
 import yaml
 
-LANGUAGES = ("fr", "en")
+
+def _folders() -> tuple[str, ...]:
+    """The languages: the folders under `vocab/` (French first, as before, then by name)."""
+    root = resources.files("extract") / "vocab"
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    return tuple(sorted(names, key=lambda n: (n != "fr", n != "en", n)))
+
+
+LANGUAGES = _folders()
 
 
 # libyaml's loader (in PyYAML's wheels) reads the vocabularies ~10x faster than the
