@@ -144,6 +144,11 @@ def open_db(db_path: Path):  # -> sqlite_utils.Database
 
     if db_path.is_dir():
         raise ArchiveError(f"{db_path}: is a folder, not a database file (--db)")
+    for parent in db_path.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ArchiveError(f"{db_path}: cannot open the database ({parent} is a file, not a folder)")
+            break
     try:
         return store.connect(db_path)
     except (OSError, sqlite3.Error) as exc:
@@ -167,7 +172,7 @@ def ingest(
 ) -> list[Outcome]:
     """Ingest report PDFs (files or folders) into the database at `db`.
 
-    One outcome per file, in order: written, unchanged (same sha256, skipped), skipped
+    One outcome per file, in the order of `paths`: written, unchanged (same sha256, skipped), skipped
     (a synthetic edition without `with_synthetic`) or failed with its reason; the other
     files go on. `options` are `pipeline.extract_report`'s (`year`, `language`,
     `max_pages`, `max_bytes`, `max_inflated`, `spacy_ner`, `decisions`) and `timeout`.
@@ -225,7 +230,11 @@ def ingest(
             continue
         say(_write(database, path, extraction, force, with_synthetic))
     database.conn.close()
-    return outcomes
+    # said as decided (failures before reading first); returned in the order of the inputs
+    order: dict[Path, int] = {}
+    for i, item in enumerate(inputs):
+        order.setdefault(item.path if isinstance(item, Outcome) else item, i)
+    return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
 
 
 def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:

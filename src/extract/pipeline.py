@@ -56,7 +56,7 @@ def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAUL
         detail = reason.split("(")[-1].rstrip(").") or reason
         if detail.endswith("Success"):
             # pdfium failed without an error code: a file with no (readable) page tree
-            detail = "no readable page tree: no pages"
+            detail = "no pages, or no readable page tree"
         raise IngestError(f"damaged PDF ({detail})") from None
     if doc.page_count == 0:
         doc.close()
