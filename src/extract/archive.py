@@ -248,7 +248,7 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
-        stored = gates.stored_counts(database.conn, rid)
+        stored = gates.stored_edition(database.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
