@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["extract.layout", "extract.vocab", "extract.identify", "extract.workers",
-           "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar"]
+           "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar",
+           "extract.gates", "extract.guards", "extract.archive"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -228,7 +228,8 @@ def ingest(
         if error:
             say(Outcome(path, FAILED, reason=error))
             continue
-        say(_write(database, path, extraction, force, with_synthetic))
+        with deferred_ctrl_c():  # written, counted and said, or none of them
+            say(_write(database, path, extraction, force, with_synthetic))
     database.conn.close()
     # said as decided (failures before reading first); returned in the order of the inputs
     order: dict[Path, int] = {}
@@ -253,9 +254,8 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
         stale = gates.stale_reports(database.conn, report["source_file"], rid)
-        with deferred_ctrl_c():  # written and counted, or neither
-            store.write_report(database, report, extraction.tables, remove=stale if force else ())
-            counts = store.table_counts(database, rid)
+        store.write_report(database, report, extraction.tables, remove=stale if force else ())
+        counts = store.table_counts(database, rid)
     except (OSError, sqlite3.Error) as exc:  # disk full, I/O error, a locked database
         return Outcome(path, FAILED, report_id=rid, reason=one_line(f"not written ({exc})"))
     return Outcome(
