@@ -143,7 +143,10 @@ def test_english_prose_finds_brussels_and_splits_lyon_and_paris(specimen) -> Non
 
 def test_rows_carry_provenance_and_no_other_page(specimen) -> None:
     rows, ctx, selected = specimen
-    assert rows and all(set(r) == {"city_id", "section", "page", "context"} for r in rows)
+    box = ("x0", "top", "x1", "bottom")
+    assert rows and all(set(r) == {"city_id", "section", "page", "context", *box} for r in rows)
+    # the box is the paragraph's: a real area on an A4/letter-sized page at most
+    assert all(0 <= r["x0"] < r["x1"] <= 1000 and 0 <= r["top"] < r["bottom"] <= 1000 for r in rows)
     assert {r["page"] for r in rows} <= set(selected)
     # the cover and the Secretary General's note (which names Guangzhou) are not scanned
     assert 1 not in selected and 2 not in selected

@@ -146,7 +146,7 @@ def test_big_number_and_its_label_under_it_read_as_one_figure():
 
 
 def test_key_figures_parser_runs_first():
-    assert parsers.registered()[0] is key_figures
+    assert parsers.registered()[0] is key_figures.PARSER
 
 
 def test_committed_specimen_figures():

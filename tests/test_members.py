@@ -48,12 +48,17 @@ def specimen(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def extracted(specimen):
+def parsed(specimen):
     ctx = ReportContext("2021-fr", 2021, "fr", specimen.name)
     with Document(specimen) as doc:
         numbers = members.select_pages(doc.page_texts, ctx)
         pages = list(doc.pages(numbers))
-    section = members.parse(pages, ctx)
+    return members.parse(pages, ctx), ctx, numbers
+
+
+@pytest.fixture(scope="module")
+def extracted(parsed):
+    section, ctx, numbers = parsed
     return section.tables, ctx, numbers
 
 
@@ -155,18 +160,18 @@ def test_indicator_dictionary_has_every_key(extracted):
     assert all(r["label_en"] and r["description"] for r in rows.values())
 
 
-def test_no_warnings_and_checks_pass(extracted):
-    tables, ctx, _ = extracted
+def test_no_warnings_and_checks_pass(parsed):
+    section, ctx, _ = parsed
     assert ctx.warnings == []
-    results = members.checks({**tables, "key_figures": KEY_FIGURES}, ctx)
+    results = members.checks({**section.tables, "key_figures": KEY_FIGURES}, section.state, ctx)
     assert {r["check"] for r in results} == {
         "members.new_members", "members.active_members_share", "members.members_in_every_matrix"}
     assert all(r["passed"] for r in results), results
 
 
-def test_checks_without_key_figures_skip_them(extracted):
-    tables, ctx, _ = extracted
-    results = members.checks(dict(tables), ctx)
+def test_checks_without_key_figures_skip_them(parsed):
+    section, ctx, _ = parsed
+    results = members.checks(dict(section.tables), section.state, ctx)
     assert [r["check"] for r in results] == ["members.members_in_every_matrix"]
 
 

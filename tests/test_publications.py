@@ -20,6 +20,7 @@ from extract.identify import identify
 from extract.layout import Document, Link, Page, Word, load_pages
 from extract.parsers import ReportContext, key_figures, publications
 from extract.pipeline import Extraction
+from extract.text import join_lines
 from tests.conftest import DATA, SPECIMEN_2021_FR
 from tests.specimens.build import build
 
@@ -38,7 +39,7 @@ def extract_report(pdf: Path) -> Extraction:
             pages = list(doc.pages(parser.select_pages(doc.page_texts, ctx)))
             for table, rows in parser.parse(pages, ctx).tables.items():
                 tables.setdefault(table, []).extend(rows)
-        tables["checks"] = publications.checks(tables, ctx)
+        tables["checks"] = publications.checks(tables, None, ctx)
         report = {"id": ident.report_id, "year": ident.year, "language": ident.language,
                   "title": ident.title, "source_file": pdf.name, "page_count": doc.page_count}
     return Extraction(report, tables, ctx.warnings)
@@ -254,7 +255,8 @@ def test_random_tiles_rendered_and_extracted(tmp_path_factory, titles, seed):
 
 
 def test_join_lines_by_hand():
-    join = publications.join_lines
+    def join(lines):
+        return join_lines(lines, "fr")
     assert join(["Infrastructures métropoli-", "taines vertes"]) == "Infrastructures métropolitaines vertes"
     assert join(["Rapport de progrès avril-", "juin 2020"]) == "Rapport de progrès avril-juin 2020"
     assert join(["Gouvernance de l’urgence", "dans les villes", ": document"]) == \

@@ -172,9 +172,9 @@ def ingest(
 ) -> list[Outcome]:
     """Ingest report PDFs (files or folders) into the database at `db`.
 
-    One outcome per file, in the order of `paths`: written, unchanged (same sha256, skipped), skipped
-    (a synthetic edition without `with_synthetic`) or failed with its reason; the other
-    files go on. `options` are `pipeline.extract_report`'s (`year`, `language`,
+    One outcome per file, in the order of `paths`: written, unchanged (same sha256,
+    skipped), skipped (a synthetic edition without `with_synthetic`) or failed with its
+    reason; the other files go on. `options` are `pipeline.extract_report`'s (`year`, `language`,
     `max_pages`, `max_bytes`, `max_inflated`, `spacy_ner`, `decisions`) and `timeout`.
     `force` re-reads unchanged files, lets a report replace a stored one that it would
     shrink past the gates' tolerance, and removes reports whose file now holds another
@@ -222,15 +222,17 @@ def ingest(
             say(Outcome(item, UNCHANGED, report_id=rid))
         else:
             todo.append((item, digests[item]))
-    if on_start:
-        on_start(len(todo))
-    for path, extraction, error in _run(todo, options, jobs, on_page):
-        if error:
-            say(Outcome(path, FAILED, reason=error))
-            continue
-        with deferred_ctrl_c():  # written, counted and said, or none of them
-            say(_write(database, path, extraction, force, with_synthetic))
-    database.conn.close()
+    try:
+        if on_start:
+            on_start(len(todo))
+        for path, extraction, error in _run(todo, options, jobs, on_page):
+            if error:
+                say(Outcome(path, FAILED, reason=error))
+                continue
+            with deferred_ctrl_c():  # written, counted and said, or none of them
+                say(_write(database, path, extraction, force, with_synthetic))
+    finally:
+        database.conn.close()
     # said as decided (failures before reading first); returned in the order of the inputs
     order: dict[Path, int] = {}
     for i, item in enumerate(inputs):
@@ -258,6 +260,9 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         counts = store.table_counts(database, rid)
     except (OSError, sqlite3.Error) as exc:  # disk full, I/O error, a locked database
         return Outcome(path, FAILED, report_id=rid, reason=one_line(f"not written ({exc})"))
+    except Exception as exc:  # noqa: BLE001 - rows the schema refuses: one line, the others go on
+        return Outcome(path, FAILED, report_id=rid,
+                       reason=one_line(f"not written ({type(exc).__name__}: {exc})")[:300])
     return Outcome(
         path, WRITTEN, report_id=rid, pages=report["page_count"], counts=counts,
         warnings=len(extraction.warnings), seconds=extraction.seconds,

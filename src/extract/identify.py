@@ -61,6 +61,8 @@ def detect_language(texts: list[str]) -> str | None:
             for lang in vocab.LANGUAGES}
     named, reliable = identify_text(text)
     if named in vocab.LANGUAGES:
+        if not vocab.section("report", named).get("stopwords"):
+            return named if reliable else None  # a folder without function words: CLD2 alone
         return named if hits[named] >= MIN_STOPWORDS else None
     if named and reliable:
         raise IngestError(f"language not recognised (looks like {named}): "

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from extract.layout import Line, Word, bbox_of, group_lines, split_line
+from extract.text import join_lines
 
 # Gap between the words of one title line wider than this (in font sizes) starts
 # another column's title: a word space is about 0.3 em, a gutter is wider.
@@ -211,20 +212,9 @@ def cluster_columns(phrases: Sequence[Line]) -> list[Column]:
         columns.append(Column(
             x0=min(p.x0 for p in members), x1=max(p.x1 for p in members),
             top=min(p.top for p in members), bottom=max(p.bottom for p in members),
-            title=join_title([p.text for p in members]),
+            title=join_lines([p.text for p in members]),
         ))
     return sorted(columns, key=lambda c: c.x0)
-
-
-def join_title(lines: Sequence[str]) -> str:
-    """Title lines joined by spaces, a line-end hyphen undone (`métropo-` `litaines`)."""
-    out = ""
-    for line in lines:
-        if out.endswith("-") and line[:1].islower():
-            out = out[:-1] + line
-        else:
-            out = f"{out} {line}".strip()
-    return out
 
 
 def _overlaps(word: Word, line: Line) -> bool:

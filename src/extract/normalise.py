@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 
 from extract import diskcache, gazetteer, vocab
 from extract.gazetteer import Gazetteer, Place, Scorer, key
+from extract.text import marker_pattern
 
 # Chosen from the measured table of `python -m bench.normaliser` (README): on the 352
 # labelled spellings the highest-scoring false match is 88.9 (`Maire` -> Malé,
@@ -63,13 +64,20 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key(text)).strip("-")
 
 
+@cache
+def _markers() -> re.Pattern[str]:
+    """The members' markers (`(N)`) of every language, whatever their case."""
+    marks = {m for lang in vocab.LANGUAGES for m in vocab.section("members", lang).get("new_markers", [])}
+    return marker_pattern(sorted(marks), re.IGNORECASE)
+
+
 def clean_printed(text: str) -> str:
     """A printed name without line breaks, new-member marks or trailing stars.
 
     >>> clean_printed("Área Metropolitana de\\nGuadalajara (N)")
     'Área Metropolitana de Guadalajara'
     """
-    text = re.sub(r"\((N|n)\)", " ", text)
+    text = _markers().sub(" ", text)
     text = text.replace("*", " ")
     return " ".join(text.split()).strip(" ,;")
 
@@ -232,7 +240,6 @@ class Resolver:
                 prefer: frozenset[str] | set[str] = frozenset()) -> Resolution:
         """Resolve one printed place name; `prefer` holds the report's member cities."""
         text = clean_printed(name)
-        text = re.sub(r"(?<=[^\W\d])\d+$", "", text)  # glued day number: "Iran6"
         cc = self.gaz.country_code(country) if country else None
         if country is None and "," in text:  # "Cordoue, Argentine"
             head, tail = text.rsplit(",", 1)

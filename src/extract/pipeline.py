@@ -97,7 +97,8 @@ def extract_report(
             source_file=path.name, spacy_ner=spacy_ner,
             decisions=load_decisions(decisions),
         )
-        plan = {p.NAME: p.select_pages(texts, ctx) for p in parsers.registered()}
+        registered = parsers.registered()
+        plan = {p.name: p.select_pages(texts, ctx) for p in registered}
         wanted = sorted({n for numbers in plan.values() for n in numbers})
         if not wanted:
             raise IngestError("not a Metropolis annual report (no section of one was found)")
@@ -108,16 +109,20 @@ def extract_report(
                 on_page(len(pages), len(wanted))
         gates.read_agreement({n: texts[n - 1] for n in pages}, gates.layout_counts(pages.values()))
         tables: dict[str, list[dict[str, Any]]] = {}
-        for parser in parsers.registered():
-            section = parser.parse([pages[n] for n in plan[parser.NAME]], ctx)
+        states: dict[str, Any] = {}
+        for parser in registered:
+            section = parser.parse([pages[n] for n in plan[parser.name]], ctx)
+            states[parser.name] = section.state
             for table, rows in section.tables.items():
                 tables.setdefault(table, []).extend(rows)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
         gates.some_section(tables)
-        for parser in parsers.registered():
-            if hasattr(parser, "checks"):
-                tables.setdefault("checks", []).extend(parser.checks(tables, ctx))
+        # checks after every parser: each reads the whole report's rows and its own state
+        for parser in registered:
+            if parser.checks is not None:
+                found = parser.checks(tables, states[parser.name], ctx)
+                tables.setdefault("checks", []).extend(found)
         report = {
             "id": ident.report_id,
             "year": ident.year,

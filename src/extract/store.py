@@ -14,106 +14,37 @@ from typing import Any
 
 import sqlite_utils
 
-from extract import kb_views
+from extract import kb_views, rows
+from extract.rows import columns as columns_of
 
-BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
-
-# table -> (columns, primary key, foreign keys)
+# table -> (columns, primary key, foreign keys). The columns are the row type's
+# (`extract.rows`): add a column there, a table there and here, one entry each.
 SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
-    "reports": (
-        {
-            "id": str, "year": int, "language": str, "title": str, "source_file": str,
-            "sha256": str, "page_count": int, "ingested_at": str, "extractor_version": str,
-            "synthetic": int,
-        },
-        "id",
-        [],
-    ),
-    "cities": (
-        {
-            "id": str, "name": str, "country_code": str, "latitude": float,
-            "longitude": float, "geonames_id": int,
-        },
-        "id",
-        [],
-    ),
-    "city_aliases": ({"alias": str, "city_id": str, "source": str}, ("alias", "city_id"), []),
-    "members": ({"id": str, "name": str, "city_id": str}, "id", []),
-    "indicators": (
-        {"id": str, "label_fr": str, "label_en": str, "description": str}, "id", []
-    ),
+    "reports": (columns_of(rows.Report), "id", []),
+    "cities": (columns_of(rows.City), "id", []),
+    "city_aliases": (columns_of(rows.CityAlias), ("alias", "city_id"), []),
+    "members": (columns_of(rows.Member), "id", []),
+    "indicators": (columns_of(rows.Indicator), "id", []),
     "member_status": (
-        {
-            "report_id": str, "member_id": str, "printed_name": str,
-            "is_board_member": int, "is_new_member": int, "page": int, **BBOX,
-        },
-        ("report_id", "member_id"),
+        columns_of(rows.MemberStatus), ("report_id", "member_id"),
         [("report_id", "reports", "id"), ("member_id", "members", "id")],
     ),
     "member_indicators": (
-        {
-            "report_id": str, "member_id": str, "indicator": str, "value": str,
-            "value_num": float, "page": int, **BBOX,
-        },
-        ("report_id", "member_id", "indicator"),
+        columns_of(rows.MemberIndicator), ("report_id", "member_id", "indicator"),
         [("report_id", "reports", "id"), ("member_id", "members", "id")],
     ),
-    "calendar_events": (
-        {
-            "id": int, "report_id": str, "start_date": str, "end_date": str, "title": str,
-            "event_type": str, "location": str, "gender_perspective": int, "page": int, **BBOX,
-            "prefix": str,  # the type prefix as printed ("SOMMET MONDIAL DES VILLES 2020 |")
-        },
-        "id",
-        [("report_id", "reports", "id")],
-    ),
+    "calendar_events": (columns_of(rows.CalendarEvent), "id", [("report_id", "reports", "id")]),
     "event_cities": (
-        {"event_id": int, "city_id": str},
-        ("event_id", "city_id"),
-        [("event_id", "calendar_events", "id")],
+        columns_of(rows.EventCity), ("event_id", "city_id"), [("event_id", "calendar_events", "id")]
     ),
-    "publications": (
-        {
-            "id": int, "report_id": str, "kind": str, "title": str, "url": str,
-            "gender_focus": str, "page": int, **BBOX,
-        },
-        "id",
-        [("report_id", "reports", "id")],
-    ),
-    "key_figures": (
-        {"report_id": str, "key": str, "value": float, "label": str, "page": int},
-        ("report_id", "key"),
-        [("report_id", "reports", "id")],
-    ),
-    "checks": (
-        {"report_id": str, "check": str, "expected": str, "actual": str, "passed": int},
-        ("report_id", "check"),
-        [("report_id", "reports", "id")],
-    ),
-    "name_review": (
-        {
-            "name_as_printed": str, "report_id": str, "page": int, "context": str,
-            "candidates": str, "reason": str, "city_id": str,
-        },
-        None,
-        [("report_id", "reports", "id")],
-    ),
-    "city_mentions": (
-        {
-            "report_id": str, "city_id": str, "section": str, "page": int, "context": str,
-        },
-        None,
-        [("report_id", "reports", "id")],
-    ),
-    "ingest_warnings": (
-        {"report_id": str, "message": str},
-        None,
-        [("report_id", "reports", "id")],
-    ),
-    # PNG crop of the page region each row with a bbox came from (extract.provenance).
+    "publications": (columns_of(rows.Publication), "id", [("report_id", "reports", "id")]),
+    "key_figures": (columns_of(rows.KeyFigure), ("report_id", "key"), [("report_id", "reports", "id")]),
+    "checks": (columns_of(rows.Check), ("report_id", "check"), [("report_id", "reports", "id")]),
+    "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
+    "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
+    "ingest_warnings": (columns_of(rows.IngestWarning), None, [("report_id", "reports", "id")]),
     "provenance_images": (
-        {"report_id": str, "page": int, **BBOX, "png": bytes},
-        ("report_id", "page", "x0", "top", "x1", "bottom"),
+        columns_of(rows.ProvenanceImage), ("report_id", "page", "x0", "top", "x1", "bottom"),
         [("report_id", "reports", "id")],
     ),
 }
@@ -141,9 +72,11 @@ INDEXES = [
 ]
 VIEWS_SQL = """
 CREATE VIEW IF NOT EXISTS member_matrix AS
-SELECT s.report_id, s.member_id, s.printed_name, s.is_board_member, s.is_new_member,
+SELECT s.report_id, r.year, r.language, r.synthetic, s.member_id, s.printed_name,
+       s.is_board_member, s.is_new_member,
 {pivot}
 FROM member_status s
+JOIN reports r ON r.id = s.report_id
 LEFT JOIN member_indicators i ON i.report_id = s.report_id AND i.member_id = s.member_id
 GROUP BY s.report_id, s.member_id
 """
@@ -228,14 +161,43 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], up
     return ids
 
 
+class SchemaError(ValueError):
+    """Rows that do not fit the schema: a table or a column `extract.rows` does not declare."""
+
+
+def validate(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Raise SchemaError on a table or a column the schema does not have: a misspelt key
+    is a bug to hear about, not a value to lose."""
+    for table, table_rows in tables.items():
+        if table not in SCHEMA or table == "reports":
+            raise SchemaError(f"rows for unknown table {table!r} (declare it in extract.rows and store.SCHEMA)")
+        known = SCHEMA[table][0]
+        for row in table_rows:
+            unknown = [k for k in row if k not in known]
+            if unknown:
+                raise SchemaError(f"{table}: unknown column(s) {', '.join(map(repr, unknown))} "
+                                  f"(declare them in extract.rows)")
+
+
+def _parents(table: str) -> list[tuple[str, str]]:
+    """(column, parent table) of the foreign keys from `table` to another report table."""
+    return [(col, parent) for col, parent, _ in SCHEMA[table][2] if parent in REPORT_TABLES]
+
+
 def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict[str, list[dict[str, Any]]],
                  remove: Iterable[str] = ()) -> None:
     """Replace one report's rows, all in one transaction: all of them or none. The
     reports in `remove` (stale: their file now holds this one) go in the same transaction.
 
-    Rows of `calendar_events` may carry a `ref`; `event_cities` rows name it in
-    `event_ref`, and get the event's new integer id here.
+    `tables` holds exactly the row types of `extract.rows` (SchemaError otherwise). An
+    integer `id` in a report table's rows (`calendar_events`) is the row's number in this
+    report; the database gives the row its own id, and the foreign keys that name it
+    (`event_cities.event_id`) are rewritten to that id.
     """
+    validate(tables)
+    unknown = [k for k in report if k not in SCHEMA["reports"][0]]
+    if unknown:
+        raise SchemaError(f"reports: unknown column(s) {', '.join(map(repr, unknown))}")
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -243,28 +205,32 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
             _delete_report(conn, stale)
             conn.execute("DELETE FROM reports WHERE id = ?", [stale])
         for table in SHARED_TABLES:
-            rows = _dedupe(table, tables.get(table, []))
-            if rows:
-                _insert(conn, table, rows, upsert=True)
+            rows_ = _dedupe(table, tables.get(table, []))
+            if rows_:
+                _insert(conn, table, rows_, upsert=True)
         _delete_report(conn, report["id"])
         _insert(conn, "reports", [report], upsert=True)
-        event_ids: dict[Any, int] = {}
-        events = [{**e, "report_id": report["id"]} for e in tables.get("calendar_events", [])]
-        for event, new_id in zip(events, _insert(conn, "calendar_events", events, upsert=False)):
-            if "ref" in event:
-                event_ids[event["ref"]] = new_id
-        links = [
-            {"event_id": event_ids[r["event_ref"]], "city_id": r["city_id"]}
-            for r in tables.get("event_cities", [])
-            if r.get("event_ref") in event_ids
-        ]
-        _insert(conn, "event_cities", _dedupe("event_cities", links), upsert=True)
+        new_ids: dict[str, dict[Any, int]] = {}
         for table in REPORT_TABLES:
-            if table in ("calendar_events", "event_cities"):
+            rows_ = [dict(r) for r in tables.get(table, [])]
+            for col, parent in _parents(table):
+                ids = new_ids.get(parent, {})
+                kept = [r for r in rows_ if r.get(col) in ids]
+                if len(kept) < len(rows_):
+                    missing = sorted({str(r.get(col)) for r in rows_ if r.get(col) not in ids})
+                    raise SchemaError(f"{table}.{col}: no {parent} row numbered {', '.join(missing)}")
+                for r in kept:
+                    r[col] = ids[r[col]]
+            if "report_id" in SCHEMA[table][0]:
+                rows_ = [{**r, "report_id": report["id"]} for r in rows_]
+            if not rows_:
                 continue
-            rows = [{**r, "report_id": report["id"]} for r in tables.get(table, [])]
-            if rows:
-                _insert(conn, table, _dedupe(table, rows), upsert=False)
+            if SCHEMA[table][1] == "id" and SCHEMA[table][0]["id"] is int:
+                local = [r.pop("id", None) for r in rows_]
+                assigned = _insert(conn, table, rows_, upsert=False)
+                new_ids[table] = {n: i for n, i in zip(local, assigned) if n is not None}
+            else:
+                _insert(conn, table, _dedupe(table, rows_), upsert=False)
         ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:
@@ -275,25 +241,37 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
 
 def _delete_report(conn: sqlite3.Connection, report_id: str) -> None:
     """Every row of one report, except its `reports` row (which foreign keys point at)."""
-    conn.execute(
-        "DELETE FROM event_cities WHERE event_id IN (SELECT id FROM calendar_events WHERE report_id = ?)",
-        [report_id],
-    )
+    for table in REPORT_TABLES:
+        if "report_id" in SCHEMA[table][0]:
+            continue
+        # rows without a report_id go with the report rows they point to
+        for col, parent in _parents(table):
+            conn.execute(
+                f"DELETE FROM [{table}] WHERE [{col}] IN (SELECT id FROM [{parent}] WHERE report_id = ?)",
+                [report_id],
+            )
     for table in REPORT_TABLES:
         if "report_id" in SCHEMA[table][0]:
             conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report_id])
 
 
 def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Keep the first row of each primary key (parsers may repeat a shared row)."""
+    """Keep the first row of each primary key (parsers may repeat a shared row); rows
+    without the whole key (an id the database assigns, a table without one) all stay."""
     pk = SCHEMA[table][1]
-    if pk is None or pk == "id" and table in ("calendar_events", "publications"):
+    if pk is None:
         return list(rows)
     keys = (pk,) if isinstance(pk, str) else pk
     seen: dict[tuple, dict[str, Any]] = {}
+    out = []
     for row in rows:
-        seen.setdefault(tuple(row.get(k) for k in keys), row)
-    return list(seen.values())
+        k = tuple(row.get(c) for c in keys)
+        if any(v is None for v in k):
+            out.append(row)
+        elif k not in seen:
+            seen[k] = row
+            out.append(row)
+    return out
 
 
 def table_counts(db: sqlite_utils.Database, report_id: str) -> dict[str, int]:

@@ -1,27 +1,30 @@
 """Vocabularies: per-language data files, one file per section.
 
-`vocab/fr/calendar.yml`, `vocab/en/members.yml`, ... A Spanish edition is a new
-folder `vocab/es/`, not new code.
+`vocab/fr/calendar.yml`, `vocab/es/members.yml`, ... The languages are the folders
+under `vocab/` that hold a `report.yml`: a new language is a new folder, not new code.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from extract.text import fold  # noqa: F401  (the matching form, here since vocab began)
 
-def _folders() -> tuple[str, ...]:
-    """The languages: the folders under `vocab/` (French first, as before, then by name)."""
+
+def languages() -> tuple[str, ...]:
+    """The language folders under `vocab/` (those with a `report.yml`), French and
+    English first (the order a merged vocabulary prefers), then the others by name."""
     root = resources.files("extract") / "vocab"
-    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
-    return tuple(sorted(names, key=lambda n: (n != "fr", n != "en", n)))
+    found = sorted(e.name for e in root.iterdir() if (e / "report.yml").is_file())
+    first = [lang for lang in ("fr", "en") if lang in found]
+    return (*first, *[lang for lang in found if lang not in first])
 
 
-LANGUAGES = _folders()
+LANGUAGES = languages()
 
 
 # libyaml's loader (in PyYAML's wheels) reads the vocabularies ~10x faster than the
@@ -62,20 +65,3 @@ def section(name: str, language: str | None = None) -> dict[str, Any]:
             elif isinstance(value, dict):
                 merged[key] = {**merged[key], **value}
     return merged
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Accent-, case- and apostrophe-insensitive form for matching vocabulary.
-
-    Cached: parsers fold the same labels and words tens of thousands of times a report.
-
-    >>> fold("Février – L’ÉTÉ")
-    "fevrier - l'ete"
-    """
-    if text.isascii():  # NFKD, accents and typographic quotes cannot occur
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    return " ".join(text.lower().split())

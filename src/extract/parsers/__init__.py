@@ -1,22 +1,36 @@
-"""Section parsers: one module per section of the report, one uniform contract.
+"""Section parsers: one module per section of the report, one contract, checked.
 
-Each module in `PARSERS` has:
+Each module registers itself with `register(...)` (the way Datasette's plugin hooks
+are specified, the functions' argument names are checked against the contract when
+the parser is registered, not when a report first runs into a mistake):
 
-- `NAME`: the section's name (also the name of its vocabulary file);
+- `name`: the section's name, unique;
+- `vocabulary`: the name of its vocabulary file (`vocab/<lang>/<vocabulary>.yml`),
+  which must exist in at least one language folder;
 - `select_pages(texts, ctx) -> list[int]`: the 1-based numbers of the pages it needs,
   chosen from the fast text pre-pass (`texts[i]` is page i+1) — cheap, text only;
-- `parse(pages, ctx) -> Section`: rows with provenance from the layout pages;
-- optionally `checks(rows, ctx) -> list[dict]`: what the report says of itself, run
-  after every parser, with `rows` the merged tables of the whole report.
+- `parse(pages, ctx) -> Section`: rows (`extract.rows` types) with provenance from the
+  layout pages, and any `state` its checks need (never as private keys in rows);
+- `checks(tables, state, ctx) -> list[Check]` (optional): what the report says of
+  itself, run after every parser has parsed, with `tables` the merged rows of the
+  whole report and `state` the parser's own `Section.state`.
+
+Every row that comes from one place on a page carries `page` and its box (`x0`,
+`top`, `x1`, `bottom`), so that every row gets a provenance crop.
 
 Parsers never write to the database and never read the PDF themselves.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from importlib import resources
+from typing import Any
 
+from extract import vocab
 from extract.decisions import Decisions
 from extract.layout import Page
 from extract.normalise import NameCollector
@@ -44,25 +58,82 @@ class ReportContext:
 
 @dataclass
 class Section:
-    """Rows per table name, e.g. {"calendar_events": [...], "key_figures": [...]}."""
+    """Rows per table name, e.g. {"calendar_events": [...], "key_figures": [...]}, and
+    the parser's own `state` for its checks (what was seen that rows do not say)."""
 
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    state: Any = None
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
         self.tables.setdefault(table, []).extend(rows)
 
 
-class Parser(Protocol):
-    NAME: str
+SelectPages = Callable[[list[str], ReportContext], list[int]]
+Parse = Callable[[list[Page], ReportContext], Section]
+Checks = Callable[[dict[str, list[dict[str, Any]]], Any, ReportContext], list[dict[str, Any]]]
 
-    def select_pages(self, texts: list[str], ctx: ReportContext) -> list[int]: ...
+# The contract: each function's argument names, in order.
+SPEC = {
+    "select_pages": ("texts", "ctx"),
+    "parse": ("pages", "ctx"),
+    "checks": ("tables", "state", "ctx"),
+}
+# The built-in parsers, in the order they run: prose after members (a city named in
+# prose prefers the report's member cities). Checks run after all of them.
+BUILTIN = ("key_figures", "members", "calendar", "publications", "prose")
 
-    def parse(self, pages: list[Page], ctx: ReportContext) -> Section: ...
+
+class ContractError(TypeError):
+    """A parser that does not follow the contract, said when it is registered."""
 
 
-def registered() -> list[Any]:
-    """The section parsers, in the order they run."""
-    from extract.parsers import calendar, key_figures, members, prose, publications
+@dataclass(frozen=True)
+class Parser:
+    name: str
+    vocabulary: str
+    select_pages: SelectPages
+    parse: Parse
+    checks: Checks | None = None
 
-    # prose after members: a city named in prose prefers the report's member cities
-    return [key_figures, members, calendar, publications, prose]
+    # the former module attribute, for code that still reads it
+    @property
+    def NAME(self) -> str:
+        return self.name
+
+
+_REGISTRY: dict[str, Parser] = {}
+
+
+def register(name: str, *, vocabulary: str, select_pages: SelectPages, parse: Parse,
+             checks: Checks | None = None) -> Parser:
+    """Register a section parser after checking it against the contract (`SPEC`);
+    raises ContractError naming what is wrong. Registering a name again replaces it
+    (a module reloaded)."""
+    if not name or not name.isidentifier():
+        raise ContractError(f"parser name {name!r} is not an identifier")
+    if not any((resources.files("extract") / "vocab" / lang / f"{vocabulary}.yml").is_file()
+               for lang in vocab.LANGUAGES):
+        raise ContractError(f"parser {name}: no vocabulary file {vocabulary}.yml in any of "
+                            f"vocab/{{{','.join(vocab.LANGUAGES)}}}/")
+    functions = {"select_pages": select_pages, "parse": parse, "checks": checks}
+    for role, function in functions.items():
+        if function is None and role == "checks":
+            continue
+        if not callable(function):
+            raise ContractError(f"parser {name}: {role} is not callable")
+        params = [p.name for p in inspect.signature(function).parameters.values()
+                  if p.default is inspect.Parameter.empty]
+        if tuple(params) != SPEC[role]:
+            raise ContractError(f"parser {name}: {role}({', '.join(params)}) should take "
+                                f"({', '.join(SPEC[role])})")
+    parser = Parser(name, vocabulary, select_pages, parse, checks)
+    _REGISTRY[name] = parser
+    return parser
+
+
+def registered() -> list[Parser]:
+    """The section parsers, in the order they run: the built-in ones, then any other."""
+    for module in BUILTIN:
+        importlib.import_module(f"extract.parsers.{module}")
+    order = {n: i for i, n in enumerate(BUILTIN)}
+    return sorted(_REGISTRY.values(), key=lambda p: order.get(p.name, len(order)))

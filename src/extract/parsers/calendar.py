@@ -32,9 +32,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract import vocab
+from extract.geometry import centre_inside, clusters
 from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
 from extract.parsers.prose import find_places
+from extract.text import fold_with_offsets, join_lines, strip_glued_number
 
 NAME = "calendar"
 
@@ -114,29 +116,6 @@ def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
 
 # --- text of one event --------------------------------------------------------------
 
-def join_lines(lines: list[str]) -> str:
-    """Join title lines, undoing hyphenation at line ends.
-
-    A break inside a word (`Na-` / `tions`) loses its hyphen; a hyphen before an
-    upper-case letter or a digit is part of the word (`d’ONU-` / `Habitat`,
-    `2021-` / `2027`); a dash standing alone is kept with its spaces.
-
-    >>> join_lines(["l’Assemblée des Na-", "tions Unies", "post-", "Covid-19", "Cities -", "Le"])
-    'l’Assemblée des Nations Unies post-Covid-19 Cities - Le'
-    """
-    out = ""
-    for line in (" ".join(raw.split()) for raw in lines):
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif out.endswith("-") and len(out) > 1 and not out[-2].isspace():
-            out = out[:-1] + line if line[0].islower() else out + line
-        else:
-            out = f"{out} {line}"
-    return out
-
-
 def split_prefix(text: str) -> tuple[str | None, str]:
     """`WEBINAR | Title` -> ('WEBINAR |', 'Title'); a prefix is upper case.
 
@@ -203,16 +182,6 @@ class MonthFrame:
     heading: Line
 
 
-def _clusters(words: list[Word], key: Callable[[Word], float], tolerance: float) -> list[list[Word]]:
-    out: list[list[Word]] = []
-    for w in sorted(words, key=key):
-        if out and key(w) - key(out[-1][-1]) <= tolerance:
-            out[-1].append(w)
-        else:
-            out.append([w])
-    return out
-
-
 def _day_chain(words: list[Word]) -> list[Word]:
     """1, 2, 3, ... in order down the page (stray numbers skipped)."""
     chain: list[Word] = []
@@ -228,7 +197,7 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     found: dict[frozenset, DayColumn] = {}
     for key in (lambda w: w.x0, lambda w: w.x1):
         tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
-        for cluster in _clusters(numbers, key, tolerance):
+        for cluster in clusters(numbers, key, tolerance):
             chain = _day_chain(cluster)
             if len(chain) >= MIN_DAYS:
                 found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
@@ -291,10 +260,6 @@ class EventBlock(Block):
         return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
 
 
-def _inside(w: Word, b: Box) -> bool:
-    return b.x0 - 0.5 <= w.xmid <= b.x1 + 0.5 and b.top - 0.5 <= w.ymid <= b.bottom + 0.5
-
-
 def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[int, Box]:
     """Each word's event box: id(word) -> box.
 
@@ -309,7 +274,7 @@ def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[
     for b in boxes:
         if b.bottom - b.top < min_height:
             continue
-        inner = [w for w in words if _inside(w, b)]
+        inner = [w for w in words if centre_inside(w, (b.x0, b.top, b.x1, b.bottom))]
         if inner and single_stack(inner):
             stacks.append((-len(inner), round(b.x1 - b.x0, 1), -(b.bottom - b.top), b, inner))
     owner: dict[int, Box] = {}
@@ -347,7 +312,7 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     return out
 
 
-def group_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
+def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
     owner = event_boxes(words, boxes, 0.8 * column.size)
     boxed: dict[int, EventBlock] = {}
@@ -476,7 +441,7 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
         and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
     ]
     boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
-    return [read_block(b, frame, page, voc, is_city) for b in group_blocks(words, boxes, col)]
+    return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col)]
 
 
 def merge_repeats(printed: list[Printed]) -> list[Printed]:
@@ -504,30 +469,6 @@ def merge_repeats(printed: list[Printed]) -> list[Printed]:
 
 
 # --- statements ---------------------------------------------------------------------
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`vocab.fold(text)` and, for each folded character, its index in `text`.
-
-    >>> fold_with_offsets("É  t")
-    ('e t', [0, 1, 3])
-    """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, c in enumerate(text):
-        folded = "" if c.isspace() else vocab.fold(c) or ""
-        if c.isspace():
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                offsets.append(i)
-            continue
-        for f in folded:
-            chars.append(f)
-            offsets.append(i)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        offsets.pop()
-    return "".join(chars), offsets
-
 
 def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
     """What the report says of its number of events over a range of days."""
@@ -617,22 +558,21 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             for s in find_statements(page.text, voc, ctx.year):
                 statements.append({**s, "page": page.number})
     events = merge_repeats(printed)
-    section = Section()
+    # the statements are for the checks, not rows of a table
+    section = Section(state=_dedupe_statements(statements))
     rows, links = [], []
     for i, e in enumerate(events, start=1):
-        ref = f"{ctx.report_id}/calendar/{i}"
         rows.append({
-            "ref": ref, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
+            "id": i, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
             "title": e.title, "prefix": e.prefix, "event_type": event_type(e.prefix, voc.prefixes),
             "location": e.location, "gender_perspective": int(e.gender), "page": e.page,
             "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
         })
         if e.prefix and rows[-1]["event_type"] is None:
             ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
-        links.extend({"event_ref": ref, "city_id": c} for c in event_cities(e, voc, ctx))
+        links.extend({"event_id": i, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)
-    section.add("calendar_statements", _dedupe_statements(statements))
     return section
 
 
@@ -641,8 +581,10 @@ def event_cities(e: Printed, voc: Vocab, ctx: ReportContext) -> list[str]:
     cordoba) or names in its title (`Forum … : Mexico City`), through the normaliser."""
     found: list[str | None] = []
     if e.location and vocab.fold(e.location) not in voc.online:
-        m = LOCATION_PATTERN.fullmatch(e.location)
-        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (e.location, None)
+        # the text layer may glue the next row's day number to the line (`Iran6`)
+        location = strip_glued_number(e.location)
+        m = LOCATION_PATTERN.fullmatch(location)
+        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (location, None)
         if country and ctx.names.peek(city, country) is None and ctx.names.peek(city) is not None:
             country = None  # a country spelling the gazetteer does not know (`République de …`)
         found.append(ctx.names.city(city, country=country, page=e.page, context=e.title))
@@ -661,11 +603,13 @@ def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
-    """Events against what the report states; events inside the report's year."""
+def checks(tables: dict[str, list[dict[str, Any]]], state: list[dict[str, Any]] | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
+    """Events against what the report states (`state`: the statements `parse` found);
+    events inside the report's year."""
     events = tables.get("calendar_events", [])
     out = []
-    for s in tables.get("calendar_statements", []):
+    for s in state or []:
         n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
         bound = "at least " if s["at_least"] else ""
         out.append({
@@ -685,3 +629,6 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
             "passed": int(not outside),
         })
     return out
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)

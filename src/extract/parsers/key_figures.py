@@ -3,8 +3,9 @@ line of action) into `key_figures`: one row per stable key.
 
 A figure is a number (`169`, `72,7%`, `+2.14K`, `1 200`) followed by words that match a
 label of the vocabulary (`vocab/<lang>/key_figures.yml`). Blocks come from the layout, so
-a big number and the label printed under it read as one phrase. Runs first among the
-parsers: later checks read its rows.
+a big number and the label printed under it read as one phrase. Each row carries the box
+of the tile or text block it was read from. Other sections' checks (run after every
+parser) compare their rows with these figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
@@ -24,9 +25,10 @@ from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
 from extract import vocab
-from extract.layout import Line, Page, Word, group_blocks, group_lines
-from extract.parsers import ReportContext, Section
-from extract.parsers.publications import join_lines  # labels join lines like titles
+from extract.geometry import x_overlap
+from extract.layout import Line, Page, Word, bbox_of, group_blocks, group_lines, split_line
+from extract.parsers import ReportContext, Section, register
+from extract.text import join_lines
 
 NAME = "key_figures"
 # A label is compared with as many characters of the text after the number as it has;
@@ -75,6 +77,8 @@ class Figure:
     key: str
     value: float
     label: str
+    # the tile or text block it was read from: (x0, top, x1, bottom)
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def parse_number(printed: str, language: str = "fr") -> float:
@@ -223,10 +227,10 @@ class Tile:
     def words(self) -> list[Word]:
         return self.number + [w for line in self.label for w in line]
 
-    @property
-    def text(self) -> str:
+    def text(self, language: str | None = None) -> str:
         number = " ".join(w.text for w in self.number)
-        return " ".join([number, join_lines(" ".join(w.text for w in line) for line in self.label)]).strip()
+        label = join_lines((" ".join(w.text for w in line) for line in self.label), language)
+        return f"{number} {label}".strip()
 
 
 def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
@@ -246,20 +250,9 @@ def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
     body = statistics.median(w.size for w in words)
     out = []
     for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
-        for run in _runs(line.words):
+        for run in (part.words for part in split_line(line, NUMBER_SPACE)):
             out.extend(_numbers_of_run(run))
     return out
-
-
-def _runs(words: list[Word]) -> list[list[Word]]:
-    """Words of one line cut where the gap is wider than a space."""
-    runs = [[words[0]]]
-    for prev, word in pairwise(words):
-        if word.x0 - prev.x1 > NUMBER_SPACE * max(prev.size, word.size):
-            runs.append([word])
-        else:
-            runs[-1].append(word)
-    return runs
 
 
 def _numbers_of_run(run: list[Word]) -> list[list[Word]]:
@@ -365,11 +358,6 @@ def _gaps(words: list[Word], left: tuple[float, float], right: tuple[float, floa
     return out
 
 
-def _overlap(a: Sequence[Word], b: Sequence[Word]) -> bool:
-    """Whether two groups of words share some horizontal extent."""
-    return min(w.x0 for w in a) < max(w.x1 for w in b) and min(w.x0 for w in b) < max(w.x1 for w in a)
-
-
 def tiles(words: Sequence[Word]) -> list[Tile]:
     """Every big number of a page with the label block under it.
 
@@ -394,7 +382,7 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
                 last_bottom, last_size = max(w.bottom for w in last), max(w.size for w in last)
                 if line.top - last_bottom > LEADING * max(last_size, line.size):
                     break
-                if cut[i] and _overlap(cut[i], last):
+                if cut[i] and x_overlap(cut[i], last):
                     tile.label.append(cut[i])
                     last = cut[i]
             out.append(tile)
@@ -415,14 +403,15 @@ def page_figures(page: Page, language: str) -> list[Figure]:
     found: list[tuple[float, float, list[Figure]]] = []
     taken: set[int] = set()
     for tile in tiles(page.words):
-        figures = find_figures(tile.text, language)
+        figures = find_figures(tile.text(language), language)
         if figures:  # a big number with no known label (a year, a heading) is left to the text
             taken.update(id(w) for w in tile.words)
-            found.append((tile.number[0].top, tile.number[0].x0, figures))
+            box = bbox_of(tile.words)
+            found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
     for block in group_blocks(w for w in page.words if id(w) not in taken):
-        figures = find_figures(join_lines(line.text for line in block.lines), language)
+        figures = find_figures(join_lines((line.text for line in block.lines), language), language)
         if figures:
-            found.append((block.top, block.x0, figures))
+            found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
     found.sort(key=lambda f: f[:2])
     return [fig for _, _, figures in found for fig in figures]
 
@@ -432,6 +421,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     for page in pages:
         for fig in page_figures(page, ctx.language):
             row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
+            if fig.bbox:
+                row.update(zip(("x0", "top", "x1", "bottom"), fig.bbox))
             seen = rows.get(fig.key)
             if seen is None:
                 rows[fig.key] = row
@@ -445,3 +436,6 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section = Section()
     section.add("key_figures", list(rows.values()))
     return section
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse)

