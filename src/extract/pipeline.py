@@ -107,7 +107,8 @@ def extract_report(
             pages[page.number] = page
             if on_page:
                 on_page(len(pages), len(wanted))
-        gates.read_agreement({n: texts[n - 1] for n in pages}, gates.layout_counts(pages.values()))
+        read = {n: texts[n - 1] for n in pages}, gates.layout_counts(pages.values())
+        gates.read_agreement(*read)
         tables: dict[str, list[dict[str, Any]]] = {}
         states: dict[str, Any] = {}
         for parser in registered:
@@ -123,6 +124,7 @@ def extract_report(
             if parser.checks is not None:
                 found = parser.checks(tables, states[parser.name], ctx)
                 tables.setdefault("checks", []).extend(found)
+        tables.setdefault("checks", []).append(gates.agreement_check(*read))
         report = {
             "id": ident.report_id,
             "year": ident.year,
