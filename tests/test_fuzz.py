@@ -234,7 +234,7 @@ def judge(path: Path) -> tuple[str, str, str, float]:
         if not differ:
             return path.name, "identical", rid, seconds
         failing = failing_checks(db, rid)
-        unflagged = [s for s in differ if not any(c.startswith((f"{s}.", "report."))
+        unflagged = [s for s in differ if not any(c.startswith(f"{s}.")
                                                   for c in failing)]
         if unflagged:
             return path.name, "silent", f"{rid}: {', '.join(unflagged)} changed, no failing check", seconds

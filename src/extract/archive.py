@@ -48,6 +48,7 @@ class Outcome:
     reason: str | None = None  # failed or skipped: why, in a few words
     pages: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # rows per table, when written
+    checks: tuple[dict[str, Any], ...] = ()  # the report's checks, when written
     warnings: int = 0
     seconds: float = 0.0
     # Reports read before from a file of this name, which now holds another edition.
@@ -82,16 +83,23 @@ def find_inputs(paths: list[Path]) -> list[Path | Outcome]:
     return found
 
 
-def unchanged(conn: sqlite3.Connection, digest: str) -> str | None:
-    """The one rule of the skip: the id of a report already ingested from these bytes.
+# A report is unchanged when its file and the decisions it was read with both are.
+UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
+                 "AND coalesce(decisions_sha256, '') = ?")
+
+
+def unchanged(conn: sqlite3.Connection, digest: str, decisions_sha256: str = "") -> str | None:
+    """The one rule of the skip: the id of a report already ingested from these bytes
+    with the decisions file of this hash ("" for none).
 
     Plain sqlite3, so the fast path needs no sqlite-utils; `store.known_sha256` is this.
     """
-    row = conn.execute("SELECT id FROM reports WHERE sha256 = ?", [digest]).fetchone()
+    row = conn.execute(UNCHANGED_SQL, [digest, decisions_sha256]).fetchone()
     return row[0] if row else None
 
 
-def _all_unchanged(db_path: Path, files: list[Path | Outcome], digests: dict[Path, str]) -> list[Outcome] | None:
+def _all_unchanged(db_path: Path, files: list[Path | Outcome], digests: dict[Path, str],
+                   decisions_sha256: str = "") -> list[Outcome] | None:
     """When every file is already in the database, their outcomes; otherwise None."""
     if not files or not all(isinstance(f, Path) and f in digests for f in files) or not db_path.is_file():
         return None
@@ -100,7 +108,7 @@ def _all_unchanged(db_path: Path, files: list[Path | Outcome], digests: dict[Pat
     except sqlite3.Error:
         return None
     try:
-        known = [unchanged(conn, digests[p]) for p in files]
+        known = [unchanged(conn, digests[p], decisions_sha256) for p in files]
     except sqlite3.Error:  # no reports table yet, a locked or foreign file: full path
         return None
     finally:
@@ -165,6 +173,7 @@ def ingest(
     jobs: int = 1,
     force: bool = False,
     with_synthetic: bool = False,
+    decisions_sha256: str = "",
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_page: Callable[[int, int], None] | None = None,
@@ -176,7 +185,8 @@ def ingest(
     skipped), skipped (a synthetic edition without `with_synthetic`) or failed with its
     reason; the other files go on. `options` are `pipeline.extract_report`'s (`year`, `language`,
     `max_pages`, `max_bytes`, `max_inflated`, `spacy_ner`, `decisions`) and `timeout`.
-    `force` re-reads unchanged files, lets a report replace a stored one that it would
+    `decisions_sha256` is the hash of the decisions file the files are read with (a file
+    read with other decisions is not unchanged). `force` re-reads unchanged files, lets a report replace a stored one that it would
     shrink past the gates' tolerance, and removes reports whose file now holds another
     edition. `on_start(n)` is told how many files are to be read, `on_outcome` gets each
     outcome as it is decided, `on_page(read, total)` follows the pages of the report read
@@ -204,7 +214,7 @@ def ingest(
         for item in inputs:
             say(item if isinstance(item, Outcome) else Outcome(item, FAILED, reason=refused[item]))
         return outcomes
-    if not force and (known := _all_unchanged(db, inputs, digests)) is not None:
+    if not force and (known := _all_unchanged(db, inputs, digests, decisions_sha256)) is not None:
         for outcome in known:
             say(outcome)
         return outcomes  # every file unchanged: skipped without loading the extractor
@@ -218,7 +228,7 @@ def ingest(
             say(item)
         elif item in refused:
             say(Outcome(item, FAILED, reason=refused[item]))
-        elif (rid := store.known_sha256(database, digests[item])) and not force:
+        elif (rid := store.known_sha256(database, digests[item], decisions_sha256)) and not force:
             say(Outcome(item, UNCHANGED, report_id=rid))
         else:
             todo.append((item, digests[item]))
@@ -265,6 +275,7 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
                        reason=one_line(f"not written ({type(exc).__name__}: {exc})")[:300])
     return Outcome(
         path, WRITTEN, report_id=rid, pages=report["page_count"], counts=counts,
+        checks=tuple(extraction.tables.get("checks", [])),
         warnings=len(extraction.warnings), seconds=extraction.seconds,
         stale=() if force else tuple(stale), removed=tuple(stale) if force else (),
     )

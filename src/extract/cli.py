@@ -9,6 +9,7 @@ import costs more than the skip itself.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from functools import cache
 from pathlib import Path
@@ -70,7 +71,7 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged; replace a stored report even when the new one has far fewer rows; remove reports whose file now holds another edition.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
-@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles); default: decisions.yml beside the database.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles), or a folder holding decisions.yml; default: decisions.yml beside the database.")
 @click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
 def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, decisions_path, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
@@ -85,14 +86,16 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     Example:
         extract ingest raw/ --db db/metropolis.db
     """
-    decisions_path = decisions_path or decisions.default_path(db_path)
+    decisions_path = _decisions_file(decisions_path, db_path)
     try:
-        decisions.load(decisions_path)  # a broken decisions file stops the run before any work
+        # a broken decisions file stops the run before any work
+        decided = decisions.load(decisions_path)
     except decisions.DecisionsError as exc:
         raise click.ClickException(str(exc)) from None
     tally = {"written": 0, "todo": 0}
     try:
         outcomes = _ingest(tally, paths, db_path, jobs, force, with_synthetic, {
+            "decisions_sha256": decided.sha256,
             "year": year, "language": language, "max_pages": max_pages,
             "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
             "timeout": timeout, "spacy_ner": spacy_ner,
@@ -109,6 +112,24 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
     sys.exit(1 if any(o.failed for o in outcomes) else 0)
 
 
+def _decisions_file(given: Path | None, db_path: Path) -> Path:
+    """--decisions FILE, or FOLDER (its decisions.yml); default: beside the database."""
+    if given is None:
+        return decisions.default_path(db_path)
+    return given / decisions.FILE_NAME if given.is_dir() else given
+
+
+def checks_summary(checks: list[dict]) -> str:
+    """`checks 11/12 passed (failed: calendar.months_present)`: what an archivist looks at first.
+
+    >>> checks_summary([{"check": "a.b", "passed": 1}, {"check": "c.d", "passed": 0}])
+    'checks 1/2 passed (failed: c.d)'
+    """
+    failed = [c["check"] for c in checks if not c["passed"]]
+    line = f"checks {len(checks) - len(failed)}/{len(checks)} passed"
+    return line + (f" (failed: {', '.join(failed)})" if failed else "")
+
+
 def summary(outcome: archive.Outcome) -> str:
     """The one line of a file's outcome (stdout, or stderr for a failure)."""
     o = outcome
@@ -118,7 +139,8 @@ def summary(outcome: archive.Outcome) -> str:
         return f"{o.report_id}: {o.path} unchanged, skipped"
     if o.status == archive.SKIPPED:
         return f"{o.report_id}: {o.path} is {o.reason}"
-    counts = ", ".join(f"{t} {n}" for t, n in o.counts.items())
+    counts = ", ".join(checks_summary(list(o.checks)) if t == "checks" else f"{t} {n}"
+                       for t, n in o.counts.items())
     warn = f", {o.warnings} warnings" if o.warnings else ""
     line = f"{o.report_id}: {o.path} {o.pages} pages, {counts}{warn}, {o.seconds:.1f} s"
     if o.removed:
@@ -188,6 +210,32 @@ def _ingest(tally: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
     finally:
         if bars:
             bars["progress"].stop()
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to read.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file, or a folder holding decisions.yml; default: decisions.yml beside the database.")
+def review(db_path, decisions_path) -> None:
+    """List the names and column titles that wait for a decision, each with the line
+    that settles it in the decisions file; `extract ingest` then applies it.
+
+    \b
+    Example:
+        extract review --db db/metropolis.db
+    """
+    from extract import review as reviewing
+
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
+    decisions_path = _decisions_file(decisions_path, db_path)
+    try:
+        decided = decisions.load(decisions_path)
+        items = reviewing.pending(db_path, decided)
+    except decisions.DecisionsError as exc:
+        raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"{db_path}: not readable as a database ({one_line(exc)})") from None
+    click.echo(reviewing.render(items, decisions_path))
 
 
 @main.command()
