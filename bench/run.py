@@ -190,20 +190,18 @@ def bench_long(work: Path, pages: int) -> list[Row]:
 
 
 def in_process_skip(pdf: Path, db_path: Path) -> tuple[float, float]:
-    """What the CLI does for an unchanged file, against a warm extract + write of it."""
-    from extract import pipeline, store
+    """What the CLI does for an unchanged file (`extract.ingest`: sha256 + lookup),
+    against a warm extract + write of it."""
+    import extract
 
-    db = store.connect(db_path)
     started = time.perf_counter()
-    assert store.known_sha256(db, pipeline.sha256_of(pdf))
+    [outcome] = extract.ingest([pdf], db_path)
     skip = time.perf_counter() - started
-    db.conn.close()
-    pipeline.extract_report(pdf)  # loads vocabularies, gazetteer, models once
+    assert outcome.status == "unchanged", outcome
+    extract.ingest([pdf], db_path.with_name("long-warm.db"))  # loads vocabularies, gazetteer, models once
     started = time.perf_counter()
-    extraction = pipeline.extract_report(pdf)
-    db = store.connect(db_path.with_name("long-again.db"))
-    store.write_report(db, extraction.report, extraction.tables)
-    db.conn.close()
+    [outcome] = extract.ingest([pdf], db_path.with_name("long-again.db"))
+    assert outcome.status == "written", outcome
     return skip, time.perf_counter() - started
 
 

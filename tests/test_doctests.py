@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["extract.layout", "extract.vocab", "extract.identify", "extract.workers",
            "extract.parsers.prose", "extract.parsers.members", "extract.parsers.calendar",
-           "extract.titles"]
+           "extract.gates", "extract.guards", "extract.archive", "extract.titles"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,3 +1,20 @@
-"""metropolis-kb: Metropolis annual reports to a Datasette knowledge base."""
+"""metropolis-kb: Metropolis annual reports to a Datasette knowledge base.
+
+The library API: `extract.ingest(paths, db) -> list[extract.Outcome]` (`extract.archive`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+_API = ("ingest", "Outcome", "ArchiveError")
+
+
+def __getattr__(name: str) -> Any:
+    # lazy: `import extract` (the CLI, the skip of unchanged files) loads nothing more
+    if name in _API:
+        from extract import archive
+
+        return getattr(archive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

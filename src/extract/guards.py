@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import signal
+import stat
 import threading
 import zlib
 from collections.abc import Iterator
@@ -29,12 +31,43 @@ DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
+def check_file(path: Path) -> None:
+    """Refuse what is not a regular, readable file before anything reads it: a FIFO
+    would block the hash for ever and /dev/zero never ends, whatever `--timeout` says.
+
+    >>> check_file(Path("/dev/null"))
+    Traceback (most recent call last):
+    ...
+    extract.errors.IngestError: not a regular file (a device); only PDF files are read
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read this file ({exc.strerror or exc})") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    raise IngestError(f"not a regular file ({kind}); only PDF files are read")
+
+
 def sha256_of(path: Path) -> str:
-    """The file's sha256 (an unchanged file is skipped on it: stdlib only, for speed)."""
+    """The file's sha256 (an unchanged file is skipped on it: stdlib only, for speed).
+    A file that cannot be read is an IngestError saying why."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        # O_NONBLOCK: a FIFO that appeared after `check_file` cannot block the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise IngestError("not a regular file; only PDF files are read")
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise IngestError(f"cannot read this file ({exc.strerror or exc})") from None
     return digest.hexdigest()
 
 _STREAM = re.compile(rb"\bstream\r?\n")

@@ -2,6 +2,14 @@
 
 Read from the document's own text (cover first, then the first pages), never from the
 file name alone; `--year` / `--language` override.
+
+The language is identified twice, by two kinds of evidence that must agree: Google's
+Compact Language Detector 2 (`pycld2`, a compiled model of 80+ languages, no data to
+load) names the language of the whole text, and the vocabulary folder of that language
+must find its own function words in it. A report in a language that no folder of
+`vocab/` knows is refused with that language's name, never read with another
+language's vocabulary (which finds nothing and would replace a good edition with an
+empty one).
 """
 
 from __future__ import annotations
@@ -28,19 +36,56 @@ class Identity:
         return f"{self.year}-{self.language}"
 
 
+# Function words of a vocabulary folder that must occur in the text (evidence that the
+# folder's words are the report's words).
+MIN_STOPWORDS = 5
+# pycld2 reads at most this much text; a report's language shows in far less.
+MAX_TEXT = 200_000
+
+
 def detect_language(texts: list[str]) -> str | None:
-    """The language whose stopwords are most frequent in the text.
+    """The report's language (a folder of `vocab/`), or None when the evidence is weak.
+    Raises IngestError for a text clearly in a language that no folder knows.
 
     >>> detect_language(["Nous avons lancé la plateforme et les outils pour les membres de la ville et du monde"])
     'fr'
+    >>> detect_language(["Abbiamo lanciato la piattaforma e gli strumenti per i membri della città e del mondo intero, "
+    ...                  "con la partecipazione delle città metropolitane alle riunioni della rete."])
+    Traceback (most recent call last):
+    ...
+    extract.errors.IngestError: language not recognised (looks like it): add vocab/it or pass --language
     """
-    words = Counter(re.findall(r"[a-zà-ÿ]+", " ".join(texts).lower()))
-    scores = {
-        lang: sum(words[w] for w in vocab.section("report", lang).get("stopwords", []))
-        for lang in vocab.LANGUAGES
-    }
-    best = max(scores, key=scores.get)
-    return best if scores[best] >= 5 else None
+    text = " ".join(texts)
+    words = Counter(re.findall(r"[a-zà-ÿ]+", text.lower()))
+    hits = {lang: sum(words[w] for w in vocab.section("report", lang).get("stopwords", []))
+            for lang in vocab.LANGUAGES}
+    named, reliable = identify_text(text)
+    if named in vocab.LANGUAGES:
+        if not vocab.section("report", named).get("stopwords"):
+            return named if reliable else None  # a folder without function words: CLD2 alone
+        return named if hits[named] >= MIN_STOPWORDS else None
+    if named and reliable:
+        raise IngestError(f"language not recognised (looks like {named}): "
+                          f"add vocab/{named} or pass --language")
+    return None
+
+
+def identify_text(text: str) -> tuple[str | None, bool]:
+    """(ISO 639-1 code or None, reliable) of a text, by CLD2.
+
+    >>> identify_text("The members of the association met in the cities of the world.")
+    ('en', True)
+    """
+    import pycld2
+
+    # CLD2 takes valid UTF-8 and stumbles on control characters (damaged text layers).
+    clean = "".join(c if c.isprintable() else " " for c in text[:MAX_TEXT])
+    try:
+        reliable, _, details = pycld2.detect(clean.encode("utf-8", "ignore"))
+    except pycld2.error:
+        return None, False
+    code = details[0][1].split("-")[0] if details else "un"
+    return (None, False) if code in ("un", "xx") else (code, bool(reliable))
 
 
 def detect_year(texts: list[str]) -> tuple[int | None, str]:

@@ -9,6 +9,7 @@ space the producer used (grey, RGB, CMYK).
 from __future__ import annotations
 
 import colorsys
+import math
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,9 @@ class Page:
     # the words of the top and bottom bands (folios, running heads, and what a producer
     # prints beside them: a footnote on the folio's baseline), kept out of `words`
     margin: list[Word] = field(default_factory=list)
+    # Characters (not white space) the layout reader found on the page, margins and
+    # rotated labels included: the sanity gate compares them with the pre-pass's.
+    chars: int = 0
 
     @property
     def text(self) -> str:
@@ -180,13 +184,22 @@ class _BaselineWordExtractor(WordExtractor):
             yield sorted(line, key=get_char_sort_key(char_dir)), char_dir
 
 
+def _with_upright(char: dict) -> dict:
+    """The char with pdfminer's `upright` recomputed on its matrix rounded: on a page
+    turned by `upright()` a vertical glyph's matrix has a = d = 1e-17 rather than 0,
+    which pdfminer's exact test (0 < a·d, b·c <= 0) takes for upright."""
+    a, b, c, d = (round(v, 6) for v in char["matrix"][:4])
+    is_upright = 0 < a * d and b * c <= 0
+    return char if is_upright == char["upright"] else {**char, "upright": is_upright}
+
+
 def _words_of(page: pdfplumber.page.Page) -> list[Word]:
     raw = _BaselineWordExtractor(
         x_tolerance_ratio=X_TOLERANCE_RATIO,
         y_tolerance=Y_TOLERANCE,
         keep_blank_chars=False,
         extra_attrs=["fontname", "size", "non_stroking_color", "upright"],
-    ).extract_words(page.chars)
+    ).extract_words([_with_upright(c) for c in page.chars])
     words = []
     for w in raw:
         if not w.get("upright", True):
@@ -304,6 +317,47 @@ def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
     return boxes
 
 
+def text_turn(chars: Iterable[dict]) -> int:
+    """Degrees (0, 90, 180, 270, counter-clockwise) that most of the page's text runs at,
+    by character count; 0 when most of it reads left to right.
+
+    A page carrying `/Rotate`, or whose text is drawn rotated on an upright page, reads
+    sideways in display orientation: every word would be non-upright, and dropped as a
+    margin label. Measured from the glyphs' own matrices, not from `/Rotate`, because
+    both cases occur and only the text tells which way it reads.
+
+    >>> text_turn([{"matrix": (0, 1, -1, 0, 0, 0), "text": "a"}] * 3 + [{"matrix": (1, 0, 0, 1, 0, 0), "text": "b"}])
+    90
+    """
+    votes: dict[int, int] = {}
+    for char in chars:
+        if char.get("text", " ").isspace():
+            continue
+        a, b = char["matrix"][0], char["matrix"][1]
+        turn = round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+        votes[turn] = votes.get(turn, 0) + 1
+    if not votes:
+        return 0
+    turn = max(votes, key=votes.get)
+    return turn if votes[turn] * 2 > sum(votes.values()) else 0
+
+
+def upright(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page turned so that most of its text reads left to right (the page itself when
+    it already does). pdfminer lays a page out in the orientation of its `/Rotate`
+    (degrees clockwise): adding the text's counter-clockwise turn to it cancels it."""
+    turn = text_turn(page.chars)
+    if not turn:
+        return page
+    obj = page.page_obj
+    rotation = (page.rotation + turn) % 360
+    obj.attrs = {**obj.attrs, "Rotate": rotation}
+    obj.rotate = rotation
+    page.close()
+    return pdfplumber.page.Page(page.pdf, obj, page_number=page.page_number,
+                                initial_doctop=page.initial_doctop)
+
+
 # Horizontal edges shorter than this (points) are underlines, ticks or glyph bits, not rules.
 MIN_RULE = 12.0
 
@@ -323,18 +377,24 @@ def _rules_of(page: pdfplumber.page.Page) -> list[Rule]:
 
 
 def read_page(page: pdfplumber.page.Page) -> Page:
-    words = _words_of(page)
-    height = float(page.height)
-    return Page(
-        number=page.page_number,
-        width=float(page.width),
-        height=height,
-        words=[w for w in words if not is_margin_word(w, height)],
-        margin=[w for w in words if is_margin_word(w, height)],
-        links=_links_of(page),
-        boxes=_boxes_of(page),
-        rules=_rules_of(page),
-    )
+    turned = upright(page)
+    try:
+        words = _words_of(turned)
+        height = float(turned.height)
+        return Page(
+            number=turned.page_number,
+            width=float(turned.width),
+            height=height,
+            words=[w for w in words if not is_margin_word(w, height)],
+            margin=[w for w in words if is_margin_word(w, height)],
+            links=_links_of(turned),
+            boxes=_boxes_of(turned),
+            rules=_rules_of(turned),
+            chars=sum(1 for c in turned.chars if not c["text"].isspace()),
+        )
+    finally:
+        if turned is not page:
+            turned.close()
 
 
 def _read_numbered(pdf: pdfplumber.PDF, page_count: int, n: int) -> Page:
@@ -360,6 +420,47 @@ def _read_in_worker(task: tuple[Path, int, int]) -> Page:
     return _read_numbered(_worker_pdf[1], page_count, n)
 
 
+# Characters sampled per page to tell which way its text runs.
+TURN_SAMPLE = 64
+
+
+def _pdfium_text_turn(textpage: pypdfium2.PdfTextPage) -> int:
+    """Degrees clockwise (as /Rotate) to turn a page so that most of its text reads left
+    to right, from the angles of a sample of its characters in page space."""
+    count = textpage.count_chars()
+    if count <= 0:
+        return 0
+    step = max(1, count // TURN_SAMPLE)
+    votes: dict[int, int] = {}
+    for index in range(0, count, step):
+        if chr(pypdfium2.raw.FPDFText_GetUnicode(textpage, index) or 32).isspace():
+            continue
+        angle = pypdfium2.raw.FPDFText_GetCharAngle(textpage, index)
+        if angle < 0:  # an error
+            continue
+        # pdfium measures the angle clockwise (device space, y down): turning the page
+        # clockwise by the opposite angle cancels it
+        turn = round(-math.degrees(angle) / 90) % 4 * 90
+        votes[turn] = votes.get(turn, 0) + 1
+    if not votes:
+        return 0
+    turn = max(votes, key=votes.get)
+    return turn if votes[turn] * 2 > sum(votes.values()) else 0
+
+
+def turn_upright(page: pypdfium2.PdfPage) -> None:
+    """Set the pdfium page's rotation so that most of its text reads left to right (the
+    orientation `upright()` reads a page's layout in: the pre-pass and the provenance
+    crops see the page as the parsers do)."""
+    textpage = page.get_textpage()
+    try:
+        turn = _pdfium_text_turn(textpage)
+    finally:
+        textpage.close()
+    if turn != page.get_rotation():
+        page.set_rotation(turn)
+
+
 class Document:
     """An open PDF: a fast text pre-pass for every page, full layout on demand.
 
@@ -379,12 +480,18 @@ class Document:
     @property
     def page_texts(self) -> list[str]:
         if self._texts is None:
-            texts, margins = [], []
+            texts, margins, visible = [], [], []
             for i in range(self.page_count):
                 page = self._pdfium[i]
+                # pdfium orders the text of a page in its display orientation: a page
+                # whose text reads sideways there is read turned, as `upright` does
+                turn_upright(page)
                 textpage = page.get_textpage()
+                raw = textpage.get_text_range()
+                # before normalising: the sanity gates compare what the two readers read
+                visible.append(sum(1 for c in raw if not c.isspace()))
                 # normalised once here, so every section routes on the same text
-                texts.append(prepass.normalise(textpage.get_text_range()))
+                texts.append(prepass.normalise(raw))
                 width, height = page.get_size()
                 # the bands where folios live (pdfium's y grows upwards): the folio
                 # of each page for the `pages` inventory, at the cost of two look-ups
@@ -393,8 +500,15 @@ class Document:
                                          textpage.get_text_bounded(0, 0, width, band))))
                 textpage.close()
                 page.close()
-            self._texts, self._margins = texts, margins
+            self._texts, self._margins, self._visible = texts, margins, visible
         return self._texts
+
+    @property
+    def page_chars(self) -> list[int]:
+        """Characters (not white space) the pre-pass found on each page, as pdfium gave
+        them (before `prepass.normalise`)."""
+        _ = self.page_texts  # read with the texts, in one pass
+        return self._visible
 
     @property
     def margin_texts(self) -> list[str]:

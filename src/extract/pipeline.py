@@ -11,7 +11,7 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__, inventory, parsers, provenance
+from extract import __version__, gates, inventory, parsers, provenance
 from extract.decisions import load as load_decisions
 from extract.errors import IngestError
 from extract.guards import (
@@ -53,7 +53,11 @@ def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAUL
         reason = str(exc)
         if "password" in reason.lower():
             raise IngestError("encrypted PDF (password needed)") from None
-        raise IngestError(f"damaged PDF ({reason.split('(')[-1].rstrip(').') or reason})") from None
+        detail = reason.split("(")[-1].rstrip(").") or reason
+        if detail.endswith("Success"):
+            # pdfium failed without an error code: a file with no (readable) page tree
+            detail = "no pages, or no readable page tree"
+        raise IngestError(f"damaged PDF ({detail})") from None
     if doc.page_count == 0:
         doc.close()
         raise IngestError("PDF has no pages")
@@ -105,6 +109,8 @@ def extract_report(
             pages[page.number] = page
             if on_page:
                 on_page(len(pages), len(wanted))
+        read = {n: doc.page_chars[n - 1] for n in pages}, gates.layout_counts(pages.values())
+        gates.read_agreement(*read)
         tables: dict[str, list[dict[str, Any]]] = {}
         sections: dict[str, parsers.Section] = {}
         for parser in registered:
@@ -116,12 +122,14 @@ def extract_report(
         tables["pages"] = inventory.pages_table(texts, doc.margin_texts, plan, sections, filled)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
+        gates.some_section(tables)
         # checks after every parser: each reads the whole report's rows and its own state
         for parser in registered:
             if parser.checks is not None:
                 found = parser.checks(tables, sections[parser.name].state, ctx)
                 tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        tables["checks"].extend(gates.agreement_checks(*read, plan))
         data_sections = {p.name for p in registered if p.checks is not None}
         tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))
         for check in tables["checks"]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pypdfium2
 
+from extract.layout import turn_upright
 from extract.workers import fork_pool, how_many
 
 # 1.5 x 72 dpi = 108 dpi: a matrix cell or a title stays legible, a crop stays a few kB.
@@ -96,8 +97,9 @@ def _close_worker_pdf() -> None:
 
 def _crop_page(page: pypdfium2.PdfPage, number: int, boxes: Iterable[tuple[float, ...]],
                scale: float) -> list[dict[str, Any]]:
-    width, height = page.get_size()
+    turn_upright(page)  # the boxes are in the frame the layout was read in
     image = page.render(scale=scale).to_pil()
+    width, height = image.width / scale, image.height / scale
     page.close()
     rows = []
     for box in sorted(boxes):

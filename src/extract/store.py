@@ -140,16 +140,12 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     kb_views.create_views(db.execute)
 
 
-# A report is unchanged when its file and the decisions it was read with both are.
-UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
-                 "AND coalesce(decisions_sha256, '') = ?")
-
-
 def known_sha256(db: sqlite_utils.Database, sha256: str, decisions_sha256: str = "") -> str | None:
     """The id of a report already ingested from a file with this hash, read with the
-    decisions file of this hash ("" for none)."""
-    row = db.execute(UNCHANGED_SQL, [sha256, decisions_sha256]).fetchone()
-    return row[0] if row else None
+    decisions file of this hash ("" for none): `archive.unchanged`, the one rule."""
+    from extract.archive import unchanged
+
+    return unchanged(db.conn, sha256, decisions_sha256)
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], upsert: bool) -> list[int]:
@@ -194,8 +190,10 @@ def _parents(table: str) -> list[tuple[str, str]]:
     return [(col, parent) for col, parent, _ in SCHEMA[table][2] if parent in REPORT_TABLES]
 
 
-def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
-    """Replace one report's rows, all in one transaction: all of them or none.
+def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict[str, list[dict[str, Any]]],
+                 remove: Iterable[str] = ()) -> None:
+    """Replace one report's rows, all in one transaction: all of them or none. The
+    reports in `remove` (stale: their file now holds this one) go in the same transaction.
 
     `tables` holds exactly the row types of `extract.rows` (SchemaError otherwise). An
     integer `id` in a report table's rows (`calendar_events`) is the row's number in this
@@ -209,22 +207,14 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        for stale in remove:
+            _delete_report(conn, stale)
+            conn.execute("DELETE FROM reports WHERE id = ?", [stale])
         for table in SHARED_TABLES:
             rows_ = _dedupe(table, tables.get(table, []))
             if rows_:
                 _insert(conn, table, rows_, upsert=True)
-        for table in REPORT_TABLES:
-            if "report_id" in SCHEMA[table][0]:
-                continue
-            # rows without a report_id go with the report rows they point to
-            for col, parent in _parents(table):
-                conn.execute(
-                    f"DELETE FROM [{table}] WHERE [{col}] IN (SELECT id FROM [{parent}] WHERE report_id = ?)",
-                    [report["id"]],
-                )
-        for table in REPORT_TABLES:
-            if "report_id" in SCHEMA[table][0]:
-                conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report["id"]])
+        _delete_report(conn, report["id"])
         _insert(conn, "reports", [report], upsert=True)
         new_ids: dict[str, dict[Any, int]] = {}
         for table in REPORT_TABLES:
@@ -256,6 +246,22 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
         if conn.in_transaction:  # not when the interruption came after COMMIT
             conn.execute("ROLLBACK")
         raise
+
+
+def _delete_report(conn: sqlite3.Connection, report_id: str) -> None:
+    """Every row of one report, except its `reports` row (which foreign keys point at)."""
+    for table in REPORT_TABLES:
+        if "report_id" in SCHEMA[table][0]:
+            continue
+        # rows without a report_id go with the report rows they point to
+        for col, parent in _parents(table):
+            conn.execute(
+                f"DELETE FROM [{table}] WHERE [{col}] IN (SELECT id FROM [{parent}] WHERE report_id = ?)",
+                [report_id],
+            )
+    for table in REPORT_TABLES:
+        if "report_id" in SCHEMA[table][0]:
+            conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", [report_id])
 
 
 def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

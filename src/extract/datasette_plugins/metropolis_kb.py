@@ -325,7 +325,7 @@ async def provenance_image(request, datasette):
             "AND abs(bottom - ?) < 0.01 LIMIT 1",
             [args["report_id"], page, *box],
         )
-    except sqlite3.Error:  # a database without provenance images
+    except (sqlite3.Error, OverflowError):  # no provenance images; a page number past 2**63
         return Response.text("no image for this region", status=404)
     row = result.first()
     if row is None:
