@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from extract import decisions, guards
+from extract import decisions, guards, vocab
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -99,7 +99,7 @@ def main() -> None:
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to write.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes: reports read in parallel (one writer); a single report has its pages read in parallel.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Override the year read from the document.")
-@click.option("--language", type=click.Choice(["fr", "en"]), help="Override the language read from the document.")
+@click.option("--language", type=click.Choice(vocab.LANGUAGES), help="Override the language read from the document (any folder under vocab/).")
 @click.option("--max-pages", type=int, default=guards.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--max-mib", type=int, default=guards.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
 @click.option("--max-inflated-mib", type=int, default=guards.DEFAULT_MAX_INFLATED >> 20, show_default=True, help="Refuse PDFs whose compressed streams inflate past this (decompression bombs).")
@@ -289,7 +289,10 @@ def serve(db_path, port, host, raw_dir) -> None:
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
-    serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+    try:
+        serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+    except serving.MissingMetadata as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 if __name__ == "__main__":

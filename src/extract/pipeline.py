@@ -21,7 +21,7 @@ from extract.guards import (
     check_inflation,
     sha256_of,
 )
-from extract.identify import identify
+from extract.identify import identify, is_synthetic
 from extract.layout import Document
 
 
@@ -127,7 +127,7 @@ def extract_report(
             "page_count": doc.page_count,
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "extractor_version": __version__,
-            "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
+            "synthetic": int(is_synthetic(texts)),
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]
     tables["provenance_images"] = provenance.crop_rows(path, tables, workers=workers)

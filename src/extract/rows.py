@@ -56,6 +56,7 @@ class Indicator(TypedDict, total=False):
     id: str
     label_fr: str
     label_en: str
+    label_es: str  # one label column per language folder that has one
     description: str
 
 
