@@ -198,7 +198,11 @@ def test_mutants_ingest_or_fail_with_one_line(seed, mutants):
     print(f"\n{len(mutants)} mutants, slowest {worst:.1f} s:")
     for reason, count in outcomes.most_common():
         print(f"  {count:4d}  {reason}")
-    assert sum(outcomes.values()) == len(mutants)
+    # The mutants reached both sides: some still ingest (the mutation left a readable
+    # report), and the others are refused for more than one reason. A fuzzer whose
+    # every mutant dies at the first header check, or none at all, tested nothing.
+    assert outcomes["ingested"] > 0, outcomes
+    assert len(outcomes) >= 3, outcomes
 
 
 def test_cli_sample_refuses_cleanly_and_leaves_the_database(seed, mutants, tmp_path):

@@ -1,4 +1,5 @@
-"""The database: the SCHEMA.md tables on sqlite-utils, one transaction per report.
+"""The database: the tables of docs/schema.md (row types in `extract.rows`) on sqlite-utils,
+one transaction per report.
 
 sqlite-utils creates the tables, indexes and full-text indexes. Rows of one report are
 written with plain `executemany` inside one explicit transaction, because sqlite-utils'
