@@ -51,7 +51,8 @@ def _vocab(language: str) -> dict[str, Any]:
 
 @cache
 def header_vocabulary() -> dict[str, tuple[str, ...]]:
-    """Indicator key -> every known title of it, both languages (lists merged, not replaced)."""
+    """Indicator key -> every known title of it, in every language (lists merged, not
+    replaced): on purpose not only `ctx.language`, a report may print another language's table."""
     out: dict[str, list[str]] = {}
     for lang in vocab.LANGUAGES:
         for key, titles in (_vocab(lang).get("headers") or {}).items():
