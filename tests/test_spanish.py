@@ -84,9 +84,11 @@ def test_members_their_flags_and_every_cell(db):
     assert {r["value_num"] for r in rows(db, "SELECT value_num FROM member_indicators WHERE value = 'Sí'")} == {1.0}
 
 
-def test_the_indicators_carry_a_spanish_label(db):
-    labels = {r["id"]: r["label_es"] for r in rows(db, "SELECT id, label_es FROM indicators")}
-    assert labels["fee_paid"] == "Pago de la cuota (año)" and labels["activated"] == "Miembro activado"
+def test_the_indicators_carry_a_label_in_every_language(db):
+    labels = {(r["indicator"], r["language"]): r["label"] for r in rows(db, "SELECT * FROM indicator_labels")}
+    assert labels["fee_paid", "es"] == "Pago de la cuota (año)" and labels["activated", "es"] == "Miembro activado"
+    assert labels["fee_paid", "fr"] == "Paiement du quota (année)"
+    assert {lang for _, lang in labels} == set(vocab.LANGUAGES)
 
 
 def test_calendar_events_with_their_dates_types_and_places(db):

@@ -56,8 +56,16 @@ class Indicator(TypedDict, total=False):
     id: str
     label_fr: str
     label_en: str
-    label_es: str  # one label column per language folder that has one
     description: str
+
+
+class IndicatorLabel(TypedDict, total=False):
+    """An indicator's column title in one language: one row per language folder, so a
+    new language needs no new column."""
+
+    indicator: str
+    language: str
+    label: str
 
 
 class MemberStatus(TypedDict, total=False):

@@ -254,6 +254,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section.add("member_indicators", list(cells.values()))
     if status:
         section.add("indicators", indicator_dictionary())
+        section.add("indicator_labels", indicator_labels())
     return section
 
 
@@ -309,6 +310,15 @@ def indicator_dictionary() -> list[dict[str, Any]]:
         row.update({f"label_{lang}": _label(_vocab(lang), key) for lang in label_columns})
         rows.append(row)
     return rows
+
+
+def indicator_labels() -> list[dict[str, Any]]:
+    """Rows of `indicator_labels`: every key's title in every language folder that has one."""
+    return [
+        {"indicator": key, "language": lang, "label": label}
+        for key in header_vocabulary() for lang in vocab.LANGUAGES
+        if (label := _label(_vocab(lang), key))
+    ]
 
 
 def _label(voc: dict[str, Any], key: str) -> str | None:
