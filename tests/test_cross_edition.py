@@ -25,12 +25,19 @@ def test_both_2021_specimens_are_committed():
     assert {"2021-fr", "2021-en"} <= set(specimen_editions())
 
 
-def cross_edition(db: Path, year: int) -> set[tuple]:
+def answer(db: Path, year: int | str) -> list[tuple]:
+    """The query's rows: (note, fact, subject, attribute, value_fr, value_en, synthetic)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return set(conn.execute(QUERY, {"year": str(year)}).fetchall())
+        return conn.execute(QUERY, {"year": str(year)}).fetchall()
     finally:
         conn.close()
+
+
+def cross_edition(db: Path, year: int) -> set[tuple]:
+    """The facts on which the editions differ: (fact, subject, attribute, value_fr,
+    value_en); the rows with a note (they agree, an edition is missing) are not facts."""
+    return {tuple(r[1:6]) for r in answer(db, year) if r[0] is None}
 
 
 FACTS = ["member", "matrix cell", "key figure", "events starting", "publication link",
@@ -45,7 +52,18 @@ def test_french_and_english_2021_agree(tmp_path_factory, fact):
 
 
 def test_no_pair_no_rows(tmp_path_factory):
-    assert cross_edition(knowledge_base(tmp_path_factory), 1999) == set()
+    db = knowledge_base(tmp_path_factory)
+    assert cross_edition(db, 1999) == set()
+    # but a row says why: no false "they agree"
+    notes = [r[0] for r in answer(db, 1999)]
+    assert len(notes) == 1 and "No edition of 1999" in notes[0]
+    notes = [r[0] for r in answer(db, 2022)]  # the synthetic 2022 is French only
+    assert len(notes) == 1 and "English edition of 2022 is missing" in notes[0]
+
+
+def test_agreeing_editions_say_so(tmp_path_factory):
+    rows = answer(knowledge_base(tmp_path_factory), 2021)
+    assert len(rows) == 1 and rows[0][0].startswith("The French and English editions of 2021 agree")
 
 
 def plant(data: dict) -> tuple[dict, set[tuple]]:

@@ -83,6 +83,9 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
         "--setting", "allow_download", "off",
         "--setting", "default_allow_sql", "on",
         "--setting", "facet_time_limit_ms", "500",
+        # the table first: short facet lists, no facet suggestions (x0, top... are none)
+        "--setting", "default_facet_size", "8",
+        "--setting", "suggest_facets", "off",
     ]
     metadata = metadata or find_metadata()
     if metadata is None or not metadata.is_file():
@@ -100,6 +103,18 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
     return args
 
 
+# The made-up editions' PDFs live beside the specimens of a source checkout, not in raw/.
+SYNTHETIC_PDFS = Path(__file__).resolve().parents[2] / "tests" / "specimens" / "synthetic"
+PDF_DIRS_ENV = "METROPOLIS_KB_PDF_DIRS"  # read by the plugin (/-/pdf/, context crops)
+
+
+def pdf_dirs(raw_dir: Path) -> list[Path]:
+    """Folders whose PDFs the knowledge base serves: raw/ first, then the synthetic
+    specimens when they are there, so every page link of every edition resolves. raw/
+    is always first (the plugin links its files under /raw/)."""
+    return [raw_dir.resolve()] + ([SYNTHETIC_PDFS] if SYNTHETIC_PDFS.is_dir() else [])
+
+
 def url_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
@@ -109,5 +124,6 @@ def run(db_path: Path, *, host: str, port: int, raw_dir: Path) -> None:
     """Print the URL, then become the Datasette process (same pid: Ctrl-C or kill stops it)."""
     port = port or free_port(host)
     args = datasette_args(db_path, host=host, port=port, raw_dir=raw_dir)
+    os.environ[PDF_DIRS_ENV] = os.pathsep.join(str(d) for d in pdf_dirs(raw_dir))
     print(f"Serving {db_path} read-only at {url_of(host, port)} (Ctrl-C stops)", flush=True)
     os.execv(sys.executable, args)

@@ -76,9 +76,11 @@ INDEXES = [
 ]
 VIEWS_SQL = """
 CREATE VIEW IF NOT EXISTS member_matrix AS
-SELECT s.report_id, s.member_id, s.printed_name, s.is_board_member, s.is_new_member,
+SELECT s.report_id, r.year, r.language, r.synthetic, s.member_id, s.printed_name,
+       s.is_board_member, s.is_new_member,
 {pivot}
 FROM member_status s
+JOIN reports r ON r.id = s.report_id
 LEFT JOIN member_indicators i ON i.report_id = s.report_id AND i.member_id = s.member_id
 GROUP BY s.report_id, s.member_id
 """
