@@ -8,11 +8,8 @@ import costs more than the skip itself.
 from __future__ import annotations
 
 import importlib
-import signal
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,6 +154,7 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
     )
 
     from extract import store
+    from extract.workers import ctrl_c_deferred
 
     stderr = _stderr()
     db = store.connect(db_path)
@@ -198,7 +196,7 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
                 # made-up test data is never mixed silently with real-content editions
                 click.echo(f"{extraction.report['id']}: {path} is a synthetic edition, skipped (--with-synthetic ingests it)")
                 continue
-            with _ctrl_c_deferred():  # written, counted and said, or none of them
+            with ctrl_c_deferred():  # written, counted and said, or none of them
                 try:
                     store.write_report(db, extraction.report, extraction.tables)
                 except Exception as exc:  # noqa: BLE001 - one line per file, the others go on
@@ -211,20 +209,6 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
                 warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
                 click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
     sys.exit(1 if failed else 0)
-
-
-@contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back until the block is done, then raised. A handler, not a
-    signal mask: the mask is per thread, and the pool's threads could take the signal."""
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bool:
