@@ -250,7 +250,8 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     # an error) does not wait for the reports still being read.
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.initialise)
     try:
-        futures = [pool.submit(_extract, path, {**options, "sha256": digest}) for path, digest in todo]
+        with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
+            futures = [pool.submit(_extract, path, {**options, "sha256": digest}) for path, digest in todo]
         for future in futures:
             yield future.result()
     finally:
