@@ -4,11 +4,16 @@
     .venv/bin/python -m bench.normaliser --speed    # speed only
 
 Prints (1) the time to load the gazetteer and alias file and to resolve 1,000 names,
-(2) precision and recall on `tests/data/labelled_names.csv` for several fuzzy scorers
-and thresholds, and (3) every fuzzy decision near the threshold, true or false.
+(2) the fuzzy threshold chosen on one half of `tests/data/labelled_names.csv` (the
+calibration half) and precision and recall on the other (the held-out half), for
+several scorers and thresholds, (3) every fuzzy decision near the threshold, true or
+false, and (4) the ambiguous names: how many are sent to review, how many wrong picks
+are left silent.
 
 Precision = right cities / names resolved; recall = right cities / names that are
-cities. A non-city that resolves counts against precision.
+cities. A non-city that resolves counts against precision. Rows of kind `ambiguous`
+(a name several notable places bear, printed without a country) have no right city:
+they are scored by `ambiguity` only.
 """
 
 from __future__ import annotations
@@ -60,6 +65,30 @@ def labelled_rows(path: Path = LABELLED) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def halves(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(calibration, held-out): every other row of each kind, in file order, so both
+    halves hold members, exonyms, typos and non-cities alike."""
+    seen: dict[str, int] = {}
+    calibration, held_out = [], []
+    for row in rows:
+        n = seen.get(row["kind"], 0)
+        seen[row["kind"]] = n + 1
+        (calibration if n % 2 == 0 else held_out).append(row)
+    return calibration, held_out
+
+
+def choose_threshold(resolver, rows: list[dict[str, str]],
+                     thresholds: tuple[float, ...] = THRESHOLDS) -> float:
+    """The lowest threshold at which no fuzzy match on `rows` is wrong: the most
+    recall that costs no precision (the resolver should run at min(thresholds))."""
+    answers = _memo(resolver, rows)
+    for threshold in sorted(thresholds):
+        _, wrong = evaluate(answers, rows, threshold)
+        if not [w for w in wrong if w[4] == "fuzzy"]:
+            return threshold
+    return max(thresholds)
+
+
 def evaluate(resolver, rows: list[dict[str, str]], threshold: float | None = None,
              ) -> tuple[Score, list[tuple]]:
     """Score a resolver on labelled rows; also return the wrong answers.
@@ -69,6 +98,8 @@ def evaluate(resolver, rows: list[dict[str, str]], threshold: float | None = Non
     """
     score, wrong = Score(), []
     for row in rows:
+        if row["kind"] == "ambiguous":
+            continue  # no right city: see `ambiguity`
         res = resolver.resolve(row["name"], row["country"] or None)
         got = res.city.id if res.city else ""
         if got and res.source == "fuzzy" and threshold is not None and res.score < threshold:
@@ -86,6 +117,43 @@ def evaluate(resolver, rows: list[dict[str, str]], threshold: float | None = Non
         else:
             score.tn += 1
     return score, wrong
+
+
+@dataclass
+class Ambiguity:
+    names: int = 0  # rows of kind `ambiguous`
+    reviewed: int = 0  # of those, sent to name_review (ambiguous, or left unresolved)
+    silent: int = 0  # of those, a pick made without a review row: the target is 0
+    silent_wrong: list[tuple] = None  # any row's wrong pick without a review row
+    flagged: int = 0  # rows of any kind sent to review as ambiguous
+    clear_flagged: int = 0  # rows of kind `homonym_clear` flagged all the same
+    clear: int = 0
+
+    def __post_init__(self) -> None:
+        self.silent_wrong = self.silent_wrong or []
+
+
+def ambiguity(resolver, rows: list[dict[str, str]]) -> Ambiguity:
+    """How doubt is said: ambiguous names sent to review, wrong picks left silent."""
+    out = Ambiguity()
+    for row in rows:
+        res = resolver.resolve(row["name"], row["country"] or None)
+        reviewed = bool(res.reason) and res.reason != "country" or res.city is None
+        out.flagged += res.reason == "ambiguous"
+        if row["kind"] == "ambiguous":
+            out.names += 1
+            out.reviewed += reviewed
+            if not reviewed:
+                out.silent += 1
+                out.silent_wrong.append((row["name"], res.city.id))
+            continue
+        if row["kind"] == "homonym_clear":
+            out.clear += 1
+            out.clear_flagged += res.reason == "ambiguous"
+        got = res.city.id if res.city else ""
+        if got and got != row["expected_city"] and not reviewed:
+            out.silent_wrong.append((row["name"], got))
+    return out
 
 
 def fuzzy_decisions(resolver, rows: list[dict[str, str]]) -> list[tuple[float, bool, str, str]]:
@@ -160,17 +228,27 @@ def main(argv: list[str]) -> None:
     for row in rows:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     print(f"\nlabelled spellings: {len(rows)} {kinds}")
-    print("\n| scorer | threshold | precision | recall | right | wrong | missed |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    calibration, held_out = halves(rows)
+    print(f"calibration half: {len(calibration)} rows; held-out half: {len(held_out)} rows")
+    print("\n| scorer | chosen on calibration | threshold | held-out precision | held-out recall "
+          "| right | wrong | missed |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     gaz = gazetteer.load()
     for name, scorer in SCORERS.items():
         resolver = Resolver(load_aliases(), gaz, fuzzy_threshold=min(THRESHOLDS), scorer=scorer)
-        answers = _memo(resolver, rows)
+        chosen = choose_threshold(resolver, calibration)
+        answers = _memo(resolver, held_out)
         for threshold in THRESHOLDS:
-            score, _ = evaluate(answers, rows, threshold)
+            score, _ = evaluate(answers, held_out, threshold)
             label = "off" if threshold > 100 else f"{threshold:g}"
-            print(f"| {name} | {label} | {score.precision:.3f} | {score.recall:.3f} | "
+            mark = "**chosen**" if threshold == chosen else ""
+            print(f"| {name} | {mark} | {label} | {score.precision:.3f} | {score.recall:.3f} | "
                   f"{score.tp} | {score.fp} | {score.fn} |")
+    amb = ambiguity(Resolver(load_aliases(), gaz), rows)
+    print(f"\nambiguous names (no country): {amb.names}; sent to review: {amb.reviewed}; "
+          f"picked silently: {amb.silent}; wrong picks left silent (any row): "
+          f"{len(amb.silent_wrong)} {amb.silent_wrong}; rows flagged ambiguous: "
+          f"{amb.flagged}; clear homonyms flagged all the same: {amb.clear_flagged} of {amb.clear}")
     print("\nfuzzy decisions (fuzz.ratio), best candidate of names no exact stage resolves:")
     print("| score | right? | printed | best candidate |")
     print("| --- | --- | --- | --- |")

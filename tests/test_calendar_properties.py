@@ -141,6 +141,9 @@ def extracted_rows(pdf: Path, year: int, language: str) -> Counter:
         numbers = parser.select_pages(doc.page_texts, ctx)
         assert len(numbers) == doc.page_count, "every month page is selected"
         section = parser.parse(list(doc.pages(numbers)), ctx)
+    assert all(note is None for note in section.pages.values()), section.pages  # every page read
+    failed = [c for c in parser.checks(section.tables, section.state, ctx) if not c["passed"]]
+    assert not failed, failed
     return Counter(
         (r["start_date"], r["end_date"], r["title"], r["prefix"], r["event_type"], r["location"],
          r["gender_perspective"])

@@ -24,7 +24,8 @@ def test_builtin_parsers_are_registered_in_order_with_their_vocabulary():
     got = [(p.name, p.vocabulary) for p in parsers.registered()]
     assert got == [("key_figures", "key_figures"), ("members", "members"), ("calendar", "calendar"),
                    ("publications", "publications"), ("prose", "places")]
-    assert {p.name for p in parsers.registered() if p.checks} == {"members", "calendar", "publications"}
+    assert {p.name for p in parsers.registered() if p.checks} == {"members", "calendar", "publications", "key_figures"}
+    assert {p.name for p in parsers.registered() if p.run} == {"members", "calendar"}
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -48,7 +49,7 @@ def test_no_private_keys_in_rows_state_goes_to_the_checks():
                  "last_date": "2021-03-03", "count": 3, "at_least": 0, "page": 9}
     events = [{"start_date": "2021-03-02", "end_date": "2021-03-02", "title": "x"}]
     ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
-    out = calendar.checks({"calendar_events": events}, [statement], ctx)
+    out = calendar.checks({"calendar_events": events}, calendar.CalendarState(statements=[statement]), ctx)
     assert out[0]["expected"].startswith("3 (p. 9") and out[0]["actual"] == "1" and not out[0]["passed"]
 
 

@@ -144,6 +144,9 @@ class SlugNames:
     def member(self, printed_name: str, page: int | None = None) -> str:
         return members.slug(printed_name)
 
+    def peek(self, name: str, country: str | None = None) -> None:
+        return None  # no gazetteer: no line of a name reads as a place
+
 
 def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
     rc = ReportCanvas(path, case["style"])
@@ -164,7 +167,11 @@ def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:
     with Document(path) as doc:
         numbers = members.select_pages(doc.page_texts, ctx)
         pages = list(doc.pages(numbers))
-    return members.parse(pages, ctx).tables, ctx
+    section = members.parse(pages, ctx)
+    assert all(note is None for note in section.pages.values()), section.pages  # every page read
+    failed = [c for c in members.checks(section.tables, section.state, ctx) if not c["passed"]]
+    assert not failed, failed
+    return section.tables, ctx
 
 
 def column_key(column: tuple) -> str:

@@ -106,7 +106,9 @@ def rows(db: Path) -> list[tuple]:
 
 def test_what_ner_adds_that_is_no_place_waits_in_name_review(ner_db, ingested_db) -> None:
     conn = sqlite3.connect(ner_db)
-    review = [r[0] for r in conn.execute("SELECT name_as_printed FROM name_review")]
+    # the members matrix's ambiguous names (Bandar...) wait there too: not the prose's
+    review = [r[0] for r in conn.execute(
+        "SELECT name_as_printed FROM name_review WHERE context != 'member'")]
     cities = {key(r[0]) for r in conn.execute("SELECT name FROM cities")}
     conn.close()
     # A project title of the truth's prose: a plain word, capitalised, never a place.
@@ -118,5 +120,6 @@ def test_what_ner_adds_that_is_no_place_waits_in_name_review(ner_db, ingested_db
     truth_text = (DATA / "2021-fr" / "prose.yml").read_text(encoding="utf-8")
     assert review and all(name in truth_text for name in review)
     default = sqlite3.connect(ingested_db)
-    assert default.execute("SELECT count(*) FROM name_review").fetchone()[0] == 0
+    assert default.execute(
+        "SELECT count(*) FROM name_review WHERE context != 'member'").fetchone()[0] == 0
     default.close()

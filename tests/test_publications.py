@@ -221,7 +221,8 @@ def test_pairing_by_geometry_on_a_hand_made_page(order):
     rows = publications.parse([page], ctx).tables["publications"]
     assert {r["title"]: r["url"] for r in rows} == truth
     assert {r["kind"] for r in rows} == {"publication"}
-    assert ctx.warnings == ["page 1: link https://example.org/empty has no title under it"]
+    assert ctx.warnings == [("publications p.1: link https://example.org/empty has no title under it: "
+                            "no row made; look at the page for the product it stands for")]
 
 
 @given(st.permutations(range(6)))

@@ -55,11 +55,15 @@ def test_the_report_is_read_as_spanish(db):
     assert report["title"] == "Informe anual 2021" and report["synthetic"] == 0
 
 
-def test_every_check_passes_and_nothing_is_left_for_review(db):
+def test_every_check_passes_and_only_members_are_left_for_review(db):
     checks = rows(db, 'SELECT "check", expected, actual, passed FROM checks')
     assert len(checks) >= 10 and all(c["passed"] for c in checks), [tuple(c) for c in checks if not c["passed"]]
-    assert {c["check"].split(".")[0] for c in checks} == {"members", "calendar", "publications"}
-    assert rows(db, "SELECT * FROM name_review") == []
+    assert {"members", "calendar", "publications"} <= {c["check"].split(".")[0] for c in checks}
+    # names to settle are only the matrix's own ambiguous members (Córdoba, Victoria...),
+    # never a Spanish word of the calendar or the narrative taken for a place
+    printed = {" ".join(r["name"]) for m in truth("members")["matrices"] for r in m["rows"]}
+    review = {r["name_as_printed"] for r in rows(db, "SELECT name_as_printed FROM name_review")}
+    assert review <= printed, review - printed
     # the only warnings are the links the report itself lays over running text
     assert all("lies over running text" in w["message"] for w in rows(db, "SELECT message FROM ingest_warnings"))
 

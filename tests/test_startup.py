@@ -78,7 +78,8 @@ def test_cached_gazetteer_and_resolver_equal_a_fresh_build(cache_home):
         read = gazetteer.load()  # warm: from the pickle
         assert sorted(p.name.split("-")[0] for p in cache_home.iterdir()) == ["gazetteer"]
         for gaz in (built, read):
-            assert (gaz.places, gaz.by_key, gaz.fuzzy_keys, gaz.countries) == fresh
+            assert (gaz.places, gaz.by_key, gaz.fuzzy_keys, gaz.countries,
+                    gaz.by_first_word) == fresh
         cached = normalise.resolver()
         computed = normalise.Resolver(normalise.load_aliases(), read)
         assert cached.place_tables() == computed.place_tables()

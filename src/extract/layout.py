@@ -9,8 +9,10 @@ space the producer used (grey, RGB, CMYK).
 from __future__ import annotations
 
 import colorsys
+import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Self
 
@@ -18,6 +20,7 @@ import pdfplumber
 import pypdfium2
 from pdfplumber.utils.text import WordExtractor, get_char_sort_key
 
+from extract import prepass
 from extract.errors import IngestError
 from extract.geometry import (  # noqa: F401  (the layout's vocabulary, defined there)
     BLACK,
@@ -78,6 +81,9 @@ class Page:
     words: list[Word] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    # the words of the top and bottom bands (folios, running heads, and what a producer
+    # prints beside them: a footnote on the folio's baseline), kept out of `words`
+    margin: list[Word] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -183,7 +189,75 @@ def _words_of(page: pdfplumber.page.Page) -> list[Word]:
                 color=normalise_color(w.get("non_stroking_color")),
             )
         )
-    return [w for w in words if not is_margin_word(w, float(page.height))]
+    blanks = [(float(c["x0"]), float(c["x1"]), (float(c["top"]) + float(c["bottom"])) / 2)
+              for c in page.chars if c.get("text", "").isspace()]
+    return join_letter_spaced(words, blanks)
+
+
+# Letter-spaced glyphs (one text object each, or wide tracking) of one line stand at
+# most this many type sizes apart, word gaps included; inside the line, a word gap is
+# wider than the letters' own spacing by this many type sizes (a space is ~0.3 em).
+LETTER_GAP = 2.0
+WORD_GAP = 0.2
+
+
+def join_letter_spaced(words: list[Word], blanks: Sequence[tuple[float, float, float]] = ()) -> list[Word]:
+    """Words of one glyph each, spaced out on one line (`J A N V I E R`, as DTP tools and
+    CSS letter-spacing draw headings), joined into the words they spell: three such
+    glyphs at least, cut where a gap is a space wider than the letters' own spacing.
+    `blanks` are the page's space characters (x0, x1, y middle): glyphs with a space
+    between them are separate words (`de 3 à 5 ans`), never one spaced-out word.
+
+    >>> ws = [Word(c, 10 * i, 0, 10 * i + 7, 10) for i, c in enumerate("MAI")]
+    >>> [w.text for w in join_letter_spaced(ws + [Word("L", 200, 0, 207, 10)])]
+    ['MAI', 'L']
+    """
+    glyph = [w for w in words if len(w.text) == 1]
+    if sum(w.text.isalnum() for w in glyph) < 3:
+        return words
+    spelled: dict[int, list[Word]] = {}  # id of a run's first glyph -> the words it spells
+    dropped: set[int] = set()
+    for line in group_lines(glyph):
+        runs: list[list[Word]] = []
+        for word in line.words:
+            last = runs[-1][-1] if runs else None
+            if last is not None and word.fontname == last.fontname \
+                    and abs(word.size - last.size) <= 0.05 * word.size \
+                    and -0.1 * word.size <= word.x0 - last.x1 <= LETTER_GAP * word.size \
+                    and not any(last.x1 - 0.5 <= x0 and x1 <= word.x0 + 0.5 and last.top <= y <= last.bottom
+                                for x0, x1, y in blanks):
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        for run in runs:
+            if sum(w.text.isalnum() for w in run) < 3:  # not `L & P`
+                continue
+            pieces = _spell(run)
+            # Capitals spaced out are a heading; small letters only when word gaps wider
+            # than the letter spacing show (one-glyph words a space apart, `de 3 à 5`
+            # from a producer that emits no spaces, have even gaps and stay words).
+            if len(pieces) > 1 or not any(w.text.islower() for w in run):
+                spelled[id(run[0])] = pieces
+                dropped.update(id(w) for w in run)
+    if not spelled:
+        return words
+    out: list[Word] = []
+    for word in words:  # the words' own order kept, each run in place of its first glyph
+        out.extend(spelled.get(id(word), []) if id(word) in dropped else [word])
+    return out
+
+
+def _spell(run: list[Word]) -> list[Word]:
+    gaps = [b.x0 - a.x1 for a, b in pairwise(run)]
+    letter = statistics.median(gaps)
+    pieces = [[run[0]]]
+    for gap, word in zip(gaps, run[1:]):
+        if gap > letter + WORD_GAP * word.size:
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    return [Word("".join(w.text for w in p), p[0].x0, min(w.top for w in p), p[-1].x1,
+                 max(w.bottom for w in p), p[0].size, p[0].fontname, p[0].color) for p in pieces]
 
 
 def _links_of(page: pdfplumber.page.Page) -> list[Link]:
@@ -217,11 +291,14 @@ def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
 
 
 def read_page(page: pdfplumber.page.Page) -> Page:
+    words = _words_of(page)
+    height = float(page.height)
     return Page(
         number=page.page_number,
         width=float(page.width),
-        height=float(page.height),
-        words=_words_of(page),
+        height=height,
+        words=[w for w in words if not is_margin_word(w, height)],
+        margin=[w for w in words if is_margin_word(w, height)],
         links=_links_of(page),
         boxes=_boxes_of(page),
     )
@@ -264,19 +341,33 @@ class Document:
         self._plumber: pdfplumber.PDF | None = None
         self.page_count = len(self._pdfium)
         self._texts: list[str] | None = None
+        self._margins: list[str] = []
 
     @property
     def page_texts(self) -> list[str]:
         if self._texts is None:
-            texts = []
+            texts, margins = [], []
             for i in range(self.page_count):
                 page = self._pdfium[i]
                 textpage = page.get_textpage()
-                texts.append(textpage.get_text_range())
+                # normalised once here, so every section routes on the same text
+                texts.append(prepass.normalise(textpage.get_text_range()))
+                width, height = page.get_size()
+                # the bands where folios live (pdfium's y grows upwards): the folio
+                # of each page for the `pages` inventory, at the cost of two look-ups
+                band = height * MARGIN_BAND
+                margins.append(" ".join((textpage.get_text_bounded(0, height - band, width, height),
+                                         textpage.get_text_bounded(0, 0, width, band))))
                 textpage.close()
                 page.close()
-            self._texts = texts
+            self._texts, self._margins = texts, margins
         return self._texts
+
+    @property
+    def margin_texts(self) -> list[str]:
+        """The text of each page's top and bottom margin bands (folios, running heads)."""
+        _ = self.page_texts  # read with the texts, in one pass
+        return self._margins
 
     def pages(self, numbers: Iterable[int], workers: int = 1) -> Iterator[Page]:
         """Yield layout pages for the given 1-based page numbers, in order.

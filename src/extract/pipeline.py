@@ -11,7 +11,7 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__, parsers, provenance
+from extract import __version__, inventory, parsers, provenance
 from extract.decisions import load as load_decisions
 from extract.errors import IngestError
 from extract.guards import (
@@ -95,6 +95,8 @@ def extract_report(
         )
         registered = parsers.registered()
         plan = {p.name: p.select_pages(texts, ctx) for p in registered}
+        runs = {p.name for p in registered if p.run}
+        filled = inventory.fill_runs(plan, runs)
         wanted = sorted({n for numbers in plan.values() for n in numbers})
         if not wanted:
             raise IngestError("not a Metropolis annual report (no section of one was found)")
@@ -104,19 +106,30 @@ def extract_report(
             if on_page:
                 on_page(len(pages), len(wanted))
         tables: dict[str, list[dict[str, Any]]] = {}
-        states: dict[str, Any] = {}
+        sections: dict[str, parsers.Section] = {}
         for parser in registered:
             section = parser.parse([pages[n] for n in plan[parser.name]], ctx)
-            states[parser.name] = section.state
+            sections[parser.name] = section
             for table, rows in section.tables.items():
                 tables.setdefault(table, []).extend(rows)
+        # every page once, before the checks: they cite it
+        tables["pages"] = inventory.pages_table(texts, doc.margin_texts, plan, sections, filled)
         for table, rows in ctx.names.tables().items():
             tables.setdefault(table, []).extend(rows)
         # checks after every parser: each reads the whole report's rows and its own state
         for parser in registered:
             if parser.checks is not None:
-                found = parser.checks(tables, states[parser.name], ctx)
+                found = parser.checks(tables, sections[parser.name].state, ctx)
                 tables.setdefault("checks", []).extend(found)
+        tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        data_sections = {p.name for p in registered if p.checks is not None}
+        tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))
+        for check in tables["checks"]:
+            if not check["passed"]:  # loud: a failed check is also a warning of the report
+                section = check["check"].split(".")[0]
+                ctx.warn(f"{section}: check {check['check']} failed: expected {check['expected']}, "
+                         f"got {check['actual']}" + (f"; {check['detail']}" if check.get("detail") else "")
+                         + " (table checks, column detail)")
         report = {
             "id": ident.report_id,
             "year": ident.year,
@@ -128,6 +141,7 @@ def extract_report(
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "extractor_version": __version__,
             "synthetic": int(is_synthetic(texts)),
+            "decisions_sha256": ctx.decisions.sha256,
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]
     tables["provenance_images"] = provenance.crop_rows(path, tables, workers=workers)

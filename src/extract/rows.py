@@ -29,6 +29,9 @@ class Report(TypedDict, total=False):
     ingested_at: str
     extractor_version: str
     synthetic: int
+    # sha256 of the archive's decisions file the report was read with ("" with none):
+    # a changed decisions file makes an unchanged PDF be read again
+    decisions_sha256: str
 
 
 class City(TypedDict, total=False):
@@ -38,6 +41,9 @@ class City(TypedDict, total=False):
     latitude: float
     longitude: float
     geonames_id: int
+    kind: str  # city | metropolitan_area | region
+    seat_city_id: str  # a region's or metropolitan area's seat or largest city
+    source: str  # where the point comes from: geonames | iso3166-2:<code> | curated
 
 
 class CityAlias(TypedDict, total=False):
@@ -150,6 +156,19 @@ class Check(TypedDict, total=False):
     expected: str
     actual: str
     passed: int
+    detail: str  # which pages, names or columns to look at
+
+
+class PageRow(TypedDict, total=False):
+    """One page of a report in the `pages` inventory (extract.inventory)."""
+
+    report_id: str
+    page: int
+    section: str  # the parser that read it, or the one it was given to
+    printed_folio: str
+    words: int
+    parsed: int
+    note: str  # why the page was not read
 
 
 class NameReview(TypedDict, total=False):
@@ -160,6 +179,7 @@ class NameReview(TypedDict, total=False):
     candidates: str
     reason: str
     city_id: str
+    confidence: str  # `low` when a pick (city_id) was made under doubt
 
 
 class CityMention(TypedDict, total=False):

@@ -44,6 +44,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "publications": (columns_of(rows.Publication), "id", [("report_id", "reports", "id")]),
     "key_figures": (columns_of(rows.KeyFigure), ("report_id", "key"), [("report_id", "reports", "id")]),
     "checks": (columns_of(rows.Check), ("report_id", "check"), [("report_id", "reports", "id")]),
+    "pages": (columns_of(rows.PageRow), ("report_id", "page"), [("report_id", "reports", "id")]),
     "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
     "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
     "ingest_warnings": (columns_of(rows.IngestWarning), None, [("report_id", "reports", "id")]),
@@ -139,9 +140,15 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     kb_views.create_views(db.execute)
 
 
-def known_sha256(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """The id of a report already ingested from a file with this hash."""
-    row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha256]).fetchone()
+# A report is unchanged when its file and the decisions it was read with both are.
+UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
+                 "AND coalesce(decisions_sha256, '') = ?")
+
+
+def known_sha256(db: sqlite_utils.Database, sha256: str, decisions_sha256: str = "") -> str | None:
+    """The id of a report already ingested from a file with this hash, read with the
+    decisions file of this hash ("" for none)."""
+    row = db.execute(UNCHANGED_SQL, [sha256, decisions_sha256]).fetchone()
     return row[0] if row else None
 
 
@@ -240,6 +247,9 @@ def write_report(db: sqlite_utils.Database, report: dict[str, Any], tables: dict
                 new_ids[table] = {n: i for n, i in zip(local, assigned) if n is not None}
             else:
                 _insert(conn, table, _dedupe(table, rows_), upsert=False)
+        # A member no edition lists any more (its name now settled elsewhere by the
+        # archive's decisions) would stay on the map with no row behind it.
+        conn.execute("DELETE FROM members WHERE id NOT IN (SELECT member_id FROM member_status)")
         ensure_views(db)  # inside the transaction: a reader never sees the views missing
         conn.execute("COMMIT")
     except BaseException:

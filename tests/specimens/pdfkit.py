@@ -56,6 +56,13 @@ class Style:
     margin: float = 42.0
     body_size: float = 9.0
     extra: dict = field(default_factory=dict)
+    # Quirks of other producers (tests/test_pages.py): headings drawn one glyph per text
+    # object and letter-spaced, day numbers in one text object (glued in the text
+    # layer), the gender footnote on the folio's baseline.
+    letter_spaced: bool = False
+    letter_spacing: float = 0.2  # tracking of letter-spaced headings, in em
+    glued_days: bool = False
+    footnote_at_folio: bool = False
 
     @property
     def size(self) -> tuple[float, float]:
@@ -106,6 +113,28 @@ class ReportCanvas:
         set_fill(c, (0, 0, 0))
         return pdfmetrics.stringWidth(text, font, size)
 
+    def display(self, x: float, top: float, text: str, size: float | None = None, bold: bool = False,
+                color: tuple[float, ...] = (0, 0, 0)) -> float:
+        """A heading line: `text`, or with `Style.letter_spaced` one text object per glyph,
+        tracked `Style.letter_spacing` em apart, spaces left out, as DTP tools and CSS letter-spacing emit."""
+        if not self.style.letter_spaced:
+            return self.text(x, top, text, size, bold, color)
+        c = self.canvas
+        size = size or self.style.body_size
+        font = self.bold if bold else self.regular
+        tracking = self.style.letter_spacing * size
+        start = x
+        set_fill(c, color)
+        for glyph in text:
+            if not glyph.isspace():
+                t = c.beginText(x, self.y(top + size))
+                t.setFont(font, size)
+                t.textOut(glyph)
+                c.drawText(t)
+            x += pdfmetrics.stringWidth(glyph, font, size) + tracking
+        set_fill(c, (0, 0, 0))
+        return x - start - tracking
+
     def string_width(self, text: str, size: float | None = None, bold: bool = False) -> float:
         return pdfmetrics.stringWidth(text, self.bold if bold else self.regular, size or self.style.body_size)
 
@@ -127,7 +156,7 @@ class ReportCanvas:
     def heading(self, text: str, top: float | None = None, size: float = 20) -> float:
         """A section heading at the top left; returns the top of the content below it."""
         top = self.style.margin + 6 if top is None else top
-        self.text(self.style.margin, top, text, size=size, bold=True, color=self.style.accent)
+        self.display(self.style.margin, top, text, size=size, bold=True, color=self.style.accent)
         return top + size * 1.8
 
     def margin_label(self, label: str) -> None:

@@ -295,7 +295,7 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
     heading_x = plan.x0
     if layout.heading_align == "center":
         heading_x = (plan.x0 + plan.x1 - rc.string_width(name, layout.heading_size, bold=True)) / 2
-    rc.text(heading_x, top, name, size=layout.heading_size, bold=True, color=rc.style.accent)
+    rc.display(heading_x, top, name, size=layout.heading_size, bold=True, color=rc.style.accent)
     rows_top = top + layout.heading_size * 1.7
     line_h, pad_v, pad_h = size * 1.25, size * 0.4, size * 0.45
     if layout.rules:
@@ -322,12 +322,30 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         for line in p.lines:
             rc.text(p.x0 + pad_h, y, line, size=size)
             y += line_h
+    if not rc.style.glued_days:
+        draw_days(rc, plan, rows_top, pad_v, layout)
+
+
+def draw_days(rc: ReportCanvas, plan: MonthPlan, rows_top: float, pad_v: float, layout: CalendarLayout) -> None:
+    """The day numbers down the month's left edge; with `Style.glued_days`, as one text
+    object (drawn first on the page by `draw_calendar_pages`)."""
+    c = rc.canvas
+    size = plan.size
+    days = c.beginText() if rc.style.glued_days else None
+    if days is not None:
+        days.setFont(rc.bold, size)
     for d, t in enumerate(plan.row_tops, start=1):
         label = str(d)
         x = plan.x0 + size * layout.day_width - rc.string_width(label, size, bold=True)
         if layout.day_align == "left":
             x = plan.x0 + size * layout.day_width - rc.string_width("31", size, bold=True)
-        rc.text(x, rows_top + t + pad_v, label, size=size, bold=True)
+        if days is None:
+            rc.text(x, rows_top + t + pad_v, label, size=size, bold=True)
+        else:
+            days.setTextOrigin(x, rc.y(rows_top + t + pad_v + size))
+            days.textOut(label)
+    if days is not None:
+        c.drawText(days)
 
 
 def draw_statements(rc: ReportCanvas, data: dict) -> None:
@@ -360,14 +378,26 @@ def draw_calendar_pages(rc: ReportCanvas, data: dict, layout: CalendarLayout | N
     events = events_of(data)
     pages = layout.pages or data.get("pages") or [[m] for m in range(1, 13)]
     for months in pages:
-        top = rc.heading(data.get("heading", "CALENDRIER INTERNATIONAL"), size=16)
+        heading = data.get("heading", "CALENDRIER INTERNATIONAL")
         footnote_top = rc.height - rc.style.margin - 8
-        plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
+        if rc.style.glued_days:
+            # the day columns first on the page, each one text object, as DTP tools
+            # write them (pdfium glues such days, `123456789`, on pages in small type)
+            top = rc.style.margin + 6 + 16 * 1.8  # where rc.heading puts the content
+            plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
+            for plan in plans:
+                draw_days(rc, plan, top + layout.heading_size * 1.7, plan.size * 0.4, layout)
+            rc.heading(heading, size=16)
+        else:
+            top = rc.heading(heading, size=16)
+            plans = plan_page(rc, events, year, months, top, footnote_top - 6, layout)
         for plan in plans:
             name = names[plan.month - 1] + (f" {year}" if layout.month_year else "")
             draw_month(rc, plan, name, top, layout)
         if any(p.event.gender for plan in plans for p in plan.placed) and data.get("footnote"):
-            rc.text(rc.style.margin, footnote_top, data["footnote"], size=7)
+            # on the folio's baseline (14 pt up) the two read as one line of text
+            at = rc.height - 14 - 7 if rc.style.footnote_at_folio else footnote_top
+            rc.text(rc.style.margin, at, data["footnote"], size=7)
         rc.finish_page(label=data.get("margin_label", "ANNEXES"))
 
 

@@ -147,7 +147,7 @@ def draw_group(rc: ReportCanvas, group: dict, link_order: str | None) -> None:
                 links += note_links
                 top += 6
             for line in rc.wrap(group["heading"], inner, 13, bold=True):
-                rc.text(rc.style.margin, top, line, size=13, bold=True, color=rc.style.accent)
+                rc.display(rc.style.margin, top, line, size=13, bold=True, color=rc.style.accent)
                 top += 17
             top += 12
             if group.get("statements"):

@@ -13,7 +13,14 @@ the parser is registered, not when a report first runs into a mistake):
   layout pages, and any `state` its checks need (never as private keys in rows);
 - `checks(tables, state, ctx) -> list[Check]` (optional): what the report says of
   itself, run after every parser has parsed, with `tables` the merged rows of the
-  whole report and `state` the parser's own `Section.state`.
+  whole report (`tables["pages"]` is the page inventory) and `state` the parser's own
+  `Section.state`;
+- `run` (optional, False): the section's pages form a run (the members matrix, the
+  month pages), so a page between two of its pages that no section chose is read by
+  it too (`inventory.fill_runs`).
+
+`Section.pages` says, for every page a parser was given, that it read its section
+there (None) or why not (a note for the `pages` inventory).
 
 Every row that comes from one place on a page carries `page` and its box (`x0`,
 `top`, `x1`, `bottom`), so that every row gets a provenance crop.
@@ -50,7 +57,7 @@ class ReportContext:
 
     def __post_init__(self) -> None:
         if self.names is None:
-            self.names = NameCollector(self.report_id)
+            self.names = NameCollector(self.report_id, decisions=self.decisions)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -63,6 +70,8 @@ class Section:
 
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     state: Any = None
+    # page number -> None when the page held this section, else why it did not
+    pages: dict[int, str | None] = field(default_factory=dict)
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
         self.tables.setdefault(table, []).extend(rows)
@@ -94,6 +103,7 @@ class Parser:
     select_pages: SelectPages
     parse: Parse
     checks: Checks | None = None
+    run: bool = False
 
     # the former module attribute, for code that still reads it
     @property
@@ -105,7 +115,7 @@ _REGISTRY: dict[str, Parser] = {}
 
 
 def register(name: str, *, vocabulary: str, select_pages: SelectPages, parse: Parse,
-             checks: Checks | None = None) -> Parser:
+             checks: Checks | None = None, run: bool = False) -> Parser:
     """Register a section parser after checking it against the contract (`SPEC`);
     raises ContractError naming what is wrong. Registering a name again replaces it
     (a module reloaded)."""
@@ -126,7 +136,7 @@ def register(name: str, *, vocabulary: str, select_pages: SelectPages, parse: Pa
         if tuple(params) != SPEC[role]:
             raise ContractError(f"parser {name}: {role}({', '.join(params)}) should take "
                                 f"({', '.join(SPEC[role])})")
-    parser = Parser(name, vocabulary, select_pages, parse, checks)
+    parser = Parser(name, vocabulary, select_pages, parse, checks, run)
     _REGISTRY[name] = parser
     return parser
 

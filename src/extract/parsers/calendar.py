@@ -31,7 +31,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from extract import vocab
+from extract import prepass, vocab
 from extract.geometry import centre_inside, clusters
 from extract.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.parsers import ReportContext, Section, register
@@ -39,6 +39,10 @@ from extract.parsers.prose import find_places
 from extract.text import fold_with_offsets, join_lines, strip_glued_number
 
 NAME = "calendar"
+
+# A copy on the next month's page whose title scores this much (rapidfuzz ratio) against
+# an event cut at its month's end is that event read differently.
+SAME_TITLE = 90
 
 DAY_NUMBER = re.compile(r"\d{1,2}")
 MIN_DAYS = 28  # a day column runs 1..28 at least
@@ -107,6 +111,21 @@ def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
         return prefixes[max(starts, key=len)]
     hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=85)
     return prefixes[hit[0]] if hit else None
+
+
+def footnote_of(page: Page, voc: Vocab) -> set[int]:
+    """The ids of the words of the page's gender footnote, if it has one.
+
+    A producer may print the footnote in the margin band, on the folio's baseline: the
+    folio and the footnote then read as one line, so each gutter-separated piece of a
+    line is judged alone, and the margin words are looked at too.
+    """
+    found: set[int] = set()
+    for line in group_lines([*page.words, *page.margin]):
+        for piece in split_line(line, 1.5):
+            if is_footnote(piece.text, voc.footnotes):
+                found.update(id(w) for w in piece.words)
+    return found
 
 
 def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
@@ -516,17 +535,28 @@ def is_month_page(text: str, voc: Vocab) -> bool:
             months += not rest or not rest[0].isalpha()
     if not months:
         return False
-    folded = vocab.fold(text)
-    return any(h in folded for h in voc.headings) or _has_day_run(text)
+    return any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    """Month pages and the pages that state a number of events."""
+    """Month pages (by their words, or by their structure: day numbers 1..28+ down the
+    page, whatever the month name reads as) and the pages that state a number of events."""
     voc = load_vocab()
     return [
         number for number, text in enumerate(texts, start=1)
-        if is_month_page(text, voc) or any(re.search(p, vocab.fold(text)) for p in voc.statements)
+        if is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
+        or any(re.search(p, vocab.fold(text)) for p in voc.statements)
     ]
+
+
+@dataclass
+class CalendarState:
+    """For the checks: what the report states of its events, the month columns read
+    (year, month, page) and every printed copy of an event (before merging)."""
+
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -534,6 +564,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     printed: list[Printed] = []
     statements: list[dict[str, Any]] = []
     memo: dict[str, bool] = {}
+    notes: dict[int, str | None] = {}
+    months: list[dict[str, Any]] = []
 
     def is_city(text: str) -> bool:
         """A whole line naming a notable place (the matcher's population floor keeps
@@ -545,22 +577,31 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         return memo[text]
 
     for page in pages:
-        footnote_words = {
-            id(w) for line in page.lines() if is_footnote(line.text, voc.footnotes) for w in line.words
-        }
+        footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
+        marked = False
         for frame in frames:
+            months.append({"year": frame.year, "month": frame.month, "page": page.number})
             excluded = footnote_words | {id(w) for w in frame.heading.words}
             month_events = read_month(page, frame, voc, excluded, is_city)
             printed.extend(month_events)
-            if any(e.gender for e in month_events) and not footnote_words:
-                ctx.warn(f"calendar page {page.number}: events marked * but no gender footnote found")
+            marked = marked or any(e.gender for e in month_events)
+        if marked and not footnote_words:
+            ctx.warn(f"calendar p.{page.number}: events marked * but no footnote says what * means "
+                     "(gender_perspective is set from the * alone); check the page's footnote "
+                     "and add its wording to vocab/<lang>/calendar.yml gender_footnote")
+        stated = []
         if not frames:
-            for s in find_statements(page.text, voc, ctx.year):
-                statements.append({**s, "page": page.number})
+            stated = find_statements(page.text, voc, ctx.year)
+            statements.extend({**s, "page": page.number} for s in stated)
+        notes[page.number] = None if frames or stated else (
+            "no month here: no column of day numbers 1..28+ under a month name, "
+            "and no statement of a number of events")
     events = merge_repeats(printed)
-    # the statements are for the checks, not rows of a table
-    section = Section(state=_dedupe_statements(statements))
+    section = Section(pages=notes, state=CalendarState(
+        statements=_dedupe_statements(statements), months=months,
+        copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
+                 "end": p.end.isoformat(), "page": p.page} for p in printed]))
     rows, links = [], []
     for i, e in enumerate(events, start=1):
         rows.append({
@@ -570,7 +611,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
         })
         if e.prefix and rows[-1]["event_type"] is None:
-            ctx.warn(f"calendar page {e.page}: unknown event type prefix {e.prefix!r}")
+            ctx.warn(f"calendar p.{e.page}: unknown event type prefix {e.prefix!r} (event_type left "
+                     "empty); add it under prefixes in vocab/<lang>/calendar.yml")
         links.extend({"event_id": i, "city_id": c} for c in event_cities(e, voc, ctx))
     section.add("calendar_events", rows)
     section.add("event_cities", links)
@@ -604,20 +646,25 @@ def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def checks(tables: dict[str, list[dict[str, Any]]], state: list[dict[str, Any]] | None,
+def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
            ctx: ReportContext) -> list[dict[str, Any]]:
-    """Events against what the report states (`state`: the statements `parse` found);
-    events inside the report's year."""
+    """Events against what the report states, and the month pages against themselves
+    (`state`: the statements, month columns and printed copies `parse` saw)."""
+    state = state or CalendarState()
     events = tables.get("calendar_events", [])
     out = []
-    for s in state or []:
-        n = sum(1 for e in events if s["first_date"] <= e["start_date"] <= s["last_date"])
+    for s in state.statements:
+        inside = [e for e in events if s["first_date"] <= e["start_date"] <= s["last_date"]]
+        n = len(inside)
         bound = "at least " if s["at_least"] else ""
+        pages = sorted({e["page"] for e in inside if e.get("page")})
         out.append({
             "check": f"calendar.events_{s['first_date']}_{s['last_date']}",
             "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
             "actual": str(n),
             "passed": int(n >= s["count"] if s["at_least"] else n == s["count"]),
+            "detail": f"stated on p. {s['page']}; events starting {s['first_date']}..{s['last_date']} "
+                      f"read on {_pages(pages)}",
         })
     if events:
         first, last = f"{ctx.year}-01-01", f"{ctx.year}-12-31"
@@ -628,8 +675,90 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: list[dict[str, Any]] 
             "actual": f"{len(outside)} outside" + (
                 ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
             "passed": int(not outside),
+            "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
+    if state.months:
+        out.append(months_present(state.months, ctx.language))
+        out.append(events_cut(events, state.copies, state.months))
     return out
 
 
-PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)
+def _pages(pages: list[int]) -> str:
+    return ("p. " + ", ".join(map(str, pages))) if pages else "no page"
+
+
+def _month_name(year: int, month: int, language: str) -> str:
+    names = {n: name for name, n in vocab.section(NAME, language).get("months", {}).items()}
+    return f"{names.get(month, str(month))} {year}"
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def months_present(months: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """Every month from the first month column read to the last, each on some page.
+
+    A month page lost (not in the file, or not read) leaves a hole: named, with the
+    pages around it."""
+    seen = {_index(m["year"], m["month"]): m["page"] for m in months}
+    lo, hi = min(seen), max(seen)
+    missing = [i for i in range(lo, hi + 1) if i not in seen]
+
+    def around(i: int) -> str:
+        before = max((seen[j] for j in seen if j < i), default=None)
+        after = min((seen[j] for j in seen if j > i), default=None)
+        return f"between p. {before} and p. {after}"
+
+    names = [_month_name(i // 12, i % 12 + 1, language) for i in missing]
+    return {
+        "check": "calendar.months_present",
+        "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+        "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
+        "passed": int(not missing),
+        "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
+                            "(see the pages table)" for name, i in zip(names, missing)) or None,
+    }
+
+
+def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
+               months: list[dict[str, Any]]) -> dict[str, Any]:
+    """No event ends on a month's last day while the next month's page goes on with it.
+
+    An event that runs to the last day of its month is printed again on the next
+    month's page and the copies are merged into one event. It is cut when the next
+    month was not read (it may go on there), or when a copy on the 1st of the next month
+    looks like it (same title, bar a few characters) but was not merged."""
+    seen = {_index(m["year"], m["month"]) for m in months}
+    last_month = max(seen)
+    problems = []
+    for e in events:
+        end = dt.date.fromisoformat(e["end_date"])
+        if end.day != cal.monthrange(end.year, end.month)[1]:
+            continue
+        following = _index(end.year, end.month) + 1
+        if following > last_month:
+            continue  # the calendar ends with this month
+        if following not in seen:
+            problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and the next "
+                            "month's page was not read: it may go on there")
+            continue
+        first = dt.date(end.year, end.month, 1) + dt.timedelta(days=31)
+        first = first.replace(day=1).isoformat()
+        for c in copies:
+            if c["start"] == first and c["title"] != e["title"] \
+                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= SAME_TITLE:
+                problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
+                                f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
+                                "read as two (a title read differently)")
+    return {
+        "check": "calendar.events_cut_at_month_end",
+        "expected": "0 events cut at a month's end",
+        "actual": f"{len(problems)} cut",
+        "passed": int(not problems),
+        "detail": "; ".join(problems) or None,
+    }
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks, run=True)

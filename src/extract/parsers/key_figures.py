@@ -24,7 +24,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from rapidfuzz import fuzz
 
-from extract import vocab
+from extract import prepass, vocab
 from extract.geometry import x_overlap
 from extract.layout import Line, Page, Word, bbox_of, group_blocks, group_lines, split_line
 from extract.parsers import ReportContext, Section, register
@@ -219,7 +219,28 @@ def find_figures(text: str, language: str = "fr") -> list[Figure]:
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
-    return [i + 1 for i, text in enumerate(texts) if find_figures(" ".join(text.split()), ctx.language)]
+    """Pages with a figure in their pre-pass text, or a digit and some label's words
+    with the word gaps lost (a letter-spaced heading: `2 4 nouvellespublications`):
+    the layout, which keeps the gaps, then tells."""
+    squashed = {prepass.squash(label) for _, label, _ in _entries(ctx.language)}
+    return [i + 1 for i, text in enumerate(texts)
+            if find_figures(" ".join(text.split()), ctx.language)
+            or (any(c.isdigit() for c in text) and _squashed_label(text, squashed))]
+
+
+GLUED_WORD = 8
+
+
+def _squashed_label(text: str, labels: set[str]) -> bool:
+    """A label run together in a line that is itself run together (no word gaps)."""
+    for line in text.splitlines():
+        words = line.split()
+        # a line whose words ran together (8+ letters a word on average), not prose
+        if words and sum(map(len, words)) >= GLUED_WORD * len(words):
+            flat = prepass.squash(line)
+            if any(label in flat for label in labels):
+                return True
+    return False
 
 
 @dataclass
@@ -424,8 +445,13 @@ def page_figures(page: Page, language: str) -> list[Figure]:
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
     rows: dict[str, dict[str, Any]] = {}
+    notes: dict[int, str | None] = {}
+    numbers: list[dict[str, Any]] = []
     for page in pages:
-        for fig in page_figures(page, ctx.language):
+        figures = page_figures(page, ctx.language)
+        notes[page.number] = None if figures else "no number followed by a known figure label"
+        numbers.extend(big_number_rows(page, figures, ctx.language))
+        for fig in figures:
             row = {"key": fig.key, "value": fig.value, "label": fig.label, "page": page.number}
             if fig.bbox:
                 row.update(zip(("x0", "top", "x1", "bottom"), fig.bbox))
@@ -436,12 +462,60 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 # The report restates a figure elsewhere with another value ("+2.1K"
                 # against "+2.14K"): the first statement stands, the other is reported.
                 ctx.warn(
-                    f"key figure {fig.key}: {fig.label!r} on page {page.number} "
-                    f"differs from {seen['label']!r} on page {seen['page']}"
+                    f"key_figures p.{page.number}: key figure {fig.key}: {fig.label!r} "
+                    f"differs from {seen['label']!r} on page {seen['page']}; the first stands: "
+                    "check which one the report means"
                 )
-    section = Section()
+    # the state: every headline number and its pairing, for the checks
+    section = Section(pages=notes, state=numbers)
     section.add("key_figures", list(rows.values()))
     return section
 
 
-PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse)
+def big_number_rows(page: Page, figures: list[Figure], language: str) -> list[dict[str, Any]]:
+    """Every headline number of a page (`big_numbers`), paired (1) when some figure read
+    on the page has its value, else 0: a big number nobody labelled is a figure lost."""
+    values = {round(f.value, 6) for f in figures}
+    out = []
+    for run in big_numbers(page.words):
+        if _in_heading(run, page.words):
+            continue
+        printed = " ".join(w.text for w in run)
+        try:
+            value = parse_number(printed, language)
+        except (ValueError, NumberFormatError):
+            continue
+        out.append({"page": page.number, "printed": printed, "value": value,
+                    "paired": int(round(value, 6) in values)})
+    return out
+
+
+def _in_heading(run: list[Word], words: Sequence[Word]) -> bool:
+    """A number that ends a line of words in its own type (`LIGNE D’ACTION 1`), a
+    heading's numbering, not a headline figure."""
+    size = run[0].size
+    return any(
+        any(c.isalpha() for c in w.text) and abs(w.size - size) <= 0.1 * size
+        and abs(w.ymid - run[0].ymid) <= 0.35 * size and 0 <= run[0].x0 - w.x1 <= 1.5 * size
+        for w in words)
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], state: list[dict[str, Any]] | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
+    """Every headline number is paired with a label, or named here (`state`: every
+    headline number `parse` saw, with its pairing)."""
+    numbers = state or []
+    if not numbers:
+        return []
+    lost = [n for n in numbers if not n["paired"]]
+    return [{
+        "check": "key_figures.big_numbers_paired",
+        "expected": f"{len(numbers)} headline numbers, each with a label",
+        "actual": f"{len(numbers) - len(lost)} paired",
+        "passed": int(not lost),
+        "detail": "; ".join(f"p. {n['page']}: {n['printed']!r} has no known label "
+                            "(add it to vocab/<lang>/key_figures.yml)" for n in lost) or None,
+    }]
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)

@@ -9,20 +9,22 @@ per member (identity from `ctx.names.member`), cells into tidy `member_indicator
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import matrix, vocab
+from extract import matrix, prepass, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section, register
 from extract.rows import Indicator, columns
 from extract.text import marker_pattern, slug
 
 NAME = "members"
+# A page of this many matrix rows (a name, then cells only), half its lines or more,
+# is a matrix page by its structure, whatever its heading and titles read as.
+MIN_ROWS = 10
 # Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
 DECORATION_SCORE = 85
 HEADER_SCORE = 80
@@ -159,9 +161,16 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
             pages.append(number)
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
-        if hits >= 3 or (hits >= 1 and pages and pages[-1] == number - 1):
+        if hits >= 3 or (hits >= 1 and pages and pages[-1] == number - 1) or is_matrix_page(text):
             pages.append(number)
     return pages
+
+
+def is_matrix_page(text: str) -> bool:
+    """Rows of names followed by cells make up half the page's lines or more."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    rows = prepass.matrix_rows(text, frozenset(norm(w) for w in _all("yes_words")))
+    return rows >= MIN_ROWS and rows >= 0.5 * len(lines)
 
 
 def titles_on_page(words: set[str]) -> int:
@@ -181,9 +190,21 @@ def _content_words(page: Page) -> list[Word]:
     baseline with header titles, so each gutter-separated piece is judged alone)."""
     keep: list[Word] = []
     for line in group_lines(page.words):
-        for piece in split_line(line, matrix.NAME_GAP):
-            if not is_decoration(piece.text):
-                keep.extend(piece.words)
+        pieces = split_line(line, matrix.NAME_GAP)
+        i = 0
+        while i < len(pieces):
+            # a heading or legend piece; or, when a piece alone is none, the longest run
+            # of pieces from here that is one (a heading letter-spaced wider than a name
+            # gap comes in several pieces) and whose own pieces are none of them
+            j = i + 1 if is_decoration(pieces[i].text) else next(
+                (j for j in range(len(pieces), i + 1, -1)
+                 if is_decoration(" ".join(p.text for p in pieces[i:j]))
+                 and not any(is_decoration(p.text) for p in pieces[i + 1:j])), i)
+            if j > i:
+                i = j
+                continue
+            keep.extend(pieces[i].words)
+            i += 1
     return keep
 
 
@@ -225,6 +246,8 @@ class MatrixState:
     """For the checks: the matrices (0, 1, ...) each member's row was printed in."""
 
     seen_in: dict[str, list[int]] = field(default_factory=dict)
+    # every printed row of every matrix: matrix, page, member, name lines, bands
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -234,6 +257,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
+    notes: dict[int, str | None] = {}
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
@@ -241,15 +265,21 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             _content_words(page), is_title_word, is_name_header,
             is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
         )
+        notes[page.number] = None if any(mx.rows for mx in found) else (
+            "no matrix here: no block of column titles over rows of names (and not the "
+            "page right after a matrix page)")
         for mx in found:
             previous, previous_page = mx.columns, page.number
             keys = column_keys(mx.columns, ctx)
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
-                ctx.warn(f"members matrix p.{page.number}: word {word.text!r} belongs to no row")
+                ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
+                         "(not stored); check that row on the page")
             for row in mx.rows:
-                _add_row(row, keys, which, page.number, status, cells, state, ctx)
-    section = Section(state=state)
+                member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
+                if member_id:
+                    state.rows.append(_printed_row(row, member_id, which, page.number, ctx))
+    section = Section(pages=notes, state=state)
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
     if status:
@@ -258,15 +288,35 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     return section
 
 
+def _printed_row(row: matrix.MatrixRow, member_id: str, which: int, page: int,
+                 ctx: ReportContext) -> dict[str, Any]:
+    """What the checks need of one printed row: its matrix, page, name lines, the band
+    of its name and the vertical extent of each of its cells."""
+    printed = strip_marker(row.name)[0]
+    lines = [strip_marker(line.text)[0] for line in row.name_lines]
+    # two names run together over two lines read, line by line, as places, and as a
+    # whole as none
+    run_together = len(lines) > 1 and ctx.names.peek(printed) is None and all(
+        any(c.isalpha() for c in line) and ctx.names.peek(line) is not None for line in lines)
+    return {
+        "matrix": which, "page": page, "member_id": member_id, "printed_name": printed, "lines": lines,
+        "band": (row.top, row.bottom), "lines_are_names": int(run_together),
+        "cells": [(min(w.top for w in ws), max(w.bottom for w in ws)) for ws in row.cells.values() if ws],
+    }
+
+
 def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
              status: dict[str, dict[str, Any]], cells: dict[tuple[str, str], dict[str, Any]],
-             state: MatrixState, ctx: ReportContext) -> None:
+             state: MatrixState, ctx: ReportContext) -> str | None:
+    """Adds one printed row to the member's status and cells; its member id, or None
+    when the names column holds no name."""
     printed, new = strip_marker(row.name)
     if not any(c.isalpha() for c in printed):
         # A folio or a stray number at the names column is not a member.
         if printed:
-            ctx.warn(f"members matrix p.{page}: {printed!r} at the names column is not a name; skipped")
-        return
+            ctx.warn(f"members p.{page}: {printed!r} at the names column is not a name; skipped "
+                     "(a folio or stray number; check the page if a row is missing)")
+        return None
     member_id = ctx.names.member(printed, page=page)
     x0, top, x1, bottom = row.bbox
     board = _is_board(row.name_words)
@@ -275,7 +325,8 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         entry["is_board_member"] = int(entry["is_board_member"] or board)
         entry["is_new_member"] = int(entry["is_new_member"] or new)
         if which in state.seen_in[member_id]:
-            ctx.warn(f"members matrix p.{page}: {printed!r} appears twice in one matrix")
+            ctx.warn(f"members p.{page}: {printed!r} appears twice in one matrix; the first row "
+                     "stands: check both rows on the page, or settle the name in decisions.yml")
         else:
             state.seen_in[member_id].append(which)
     else:
@@ -289,13 +340,15 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         value = matrix.cell_text(words)
         key = keys[index]
         if (member_id, key) in cells and cells[(member_id, key)]["value"] != value:
-            ctx.warn(f"members matrix p.{page}: {printed!r} has two values for {key}")
+            ctx.warn(f"members p.{page}: {printed!r} has two values for {key}; the later one "
+                     "stands: compare both matrices' rows for this member")
         bx0, btop, bx1, bbottom = bbox_of(words)
         cells[(member_id, key)] = {
             "member_id": member_id, "indicator": key, "value": value,
             "value_num": value_number(value), "page": page,
             "x0": bx0, "top": btop, "x1": bx1, "bottom": bbottom,
         }
+    return member_id
 
 
 def indicator_dictionary() -> list[dict[str, Any]]:
@@ -349,19 +402,86 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
-    seen_in = state.seen_in if state else {}
-    per_matrix = Counter(m for r in status for m in seen_in.get(r["member_id"], ()))
-    counts = [per_matrix[m] for m in sorted(per_matrix)]
-    out.append(_check("members_in_every_matrix", str(len(status)), " / ".join(map(str, counts)),
-                      all(c == len(status) for c in counts)))
+    rows = state.rows if state else []
+    out.append(same_members(rows, len(status)) if rows else _check(
+        "members_in_every_matrix", str(len(status)), "no matrix rows", False))
+    out.append(row_bands(rows))
+    out.append(run_together(rows))
     if "members" in figures:
         expected = figures["members"]["value"]
         out.append(_check("members", _fmt(expected), str(len(status)), len(status) == expected))
+    # no two members on one place, unless a curated pairing (a city and its body)
+    out.append(ctx.names.shared_place_check({r["member_id"] for r in status}))
     return out
 
 
-def _check(name: str, expected: str, actual: str, passed: bool) -> dict[str, Any]:
-    return {"check": f"members.{name}", "expected": expected, "actual": actual, "passed": int(passed)}
+def _check(name: str, expected: str, actual: str, passed: bool, detail: str | None = None) -> dict[str, Any]:
+    return {"check": f"members.{name}", "expected": expected, "actual": actual, "passed": int(passed),
+            "detail": detail}
+
+
+def _span(pages: set[int]) -> str:
+    lo, hi = min(pages), max(pages)
+    missing = [n for n in range(lo, hi + 1) if n not in pages]
+    return f"p. {lo}–{hi}" + (f" (no row on p. {', '.join(map(str, missing))})" if missing else "")
+
+
+def same_members(rows: list[dict[str, Any]], members: int) -> dict[str, Any]:
+    """Both matrices list the same members: a matrix page lost shows as names missing
+    from one matrix, with the pages that matrix was read from."""
+    matrices = sorted({r["matrix"] for r in rows})
+    names = {m: {r["member_id"]: r["printed_name"] for r in rows if r["matrix"] == m} for m in matrices}
+    every = {k: v for m in matrices for k, v in names[m].items()}
+    counts, details = [], []
+    for m in matrices:
+        pages = {r["page"] for r in rows if r["matrix"] == m}
+        counts.append(str(len(names[m])))
+        lost = [every[k] for k in every if k not in names[m]]
+        if lost:
+            shown = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
+            details.append(f"matrix {m + 1} ({_span(pages)}) lacks {len(lost)}: {shown}")
+    return _check("members_in_every_matrix", str(members), " / ".join(counts),
+                  not details and all(int(c) == members for c in counts), "; ".join(details) or None)
+
+
+def row_bands(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """No cell of a row lies in the band of another row's name on its page: a cell
+    there was given to the wrong member."""
+    problems = []
+    by_page: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for r in rows:
+        by_page.setdefault((r["page"], r["matrix"]), []).append(r)
+    for (page, _), page_rows in sorted(by_page.items()):
+        for r in page_rows:
+            for top, bottom in r["cells"]:
+                mid = (top + bottom) / 2
+                other = next((o for o in page_rows if o is not r and o["band"][0] <= mid <= o["band"][1]), None)
+                if other is not None:
+                    problems.append(f"p. {page}: a cell of {r['printed_name']!r} lies in the row of "
+                                    f"{other['printed_name']!r}")
+    return _check("row_bands", "0 cells in another row's band", f"{len(problems)} found", not problems,
+                  "; ".join(problems[:20]) or None)
+
+
+def run_together(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """No printed name is two members' names run together: one that is two other
+    printed names end to end, or whose lines are each a place while the whole is none."""
+    known = {vocab.fold(r["printed_name"]) for r in rows}
+    problems = []
+    for r in rows:
+        words = r["printed_name"].split()
+        split = next((i for i in range(1, len(words))
+                      if vocab.fold(" ".join(words[:i])) in known and vocab.fold(" ".join(words[i:])) in known),
+                     None)
+        if split is not None:
+            problems.append(f"p. {r['page']}: {r['printed_name']!r} is {' '.join(words[:split])!r} "
+                            f"and {' '.join(words[split:])!r} run together")
+        elif r.get("lines_are_names"):
+            problems.append(f"p. {r['page']}: {r['printed_name']!r} reads as {len(r['lines'])} places, "
+                            f"one a line ({' / '.join(r['lines'])})")
+    unique = list(dict.fromkeys(problems))
+    return _check("names_not_run_together", "0 names run together", f"{len(unique)} found", not unique,
+                  "; ".join(unique[:20]) or None)
 
 
 def _fmt(value: float) -> str:
@@ -373,4 +493,4 @@ def _decimals(value: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".")[1])
 
 
-PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks)
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks, run=True)

@@ -100,8 +100,10 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     known = frozenset({key(a["alias"]) for a in ctx.names.aliases}
                       | {key(c["name"]) for c in ctx.names.cities.values()})
     use_ner = ctx.spacy_ner and _ner_available(ctx, pages)
+    notes: dict[int, str | None] = {}
     for page in pages:
         section = page_section(page.text, ctx.language)
+        notes[page.number] = None if section else "no narrative section's phrases in its layout text"
         if not section:
             continue
         for block in group_blocks(page.words):
@@ -118,7 +120,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                     x0, top, x1, bottom = block.bbox  # the paragraph it is named in
                     rows.append({"city_id": city_id, "section": section, "page": page.number,
                                  "context": snippet, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
-    return Section({"city_mentions": rows})
+    return Section({"city_mentions": rows}, pages=notes)
 
 
 def _ner_available(ctx: ReportContext, pages: list[Page]) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import geometry, vocab
+from extract import geometry, prepass, vocab
 from extract.layout import RGB, Block, Box, Link, Page, group_blocks
 from extract.parsers import ReportContext, Section, register
 from extract.text import join_lines
@@ -109,7 +109,7 @@ def heading_kind(text: str, language: str | None, strict: bool = True) -> str | 
     kinds = vocab.section(NAME, language).get("kinds", {})
     for kind in KINDS:
         for label in map(vocab.fold, kinds.get(kind, [])):
-            if not strict and label in folded:
+            if not strict and prepass.contains(folded, label):
                 return kind
             counted = re.search(rf"(?:^|\s)\+?\d[\d\s.,]*\s{re.escape(label)}", folded)
             if counted or letters == " ".join(re.findall(r"[^\W\d_]+", label)):
@@ -174,11 +174,32 @@ def _first_line(text: str) -> str:
     return ""
 
 
+def is_heading_line(line: str, language: str | None) -> bool:
+    """A pre-pass line that reads as a product heading: a counted kind or a kind alone
+    (`heading_kind`), also with its word gaps lost (`2 4 nouvellespublications`). The
+    kind's words inside a sentence (a calendar entry "Lancement de la Learning
+    Station") are no heading: a page is not given to publications for them.
+
+    >>> is_heading_line("2 4 nouvellespublications,dont 2 1 axées", "fr")
+    True
+    >>> is_heading_line("Lancement de la Learning Station", "fr")
+    False
+    """
+    if heading_kind(line, language):
+        return True
+    flat = prepass.squash(line)
+    labels = vocab.section(NAME, language).get("kinds", {})
+    for label in (prepass.squash(x) for kind in KINDS for x in labels.get(kind, [])):
+        if flat == label or re.search(r"\d" + re.escape(label), flat):
+            return True
+    return False
+
+
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     selected: list[int] = []
     header, run = None, 0
     for number, text in enumerate(texts, start=1):
-        if heading_kind(" ".join(text.split()), ctx.language, strict=False):
+        if any(is_heading_line(line, ctx.language) for line in text.splitlines()):
             selected.append(number)
             header, run = _first_line(text), 0
         elif header and _first_line(text) == header and run < MAX_CONTINUATION:
@@ -194,13 +215,15 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     kind: str | None = None
     colors: dict[RGB, str] = {}
     previous = None
+    notes: dict[int, str | None] = {}
     for page in pages:
         if previous is None or page.number != previous + 1:
             kind, colors = None, {}
         previous = page.number
         page_rows, kind, colors = parse_page(page, ctx, kind, colors)
         rows.extend(page_rows)
-    section = Section()
+        notes[page.number] = None if page_rows else "no product tile under a product heading"
+    section = Section(pages=notes)
     section.add("publications", rows)
     return section
 
@@ -218,9 +241,11 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
         return [], None, colors  # not a product page: its links are someone else's
     colors = legend_colors(blocks, page.boxes, ctx.language) or colors
     for link in over_text:
-        ctx.warn(f"page {page.number}: link {link.uri} lies over running text, not a product tile")
+        ctx.warn(f"publications p.{page.number}: link {link.uri} lies over running text, not a product "
+                 "tile: no row made; if it is a product, its tile is not laid out as one (see the page)")
     for link in over_nothing:
-        ctx.warn(f"page {page.number}: link {link.uri} has no title under it")
+        ctx.warn(f"publications p.{page.number}: link {link.uri} has no title under it: no row made; "
+                 "look at the page for the product it stands for")
     titles = title_blocks(blocks, paired)
     tiles = [*titles, *unlinked_tiles(blocks, paired, titles, set(headings))]
     rows = []
@@ -274,6 +299,7 @@ def _fmt(value: float) -> str:
 def checks(tables: dict[str, list[dict[str, Any]]], state: None, ctx: ReportContext) -> list[dict[str, Any]]:
     """The products against the figures the report prints about them."""
     figures = {r["key"]: r["value"] for r in tables.get("key_figures", [])}
+    stated_on = {r["key"]: r.get("page") for r in tables.get("key_figures", [])}
     products = tables.get("publications", [])
     by_kind = {k: [p for p in products if p["kind"] == k] for k in KINDS}
     counted = {
@@ -284,16 +310,24 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: None, ctx: ReportCont
     }
     if any(p.get("gender_focus") for p in by_kind["publication"]):
         counted["gender_publications"] = sum(1 for p in by_kind["publication"] if p.get("gender_focus"))
+    kind_of = {"new_publications": "publication", "learning_products": "learning_product",
+               "new_videos": "video", "declarations": "declaration", "gender_publications": "publication"}
     out = []
     for key, actual in counted.items():
         if key in figures:
+            tiles = by_kind[kind_of[key]]
+            pages = sorted({p["page"] for p in tiles})
+            detail = (f"stated on p. {stated_on[key]}; {len(tiles)} {kind_of[key]} tiles read on "
+                      + (("p. " + ", ".join(map(str, pages))) if pages else "no page"))
             out.append({"check": f"publications.{key}", "expected": _fmt(figures[key]),
-                        "actual": _fmt(actual), "passed": int(figures[key] == actual)})
+                        "actual": _fmt(actual), "passed": int(figures[key] == actual), "detail": detail})
     if {"learning_products", "courses", "webinars"} <= figures.keys():
         total = figures["courses"] + figures["webinars"]
         out.append({"check": "publications.courses_plus_webinars",
                     "expected": _fmt(figures["learning_products"]), "actual": _fmt(total),
-                    "passed": int(total == figures["learning_products"])})
+                    "passed": int(total == figures["learning_products"]),
+                    "detail": f"learning products stated on p. {stated_on['learning_products']}, courses on "
+                              f"p. {stated_on['courses']}, webinars on p. {stated_on['webinars']}"})
     return out
 
 
