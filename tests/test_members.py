@@ -165,8 +165,9 @@ def test_no_warnings_and_checks_pass(parsed):
     assert ctx.warnings == []
     results = members.checks({**section.tables, "key_figures": KEY_FIGURES}, section.state, ctx)
     assert {r["check"] for r in results} == {
-        "members.new_members", "members.active_members_share", "members.members_in_every_matrix",
-        "members.row_bands", "members.names_not_run_together", "members.shared_place"}
+        "members.new_members", "members.active_members_share", "members.rows_agree",
+        "members.members_in_every_matrix", "members.row_bands", "members.names_not_run_together",
+        "members.shared_place"}
     assert all(r["passed"] for r in results), results
 
 
@@ -174,8 +175,8 @@ def test_checks_without_key_figures_skip_them(parsed):
     section, ctx, _ = parsed
     results = members.checks(dict(section.tables), section.state, ctx)
     assert [r["check"] for r in results] == [
-        "members.members_in_every_matrix", "members.row_bands", "members.names_not_run_together",
-        "members.shared_place"]
+        "members.rows_agree", "members.members_in_every_matrix", "members.row_bands",
+        "members.names_not_run_together", "members.shared_place"]
 
 
 def test_pipeline_carries_the_matrix(specimen):

@@ -148,9 +148,8 @@ class SlugNames:
         return None  # no gazetteer: no line of a name reads as a place
 
     def shared_place_check(self, member_ids: set[str] | None = None) -> dict:
-        # no gazetteer, no places: no two members can share one
-        return {"check": "members.shared_place", "expected": "0", "actual": "0", "passed": 1,
-                "detail": None}
+        # no gazetteer: no two members resolve to one place
+        return {"check": "members.shared_place", "expected": "0", "actual": "0", "passed": 1}
 
 
 def extract(case: dict, path: Path) -> tuple[dict, ReportContext]:

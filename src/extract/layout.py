@@ -60,6 +60,19 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A horizontal stroke or edge: a row rule, a border, the edge of a filled band.
+
+    Producers draw rules as lines, as thin filled rectangles or as the sides of a filled
+    path (even-odd borders); all of them come here as one segment at height `y`.
+    """
+
+    x0: float
+    x1: float
+    y: float
+
+
+@dataclass(frozen=True)
 class Box:
     """A filled rectangle, or a filled path's bounding box (event boxes in the calendar,
     tiles, table shading)."""
@@ -81,6 +94,7 @@ class Page:
     words: list[Word] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
     # the words of the top and bottom bands (folios, running heads, and what a producer
     # prints beside them: a footnote on the folio's baseline), kept out of `words`
     margin: list[Word] = field(default_factory=list)
@@ -290,6 +304,24 @@ def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
     return boxes
 
 
+# Horizontal edges shorter than this (points) are underlines, ticks or glyph bits, not rules.
+MIN_RULE = 12.0
+
+
+def _rules_of(page: pdfplumber.page.Page) -> list[Rule]:
+    """Every horizontal edge of the page's lines, rectangles and paths, each once."""
+    seen: set[tuple[float, float, float]] = set()
+    rules = []
+    for edge in page.horizontal_edges:
+        x0, x1, y = float(edge["x0"]), float(edge["x1"]), float(edge["top"])
+        key = (round(x0), round(x1), round(y, 1))
+        if x1 - x0 < MIN_RULE or key in seen:
+            continue
+        seen.add(key)
+        rules.append(Rule(x0, x1, y))
+    return sorted(rules, key=lambda r: (r.y, r.x0))
+
+
 def read_page(page: pdfplumber.page.Page) -> Page:
     words = _words_of(page)
     height = float(page.height)
@@ -301,6 +333,7 @@ def read_page(page: pdfplumber.page.Page) -> Page:
         margin=[w for w in words if is_margin_word(w, height)],
         links=_links_of(page),
         boxes=_boxes_of(page),
+        rules=_rules_of(page),
     )
 
 

@@ -1,4 +1,4 @@
-"""Matrices drawn without rules: a names column, a header block of wrapped titles, cells.
+"""Matrices with or without rules: a names column, a header block of wrapped titles, cells.
 
 The members matrix has no grid lines and mostly blank cells, so the text order
 (`Abidjan 1 6`) cannot say which column holds a value. Geometry can:
@@ -7,21 +7,25 @@ The members matrix has no grid lines and mostly blank cells, so the text order
    look like column titles (scored by the caller's vocabulary);
 2. its words cut into phrases at wide gaps; phrases that overlap horizontally across
    lines are one column's title (`cluster_columns`);
-3. every body word left of the first column is part of a name; names over two lines
-   are joined by leading, cells and markers (`group_names`);
-4. each cell goes to the nearest row by height and the nearest column by width.
+3. every body word left of the first column is part of a name; cells side by side
+   make horizontal bands, one per row, however they sit in it (top, centre, bottom);
+4. name lines are cut into names by all the evidence at once: leading against a row's
+   gap, bands (one per name), row rules and shading edges, markers (`segment_names`);
+   what the evidence says against the cut chosen is kept as the matrix's doubts;
+5. each band goes to its row by height, each cell to the nearest column by width.
 
 Nothing here knows fonts, page sizes or the report: only relative positions and sizes.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extract.layout import Line, Word, bbox_of, group_lines, split_line
+from extract.layout import Box, Line, Rule, Word, bbox_of, group_lines, split_line
 from extract.text import join_lines
 
 # Gap between the words of one title line wider than this (in font sizes) starts
@@ -35,6 +39,27 @@ CELL_REACH = 1.2
 NAME_GAP = 1.0
 # A name line (a continuation may be indented) starts this close to the names column.
 NAME_INDENT = 2.5
+# A name runs over at most this many lines.
+MAX_NAME_LINES = 4
+# A cell word joins the band above it when it starts above the band's bottom by more
+# than this share of its height (a row's cells overlap; the next row's do not).
+BAND_SLOP = 0.1
+# A band is beside a name line when their heights overlap by this share of the smaller.
+BAND_TOUCH = 0.15
+# Costs of the evidence a way of cutting name lines into names goes against: white
+# between lines off the name/row threshold (per type size of distance), a band of cells
+# with no name or a name with two bands, a rule crossed inside a name.
+GAP_WEIGHT = 1.0
+BAND_COST = 1.0
+SEPARATOR_COST = 2.0
+# On a page whose cells are centred between name lines, a name whose band sits beside
+# its first or last line only is unlikely (a row with cells, then one without).
+ALIGN_COST = 0.5
+# Whites between name lines this far apart (type sizes) are leading on one side and
+# row gaps on the other.
+MIN_JUMP = 0.2
+# White this far (type sizes) above the threshold inside one name is worth a doubt.
+STRONG_GAP = 0.5
 
 
 @dataclass
@@ -85,6 +110,10 @@ class Matrix:
     columns: list[Column]
     rows: list[MatrixRow]
     stray: list[Word] = field(default_factory=list)
+    # what the page's evidence says against the rows read (see `segment_names`)
+    doubts: list[str] = field(default_factory=list)
+    # what this body shows of the typography, for the matrix's other pages
+    evidence: Hints = field(default_factory=lambda: Hints())
 
 
 def cell_text(words: Sequence[Word]) -> str:
@@ -217,34 +246,248 @@ def cluster_columns(phrases: Sequence[Line]) -> list[Column]:
     return sorted(columns, key=lambda c: c.x0)
 
 
-def _overlaps(word: Word, line: Line) -> bool:
-    height = min(word.bottom - word.top, line.bottom - line.top)
-    return min(word.bottom, line.bottom) - max(word.top, line.top) > 0.5 * height
+@dataclass
+class Band:
+    """Cell words of one row side by side: their heights overlap, whatever the column."""
+
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+
+def cell_bands(cells: Sequence[Word]) -> list[Band]:
+    """The horizontal bands of cells, top to bottom: a row's cells share a band however
+    they are aligned in it (top, centre, bottom), the next row's cells start below it.
+
+    >>> bands = cell_bands([Word("1", 0, 0, 5, 8), Word("Yes", 40, 1, 55, 9), Word("2", 0, 12, 5, 20)])
+    >>> [[w.text for w in b.words] for b in bands]
+    [['1', 'Yes'], ['2']]
+    """
+    bands: list[Band] = []
+    for word in sorted(cells, key=lambda w: (w.top, w.x0)):
+        if bands and word.top < bands[-1].bottom - BAND_SLOP * (word.bottom - word.top):
+            bands[-1].words.append(word)
+        else:
+            bands.append(Band([word]))
+    return bands
+
+
+def _overlap_share(top: float, bottom: float, line: Line) -> float:
+    height = min(bottom - top, line.bottom - line.top)
+    return (min(bottom, line.bottom) - max(top, line.top)) / height if height > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the other pages of a report's matrices show about its typography: whether
+    cells are centred between name lines, and whites (type sizes) the cells decided,
+    between two rows or inside one name."""
+
+    centred: bool | None = None
+    rows: tuple[float, ...] = ()
+    inner: tuple[float, ...] = ()
+
+    @staticmethod
+    def merge(hints: Sequence[Hints]) -> Hints:
+        return Hints(any(h.centred for h in hints), tuple(w for h in hints for w in h.rows),
+                     tuple(w for h in hints for w in h.inner))
+
+
+@dataclass
+class NameEvidence:
+    """What the page shows between a matrix's name lines, for cutting them into names.
+
+    `lines` are the name lines top to bottom; `bands` the cell bands; `separators` the
+    heights of row rules and shading edges that cross the names column into the cells.
+    """
+
+    lines: list[Line]
+    bands: list[Band]
+    separators: list[float] = field(default_factory=list)
+    hints: Hints = field(default_factory=Hints)
+
+    def __post_init__(self) -> None:
+        # For each band: the name lines it overlaps (first, last), or the gap it sits in
+        # (k: between lines k-1 and k), or None above the first / below the last line.
+        self.touch: list[tuple[int, int] | None] = []
+        self.gap_of: list[int | None] = []
+        for band in self.bands:
+            hit = [k for k, line in enumerate(self.lines)
+                   if _overlap_share(band.top, band.bottom, line) > BAND_TOUCH]
+            self.touch.append((hit[0], hit[-1]) if hit else None)
+            gap = None
+            if not hit:
+                gap = next((k for k in range(1, len(self.lines))
+                            if self.lines[k - 1].bottom <= band.ymid <= self.lines[k].top), None)
+            self.gap_of.append(gap)
+        self.threshold = self._threshold()
+
+    def _threshold(self) -> float:
+        """The white (type sizes) above which two lines are two rows, from this page.
+
+        A designer sets a name's leading tighter than the gap between rows, whatever
+        both are: when the whites between lines fall into two groups (a jump of
+        `MIN_JUMP`), the threshold is in that jump, the jump that contradicts fewest
+        whites the cells already decide (a band beside both lines: one name; bands of
+        their own: two rows), here and on the matrix's other pages (`hints`). Otherwise
+        `NAME_JOIN_GAP`, or higher when the rows the cells decided are all far looser.
+        """
+        whites = [self.white(k) for k in range(1, len(self.lines))]
+        inner, rows = [], []
+        for k in range(1, len(self.lines)):
+            if self.cut_through(k):
+                inner.append(whites[k - 1])
+            else:
+                above = {n for n, t in enumerate(self.touch) if t and t[1] == k - 1}
+                below = {n for n, t in enumerate(self.touch) if t and t[0] == k}
+                if above and below and not above & below:
+                    rows.append(whites[k - 1])
+        self.known_rows, self.known_inner = rows, inner
+        rows, inner = rows + list(self.hints.rows), inner + list(self.hints.inner)
+        candidates = [(0.0, NAME_JOIN_GAP)]
+        ordered = sorted(whites)
+        for a, b in pairwise(ordered):
+            if b - a >= MIN_JUMP:
+                candidates.append((b - a, (a + b) / 2))
+        if rows:  # loose rows: whites well under the narrowest row gap are leading
+            below = max([NAME_JOIN_GAP, *[w for w in inner if w < min(rows)]])
+            if min(rows) - below >= MIN_JUMP:
+                candidates.append((min(rows) - below, (below + min(rows)) / 2))
+
+        def wrong(t: float) -> int:
+            return sum(w >= t for w in inner) + sum(w < t for w in rows)
+
+        return min(candidates, key=lambda c: (wrong(c[1]), -c[0]))[1]
+
+    def white(self, k: int) -> float:
+        """White between lines k-1 and k, in type sizes."""
+        a, b = self.lines[k - 1], self.lines[k]
+        return (b.top - a.bottom) / max(a.size, b.size)
+
+    def crossed(self, k: int) -> bool:
+        """A rule or shading edge lies between lines k-1 and k."""
+        a, b = self.lines[k - 1], self.lines[k]
+        return any((a.top + a.bottom) / 2 < y < (b.top + b.bottom) / 2 for y in self.separators)
+
+    def bands_in(self, i: int, j: int) -> list[int]:
+        """Bands that belong to lines i..j-1 as one name: touching only them, or in a gap
+        between two of them."""
+        return [n for n, (touch, gap) in enumerate(zip(self.touch, self.gap_of))
+                if (touch is not None and i <= touch[0] and touch[1] < j)
+                or (gap is not None and i < gap < j)]
+
+    def cut_through(self, k: int) -> list[int]:
+        """Bands a cut between lines k-1 and k leaves without a name: in that gap, or
+        touching the lines on both sides of it."""
+        return [n for n, (touch, gap) in enumerate(zip(self.touch, self.gap_of))
+                if gap == k or (touch is not None and touch[0] < k <= touch[1])]
+
+
+def _join_cost(ev: NameEvidence, k: int) -> float:
+    """What speaks against lines k-1 and k being one name."""
+    return GAP_WEIGHT * max(0.0, ev.white(k) - ev.threshold) + (SEPARATOR_COST if ev.crossed(k) else 0.0)
+
+
+def _cut_cost(ev: NameEvidence, k: int) -> float:
+    """What speaks against a new name starting at line k."""
+    return GAP_WEIGHT * max(0.0, ev.threshold - ev.white(k)) + BAND_COST * len(ev.cut_through(k))
+
+
+def shows_centred(ev: NameEvidence) -> bool:
+    """The body centres its cells between name lines: some band lies across two name
+    lines or in the white between them."""
+    return any(t and t[0] < t[1] for t in ev.touch) or any(g is not None for g in ev.gap_of)
+
+
+def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple[list[list[Line]], list[str]]:
+    """Name lines cut into names, and what the evidence says against the cut chosen.
+
+    Every way of cutting the lines into names of 1..`MAX_NAME_LINES` lines is weighed
+    (dynamic programming): white between two lines of one name is a line's leading, a
+    row's gap is wider; a band of cells belongs to exactly one name, and one name has at
+    most one band (two members side by side with their own cells, or cells centred
+    between the lines of a name, which then stay one name; where the page centres its
+    cells, a band beside a name's first or last line only speaks against it); a rule or shading edge
+    between two lines parts them; a name is complete after its marker such as `(N)`.
+    The cheapest cut wins; each piece of evidence it goes against is reported.
+    `ev.hints.centred`: whether the matrix centres its cells (None: as this body shows).
+    """
+    lines = ev.lines
+    n = len(lines)
+    # Cells centred in their rows, as this body shows or as the caller knows from the
+    # matrix's other pages.
+    centred = shows_centred(ev) if ev.hints.centred is None else ev.hints.centred
+    best = [0.0] + [math.inf] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - MAX_NAME_LINES), j):
+            if any(is_complete(lines[k].text) for k in range(i, j - 1)):
+                continue
+            cost = best[i] + sum(_join_cost(ev, k) for k in range(i + 1, j))
+            cost += BAND_COST * max(0, len(ev.bands_in(i, j)) - 1)
+            if centred and j - i > 1 and _off_centre(ev, i, j):
+                cost += ALIGN_COST
+            if i:
+                cost += _cut_cost(ev, i)
+            if cost < best[j] - 1e-9:
+                best[j], back[j] = cost, i
+    cuts = []
+    j = n
+    while j:
+        cuts.append((back[j], j))
+        j = back[j]
+    groups = [list(lines[i:j]) for i, j in reversed(cuts)]
+    return groups, _doubts(ev, [(i, j) for i, j in reversed(cuts)])
+
+
+def _off_centre(ev: NameEvidence, i: int, j: int) -> bool:
+    """Lines i..j-1 as one name would have their band beside their first or last line
+    only, where the page centres its cells: two names, the first with cells."""
+    for n in ev.bands_in(i, j):
+        touch = ev.touch[n]
+        if touch and touch[0] == touch[1] and touch[0] in (i, j - 1):
+            return True
+    return False
+
+
+def _doubts(ev: NameEvidence, spans: list[tuple[int, int]]) -> list[str]:
+    """The evidence a chosen cut goes against, one line each."""
+    def name(i: int, j: int) -> str:
+        return " ".join(line.text for line in ev.lines[i:j])
+
+    out = []
+    for k, (i, j) in enumerate(spans):
+        if len(ev.bands_in(i, j)) > 1:
+            out.append(f"{name(i, j)!r} has {len(ev.bands_in(i, j))} rows of cells beside it")
+        for m in range(i + 1, j):
+            if ev.crossed(m):
+                out.append(f"{name(i, j)!r} is read as one name across a row rule")
+            elif ev.white(m) - ev.threshold > STRONG_GAP:
+                out.append(f"{name(i, j)!r} is read as one name across a row's gap")
+        if k and ev.cut_through(i):
+            out.append(f"cells between {name(*spans[k - 1])!r} and {name(i, j)!r} belong to neither")
+    return out
 
 
 def group_names(name_lines: Sequence[Line], cells: Sequence[Word],
-                is_complete: Callable[[str], bool]) -> list[list[Line]]:
-    """Name lines grouped into names, top to bottom.
-
-    Two lines are one name when the white between them is a line's leading, not a
-    row's gap, unless each has cells of its own beside it (two members) or the first
-    already ends with a marker such as `(N)` (a name is complete after its marker).
-    """
-    groups: list[list[Line]] = []
-    has_cells: list[bool] = []
-    for line in sorted(name_lines, key=lambda ln: ln.top):
-        own = any(_overlaps(w, line) for w in cells)
-        if groups:
-            prev = groups[-1][-1]
-            gap = line.top - prev.bottom
-            close = gap <= NAME_JOIN_GAP * max(prev.size, line.size)
-            if close and not (own and has_cells[-1]) and not is_complete(prev.text):
-                groups[-1].append(line)
-                has_cells[-1] = has_cells[-1] or own
-                continue
-        groups.append([line])
-        has_cells.append(own)
-    return groups
+                is_complete: Callable[[str], bool], separators: Sequence[float] = ()) -> list[list[Line]]:
+    """Name lines grouped into names, top to bottom (see `segment_names`)."""
+    ev = NameEvidence(sorted(name_lines, key=lambda ln: ln.top), cell_bands(cells), list(separators))
+    return segment_names(ev, is_complete)[0]
 
 
 def nearest_column(word: Word, columns: Sequence[Column]) -> int:
@@ -256,22 +499,24 @@ def nearest_column(word: Word, columns: Sequence[Column]) -> int:
     return min(range(len(columns)), key=lambda i: distance(columns[i]))
 
 
-def _vertical_distance(word: Word, row: MatrixRow) -> float:
-    return max(row.top - word.ymid, 0.0, word.ymid - row.bottom)
+def _vertical_distance(y: float, row: MatrixRow) -> float:
+    return max(row.top - y, 0.0, y - row.bottom)
 
 
-def assign_cells(rows: list[MatrixRow], cells: Sequence[Word], columns: Sequence[Column]) -> list[Word]:
-    """Put every cell word in its row (by height) and column (by width); returns strays."""
+def assign_cells(rows: list[MatrixRow], bands: Sequence[Band], columns: Sequence[Column]) -> list[Word]:
+    """Put every band of cells in one row (the one it lies beside, else the nearest by
+    height) and each of its words in its column (by width); returns strays."""
     stray = []
-    for word in cells:
+    for band in bands:
         if not rows:
-            stray.append(word)
+            stray.extend(band.words)
             continue
-        row = min(rows, key=lambda r, w=word: _vertical_distance(w, r))
-        if _vertical_distance(word, row) > CELL_REACH * word.size:
-            stray.append(word)
+        row = min(rows, key=lambda r, y=band.ymid: (_vertical_distance(y, r), r.top))
+        if _vertical_distance(band.ymid, row) > CELL_REACH * band.size:
+            stray.extend(band.words)
             continue
-        row.cells.setdefault(nearest_column(word, columns), []).append(word)
+        for word in band.words:
+            row.cells.setdefault(nearest_column(word, columns), []).append(word)
     return stray
 
 
@@ -296,18 +541,34 @@ def split_names(words: Sequence[Word], columns: Sequence[Column], left_x: float)
     return names, cells
 
 
+def separators_of(rules: Sequence[Rule], boxes: Sequence[Box], left_x: float,
+                  columns: Sequence[Column]) -> list[float]:
+    """Heights of rules and shading edges that run from the names column into the cells:
+    row rules, borders, the edges of shaded rows (underlines and cell borders do not)."""
+    names_x1 = min(c.x0 for c in columns)
+    spans = [(r.x0, r.x1, r.y) for r in rules]
+    spans += [(b.x0, b.x1, y) for b in boxes for y in (b.top, b.bottom)]
+    return sorted(y for x0, x1, y in spans if x0 <= left_x + 1 and x1 >= names_x1)
+
+
 def read_body(words: Sequence[Word], columns: Sequence[Column],
-              is_complete: Callable[[str], bool], left_x: float) -> Matrix:
+              is_complete: Callable[[str], bool], left_x: float,
+              separators: Sequence[float] = (), hints: Hints | None = None) -> Matrix:
     """Rows of a body under known columns: names at the left, cells under the titles."""
     name_words, cells = split_names(words, columns, left_x)
-    rows = [MatrixRow(lines) for lines in group_names(group_lines(name_words), cells, is_complete)]
-    stray = assign_cells(rows, cells, columns)
-    return Matrix(list(columns), rows, stray)
+    bands = cell_bands(cells)
+    ev = NameEvidence(group_lines(name_words), bands, list(separators), hints or Hints())
+    groups, doubts = segment_names(ev, is_complete)
+    rows = [MatrixRow(lines) for lines in groups]
+    stray = assign_cells(rows, bands, columns)
+    own = Hints(shows_centred(ev), tuple(ev.known_rows), tuple(ev.known_inner))
+    return Matrix(list(columns), rows, stray, doubts, own)
 
 
 def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
                   is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
-                  previous: Sequence[Column] | None = None) -> list[Matrix]:
+                  previous: Sequence[Column] | None = None, rules: Sequence[Rule] = (),
+                  boxes: Sequence[Box] = (), hints: Hints | None = None) -> list[Matrix]:
     """Every matrix on a page (decoration such as headings and legends already removed).
 
     A page without a header block continues the previous page's matrix: its rows are
@@ -319,7 +580,10 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
     left_x = left_edge(lines)
     runs = find_header_runs(lines, left_x, is_title_word, is_name_header)
     if not runs:
-        return [read_body(words, previous, is_complete, left_x)] if previous else []
+        if not previous:
+            return []
+        return [read_body(words, previous, is_complete, left_x,
+                          separators_of(rules, boxes, left_x, previous), hints)]
     matrices = []
     for k, (start, end) in enumerate(runs):
         body_end = runs[k + 1][0] if k + 1 < len(runs) else len(lines)
@@ -327,5 +591,6 @@ def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
         if not columns:
             continue
         body = [w for line in lines[end:body_end] for w in line.words]
-        matrices.append(read_body(body, columns, is_complete, left_x))
+        matrices.append(read_body(body, columns, is_complete, left_x,
+                                  separators_of(rules, boxes, left_x, columns), hints))
     return matrices

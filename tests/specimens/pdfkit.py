@@ -25,6 +25,12 @@ FONT_FILES = {
     "DejaVuSans": (DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"),
     "DejaVuSerif": (DEJAVU / "DejaVuSerif.ttf", DEJAVU / "DejaVuSerif-Bold.ttf"),
 }
+# name -> italic file, for the few lines set in italics (calendar locations).
+ITALIC_FILES = {
+    "Vera": REPORTLAB_FONTS / "VeraIt.ttf",
+    "DejaVuSans": DEJAVU / "DejaVuSans-Oblique.ttf",
+    "DejaVuSerif": DEJAVU / "DejaVuSerif-Italic.ttf",
+}
 PAGE_SIZES = {
     "A4-landscape": landscape(A4),
     "A4-portrait": portrait(A4),
@@ -101,12 +107,24 @@ class ReportCanvas:
         """reportlab's y (from the bottom) for a distance from the top of the page."""
         return self.height - top
 
+    @property
+    def italic(self) -> str:
+        """The family's italic (registered on first use); the regular face if it has none."""
+        family = self.style.font_family
+        path = ITALIC_FILES.get(family)
+        if path is None or not path.exists():
+            return self.regular
+        name = f"{family}-Italic"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        return name
+
     def text(self, x: float, top: float, text: str, size: float | None = None, bold: bool = False,
-             color: tuple[float, ...] = (0, 0, 0)) -> float:
+             color: tuple[float, ...] = (0, 0, 0), italic: bool = False) -> float:
         """Draw one line whose baseline sits `size` below `top`; returns its width."""
         c = self.canvas
         size = size or self.style.body_size
-        font = self.bold if bold else self.regular
+        font = self.italic if italic else self.bold if bold else self.regular
         set_fill(c, color)
         c.setFont(font, size)
         c.drawString(x, self.y(top + size), text)
@@ -135,8 +153,10 @@ class ReportCanvas:
         set_fill(c, (0, 0, 0))
         return x - start - tracking
 
-    def string_width(self, text: str, size: float | None = None, bold: bool = False) -> float:
-        return pdfmetrics.stringWidth(text, self.bold if bold else self.regular, size or self.style.body_size)
+    def string_width(self, text: str, size: float | None = None, bold: bool = False,
+                     italic: bool = False) -> float:
+        font = self.italic if italic else self.bold if bold else self.regular
+        return pdfmetrics.stringWidth(text, font, size or self.style.body_size)
 
     def wrap(self, text: str, width: float, size: float | None = None, bold: bool = False) -> list[str]:
         """Greedy word wrap to `width` points."""

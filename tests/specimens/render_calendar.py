@@ -52,6 +52,10 @@ class CalendarLayout:
     day_align: str = "right"  # day numbers right- or left-aligned in their column
     heading_align: str = "left"  # month name at the left of its column or centred over it
     box_shape: str = "rect"  # event boxes as "rect", "round" (rounded corners) or "path" (cut corners)
+    wrap_location: bool = False  # wrap the location like the title (narrow boxes: two lines or more)
+    location_italic: bool = False  # set the location in italics
+    overflow: bool = False  # one-day events run down over the following day rows (rows do not grow)
+    days_side: str = "left"  # day numbers left of the events (their lanes on the right), or right
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Placed:
     x0: float = 0.0
     x1: float = 0.0
     lines: list[str] = field(default_factory=list)
+    title_lines: int = 0  # lines of the title; the rest is the location
 
 
 @dataclass
@@ -90,6 +95,7 @@ class MonthPlan:
     x0: float
     x1: float
     area_x0: float  # left edge of the events, right of the day numbers
+    area_x1: float  # right edge of the events
     size: float
     row_tops: list[float]  # index d-1 for day d
     row_heights: list[float]
@@ -209,8 +215,9 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
         for e in events if e.start <= last_day and e.end >= first_day
     ]
     assign_slots(placed)
-    area_x0 = x0 + size * layout.day_width + size * 0.6
-    area_w = x1 - area_x0
+    day_room = size * layout.day_width + size * 0.6
+    area_x0, area_x1 = (x0 + day_room, x1) if layout.days_side == "left" else (x0, x1 - day_room)
+    area_w = area_x1 - area_x0
     pad_h, gap = size * 0.45, 1.2
 
     def measure(text: str) -> float:
@@ -222,16 +229,20 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
         for p in run:
             right = [q.slot for q in run if q.slot > p.slot and q.first <= p.last and q.last >= p.first]
             p.x0 = area_x0 + p.slot * slot_w
-            p.x1 = (area_x0 + min(right) * slot_w if right else x1) - gap
+            p.x1 = (area_x0 + min(right) * slot_w if right else area_x1) - gap
             inner = p.x1 - p.x0 - 2 * pad_h
             p.lines = wrap(p.event.text, inner, measure, layout.hyphenate)
+            p.title_lines = len(p.lines)
             if p.event.location:
-                p.lines.append(p.event.location)
+                p.lines.extend(wrap(p.event.location, inner, measure, False) if layout.wrap_location
+                               else [p.event.location])
             if any(measure(line) > inner for line in p.lines):
                 return None
     line_h, pad_v = size * 1.25, size * 0.4
     heights = [line_h + 2 * pad_v] * n
     for p in sorted(placed, key=lambda p: (p.first, p.slot)):
+        if layout.overflow and p.last == p.first:
+            continue  # its text runs on over the next day rows
         need = len(p.lines) * line_h + 2 * pad_v
         have = sum(heights[p.first - 1:p.last])
         if have < need:
@@ -242,7 +253,7 @@ def plan_month(rc: ReportCanvas, events: list[Event], year: int, month: int, x0:
     for h in heights:
         tops.append(y)
         y += h
-    return MonthPlan(month, x0, x1, area_x0, size, tops, heights, placed)
+    return MonthPlan(month, x0, x1, area_x0, area_x1, size, tops, heights, placed)
 
 
 def plan_page(rc: ReportCanvas, events: list[Event], year: int, months: list[int], top: float,
@@ -306,7 +317,7 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
     if layout.row_shading:  # a background: the extractor must not take it for an event box
         set_fill(c, (0.95, 0.95, 0.95))
         for t, h in list(zip(plan.row_tops, plan.row_heights))[1::2]:
-            c.rect(plan.area_x0, rc.y(rows_top + t + h), plan.x1 - plan.area_x0, h, stroke=0, fill=1)
+            c.rect(plan.area_x0, rc.y(rows_top + t + h), plan.area_x1 - plan.area_x0, h, stroke=0, fill=1)
         set_fill(c, (0, 0, 0))
     for p in plan.placed:
         boxed = p.last > p.first or layout.box_single_days
@@ -319,26 +330,28 @@ def draw_month(rc: ReportCanvas, plan: MonthPlan, name: str, top: float, layout:
         y = rows_top + plan.row_tops[p.first - 1] + pad_v
         if boxed and layout.center_in_box and p.last > p.first:
             y = max(y, box_top + (box_bottom - box_top - len(p.lines) * line_h) / 2)
-        for line in p.lines:
-            rc.text(p.x0 + pad_h, y, line, size=size)
+        for k, line in enumerate(p.lines):
+            italic = layout.location_italic and k >= p.title_lines
+            rc.text(p.x0 + pad_h, y, line, size=size, italic=italic)
             y += line_h
     if not rc.style.glued_days:
         draw_days(rc, plan, rows_top, pad_v, layout)
 
 
 def draw_days(rc: ReportCanvas, plan: MonthPlan, rows_top: float, pad_v: float, layout: CalendarLayout) -> None:
-    """The day numbers down the month's left edge; with `Style.glued_days`, as one text
-    object (drawn first on the page by `draw_calendar_pages`)."""
+    """The day numbers down the month's left (or, `days_side`, right) edge; with
+    `Style.glued_days`, as one text object (drawn first on the page by `draw_calendar_pages`)."""
     c = rc.canvas
     size = plan.size
     days = c.beginText() if rc.style.glued_days else None
     if days is not None:
         days.setFont(rc.bold, size)
+    days_x0 = plan.x0 if layout.days_side == "left" else plan.x1 - size * layout.day_width
     for d, t in enumerate(plan.row_tops, start=1):
         label = str(d)
-        x = plan.x0 + size * layout.day_width - rc.string_width(label, size, bold=True)
+        x = days_x0 + size * layout.day_width - rc.string_width(label, size, bold=True)
         if layout.day_align == "left":
-            x = plan.x0 + size * layout.day_width - rc.string_width("31", size, bold=True)
+            x = days_x0 + size * layout.day_width - rc.string_width("31", size, bold=True)
         if days is None:
             rc.text(x, rows_top + t + pad_v, label, size=size, bold=True)
         else:

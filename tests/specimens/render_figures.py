@@ -35,17 +35,24 @@ def draw_statements(rc: ReportCanvas, top: float, statements: list[str], x: floa
     return top
 
 
-def draw_big(rc: ReportCanvas, top: float, figures: list[dict]) -> float:
-    """Big numbers side by side, each with its label lines under it."""
-    columns = max(1, min(4, len(figures)))
+def draw_big(rc: ReportCanvas, top: float, figures: list[dict], columns: int | None = None,
+             row_height: float = 150) -> float:
+    """Big numbers side by side (`columns` a row, at most 4 by default), each with its
+    label lines under it, or above it when the figure says `above: true`."""
+    columns = columns or max(1, min(4, len(figures)))
     col_width = (rc.width - 2 * rc.style.margin) / columns
     bottom = top
     for i, fig in enumerate(figures):
         x = rc.style.margin + (i % columns) * col_width
-        y = top + (i // columns) * 150
+        y = top + (i // columns) * row_height
+        if fig.get("above"):
+            for line in fig.get("lines", []):
+                rc.text(x, y, line, size=LABEL_SIZE)
+                y += LABEL_SIZE * 1.3
+            y += 2
         rc.text(x, y, fig["printed"], size=BIG_SIZE, bold=True, color=rc.style.accent)
         y += BIG_SIZE * 1.15
-        for line in fig.get("lines", []):
+        for line in [] if fig.get("above") else fig.get("lines", []):
             rc.text(x, y, line, size=LABEL_SIZE)
             y += LABEL_SIZE * 1.3
         y += 18
@@ -63,7 +70,7 @@ def draw(rc: ReportCanvas, data: dict, report: dict) -> None:
         if page.get("statements"):
             top = draw_statements(rc, top, page["statements"])
         if page.get("big"):
-            top = draw_big(rc, top + 10, page["big"])
+            top = draw_big(rc, top + 10, page["big"], page.get("columns"), page.get("row_height", 150))
         if page.get("footnote"):
             rc.text(rc.style.margin, rc.height - rc.style.margin - 10, page["footnote"], size=7)
         rc.finish_page(label=page.get("margin_label"))

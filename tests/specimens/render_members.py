@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.specimens.pdfkit import ReportCanvas
+from tests.specimens.pdfkit import ReportCanvas, set_fill
 
 NEW_MARK = "(N)"
 
@@ -46,6 +46,8 @@ class MatrixLayout:
     cell_halign: str = "center"  # center|left inside the column
     name_indent: float = 0.0  # indent of a name's second line, points
     name_color: tuple[float, ...] = (0, 0, 0)  # ink of members off the Board (RGB or CMYK)
+    row_rules: bool = False  # a hairline across the matrix between rows
+    row_shading: bool = False  # every other row on a light grey band
     margin_label: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -126,8 +128,8 @@ def draw_matrix(rc: ReportCanvas, heading: str, legend: list[str], headers: list
                         size=header_size, bold=True)
                 y += header_size * 1.2
         y = top + depth + layout.body_size * 1.2
-        for row in rows[start:start + layout.rows_per_page]:
-            y = _draw_row(rc, row, order, xs, widths, y, layout)
+        for k, row in enumerate(rows[start:start + layout.rows_per_page]):
+            y = _draw_row(rc, row, order, xs, widths, y, layout, shaded=layout.row_shading and k % 2 == 1)
         rc.finish_page(layout.margin_label)
 
 
@@ -166,12 +168,24 @@ def _draw_page_head(rc: ReportCanvas, heading: str | None, legend: list[str], la
 
 
 def _draw_row(rc: ReportCanvas, row: dict, order: list[int], xs: list[float], widths: list[float],
-              y: float, layout: MatrixLayout) -> float:
+              y: float, layout: MatrixLayout, shaded: bool = False) -> float:
     """Draw one member; returns the top of the next row."""
     size = layout.body_size
     color = rc.style.red if row.get("board") else layout.name_color
     lines = list(row["name"])
     pitch = size * layout.name_leading
+    # Rules and shading sit in the middle of the white between rows.
+    half = size * layout.row_gap / 2
+    row_top, row_bottom = y - half, y + (len(lines) - 1) * pitch + size + half
+    x0, x1 = rc.style.margin - 2, xs[-1] + widths[-1]
+    if shaded:
+        set_fill(rc.canvas, (0.92, 0.92, 0.92))
+        rc.canvas.rect(x0, rc.y(row_bottom), x1 - x0, row_bottom - row_top, stroke=0, fill=1)
+        set_fill(rc.canvas, (0, 0, 0))
+    if layout.row_rules:
+        rc.canvas.setStrokeColorRGB(0.6, 0.6, 0.6)
+        rc.canvas.setLineWidth(0.4)
+        rc.canvas.line(x0, rc.y(row_bottom), x1, rc.y(row_bottom))
     for k, line in enumerate(lines):
         text = f"{line} {NEW_MARK}" if row.get("new") and k == len(lines) - 1 else line
         indent = layout.name_indent if k else 0.0

@@ -4,7 +4,9 @@ Read from positions, not from the text order (which glues `…au climat26`):
 
 1. day columns: integers 1..N stacked down the page at one x (left- or right-aligned),
    one column per month; the month is the month-name line above it;
-2. the month's event area is right of its day column, up to the next month's column;
+2. the month's event area is right of its day column, up to the next month's column
+   (or left of it, back to the previous one, when the page prints its lanes before
+   the days);
 3. event words are cut into segments (runs of words on one line, split at wide gaps
    and at box edges) and segments into blocks: the words of one filled box, or
    segments stacked close under each other inside one day row;
@@ -200,6 +202,12 @@ class MonthFrame:
     column: DayColumn
     x1: float  # right edge of the event area
     heading: Line
+    x0: float = 0.0  # left edge of the event area
+
+    @property
+    def events_left(self) -> bool:
+        """The events stand left of the day numbers (lanes on the left)."""
+        return self.x1 <= self.column.x1 + 0.5
 
 
 def _day_chain(words: list[Word]) -> list[Word]:
@@ -233,6 +241,20 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     return kept
 
 
+def events_side(words: list[Word], columns: list[DayColumn]) -> str:
+    """Which side of their day numbers a page's months print their events: "right"
+    (our reports) or "left" (lanes before the days). Read from the words beside the day
+    rows that only one side can explain: right of the last day column, left of the first.
+    """
+    top = min(c.top(1) for c in columns)
+    bottom = max(c.words[-1].bottom for c in columns)
+    days = {id(w) for c in columns for w in c.words}
+    rows = [w for w in words if id(w) not in days and top - 1 <= w.ymid <= bottom + 1]
+    right = sum(w.x0 >= columns[-1].x1 for w in rows)
+    left = sum(w.x1 <= columns[0].x0 for w in rows)
+    return "left" if left > right else "right"
+
+
 def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
     columns = find_day_columns(page.words)
     if not columns:
@@ -243,22 +265,27 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
             found = month_of(part.text, voc.months)
             if found:
                 headings.append((part, found))
+    left_side = events_side(page.words, columns) == "left"
     frames = []
     for i, col in enumerate(columns):
-        right = columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width
+        if left_side:  # the month runs from the previous day column to its own
+            x0, x1 = (columns[i - 1].x1 + 0.5 if i else 0.0), col.x1
+        else:  # from its day column to the next one
+            x0, x1 = col.x0, (columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width)
+        start = col.x0 if not left_side else x0
         above = [
             (h, f) for h, f in headings
-            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < right and h.x1 > col.x0 - 4 * col.size
+            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < x1 and h.x1 > start - 4 * col.size
         ]
         if not above:
             continue
         heading, (month, printed_year) = min(
-            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - col.x0))
+            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - start))
         n = cal.monthrange(printed_year or year, month)[1]
         if len(col.words) < n:
             continue  # a column that stops early is not this month's days
         col.words = col.words[:n]
-        frames.append(MonthFrame(month, printed_year or year, col, right, heading))
+        frames.append(MonthFrame(month, printed_year or year, col, x1, heading, x0=x0))
     return frames
 
 
@@ -332,7 +359,8 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     return out
 
 
-def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list[EventBlock]:
+def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn,
+                 connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
     owner = event_boxes(words, boxes, 0.8 * column.size)
     boxed: dict[int, EventBlock] = {}
@@ -346,7 +374,7 @@ def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn) -> list
     for block in boxed.values():
         block.lines = group_lines([w for line in block.lines for w in line.words])
         blocks.append(block)
-    blocks.extend(stack_lines(loose, column))
+    blocks.extend(stack_lines(loose, column, connectors))
     return sorted(blocks, key=lambda b: (b.top, b.x0))
 
 
@@ -358,8 +386,28 @@ def is_open_prefix(block: EventBlock) -> bool:
     return "|" not in text and bool(letters) and all(c.isupper() for c in letters)
 
 
-def stack_lines(lines: list[Line], column: DayColumn) -> list[EventBlock]:
-    """Unboxed events: a line continues the block right above it in the same day row."""
+def runs_on(block: EventBlock, line: Line, column: DayColumn, connectors: frozenset[str]) -> bool:
+    """Does `line`, in a later day row than `block` starts in, continue its text?
+
+    An entry may run down over the following day rows of its lane. A line level with
+    its day number starts that day's entry, unless the text says it goes on: the
+    line starts in lower case, or the block's last line ends on a hyphen or a
+    connector word (`of the`). A line off the day numbers' rhythm goes on.
+    """
+    day = column.row_of(line.top, 0.5 * column.size)
+    level = abs(line.top - column.top(day)) <= 0.35 * column.size
+    if not level:
+        return True
+    last = block.lines[-1].text.rstrip()
+    words = vocab.fold(last).split()
+    first = line.text.lstrip()[:1]
+    return first.islower() or last.endswith("-") or bool(words and words[-1] in connectors)
+
+
+def stack_lines(lines: list[Line], column: DayColumn,
+                connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
+    """Unboxed events: a line continues the block right above it, in the same day row
+    or running on over the next ones (`runs_on`)."""
     blocks: list[EventBlock] = []
     tol = 0.5 * column.size
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
@@ -372,7 +420,8 @@ def stack_lines(lines: list[Line], column: DayColumn) -> list[EventBlock]:
             if (
                 -0.3 * size <= gap <= LINE_GAP * size
                 and (overlap > 0 or abs(line.x0 - block.x0) <= size)
-                and column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                and (column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                     or runs_on(block, line, column, connectors))
                 and (split_prefix(line.text)[0] is None or is_open_prefix(block))
                 and (best_gap is None or gap < best_gap)
             ):
@@ -420,6 +469,38 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     return would_fit and is_city(last)
 
 
+def is_italic(word: Word) -> bool:
+    name = word.fontname.lower()
+    return "italic" in name or "oblique" in name
+
+
+def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
+    """The entry's lines without its trailing words in italics, and those words: the
+    location where the report sets it in italics (on lines of its own or not). Nothing
+    when the whole entry, or none of its end, is in italics."""
+    words = [w for line in lines for w in line.words]
+    run = 0
+    while run < len(words) and is_italic(words[-1 - run]):
+        run += 1
+    if not run or run == len(words) or not any(c.isalpha() for w in words[-run:] for c in w.text):
+        return lines, []
+    return group_lines(words[:-run]), words[-run:]
+
+
+def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
+    """How many last lines (2 or 3) make a location wrapped in a narrow box
+    (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
+    knows, after a title line that does not run on into it; 0 when none do."""
+    for k in (3, 2):
+        if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
+            continue
+        text = join_lines([ln.text for ln in lines[-k:]])
+        m = LOCATION_PATTERN.fullmatch(text.strip())
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+            return k
+    return 0
+
+
 def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
                is_city: Callable[[str], bool]) -> Printed:
     lines = block.lines
@@ -427,7 +508,13 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
     if block.box:  # the box less its padding, taken as even on both sides
         width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
     location = None
-    if location_line(lines, width, voc, is_city):
+    lines, italics = italic_tail(lines)
+    if italics:  # the typography says where the location starts
+        location = " ".join(w.text for w in italics)
+    elif k := wrapped_location(lines, is_city):
+        location = join_lines([ln.text for ln in lines[-k:]])
+        lines = lines[:-k]
+    elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
     text = join_lines([ln.text for ln in lines])
@@ -458,10 +545,14 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
     words = [
         w for w in page.words
         if id(w) not in column_ids and id(w) not in excluded
-        and w.x0 >= col.x1 and w.xmid < frame.x1 and w.top >= top
+        and w.top >= top and (frame.x0 < w.xmid and w.x1 <= col.x0 if frame.events_left
+                              else w.x0 >= col.x1 and w.xmid < frame.x1)
     ]
-    boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
-    return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col)]
+    if frame.events_left:
+        boxes = [b for b in page.boxes if b.x0 >= frame.x0 - 1 and b.x1 <= col.x0 + 1]
+    else:
+        boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
+    return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col, voc.connectors)]
 
 
 def merge_repeats(printed: list[Printed]) -> list[Printed]:

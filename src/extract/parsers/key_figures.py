@@ -14,7 +14,7 @@ import bisect
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -47,6 +47,9 @@ BIG_RATIO = 1.5
 # The words of one printed number ("72,7 %", "1 200") are a space apart; two numbers side
 # by side are further apart than this many font sizes.
 NUMBER_SPACE = 0.5
+# A word of letters in large type this close (font sizes) to a large number makes it
+# a heading's number (`LINE OF ACTION 1`, letter-spaced), not a headline figure.
+HEADING_GAP = 2.0
 # A label block starts, and goes on line by line, within this many font sizes of white
 # (the leading group_blocks allows).
 LEADING = 0.9
@@ -277,9 +280,22 @@ def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
     body = statistics.median(w.size for w in words)
     out = []
     for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
-        for run in (part.words for part in split_line(line, NUMBER_SPACE)):
+        runs = [part.words for part in split_line(line, NUMBER_SPACE)]
+        for i, run in enumerate(runs):
+            neighbours = [runs[k] for k in (i - 1, i + 1) if 0 <= k < len(runs)]
+            if any(_heading_word_beside(run, other) for other in neighbours):
+                continue  # the number of a (letter-spaced) heading: `LINE OF ACTION 1`
             out.extend(_numbers_of_run(run))
     return out
+
+
+def _heading_word_beside(run: list[Word], other: list[Word]) -> bool:
+    """A run of words (not numbers such as `+2.14K`) in the same large type, closer
+    than a gutter."""
+    gap = max(other[0].x0 - run[-1].x1, run[0].x0 - other[-1].x1)
+    size = max(w.size for w in run + other)
+    return (gap <= HEADING_GAP * size and any(c.isalpha() for w in other for c in w.text)
+            and not _numbers_of_run(other))
 
 
 def _numbers_of_run(run: list[Word]) -> list[list[Word]]:
@@ -424,23 +440,82 @@ def _cut(line: Line, extents: list[tuple[float, float]]) -> list[list[Word]]:
     return pieces
 
 
-def page_figures(page: Page, language: str) -> list[Figure]:
+def slug(text: str) -> str:
+    """The slug of a label no vocabulary knows, for its `unknown:<slug>` key.
+
+    >>> slug("Followers sur les réseaux sociaux*")
+    'followers-sur-les-reseaux-sociaux'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(text)).strip("-")
+
+
+def label_above(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list[Word]]:
+    """The label lines set right above a big number that has none under it (designers
+    put the label on either side): the block of smaller words whose last line ends
+    within `LEADING` of the number's top and overlaps it horizontally."""
+    size = min(w.size for w in tile.number)
+    top = min(w.top for w in tile.number)
+    free = [w for w in words if id(w) not in taken and w.size < size and w.bottom <= top + 1]
+    best = None
+    for block in group_blocks(free, leading=LEADING):
+        last = block.lines[-1]
+        near = top - last.bottom <= LEADING * size and x_overlap(last.words, tile.number)
+        if near and (best is None or last.bottom > best.lines[-1].bottom):
+            best = block
+    return [line.words for line in best.lines] if best else []
+
+
+def page_figures(page: Page, language: str, warn: Callable[[str], None] | None = None) -> list[Figure]:
     """The figures of one page in reading order: big-number tiles read with their own
-    label block, the rest of the page by text blocks."""
+    label block, the rest of the page by text blocks.
+
+    Every big number is kept: with a label no vocabulary knows, as `unknown:<slug>`
+    (and `warn` says so); with no label at all, only `warn` says so.
+    """
     found: list[tuple[float, float, list[Figure]]] = []
     taken: set[int] = set()
-    for tile in tiles(page.words):
+    say = warn or (lambda message: None)
+    pending: list[Tile] = []
+    found_tiles = tiles(page.words)
+    tile_words = {id(w) for tile in found_tiles for w in tile.words}
+    for tile in found_tiles:
         figures = find_figures(tile.text(language), language)
-        if figures:  # a big number with no known label (a year, a heading) is left to the text
+        if figures and figures[0].label.startswith(_printed(tile)):
             taken.update(id(w) for w in tile.words)
             box = bbox_of(tile.words)
             found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
+        else:  # read with the text first: a label the tile cut wrongly may read there
+            pending.append(tile)
+    read: set[int] = set()  # number words whose figure the text blocks found
     for block in group_blocks(w for w in page.words if id(w) not in taken):
         figures = find_figures(join_lines((line.text for line in block.lines), language), language)
         if figures:
             found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
+            for tile in pending:
+                if id(tile.number[0]) in {id(w) for w in block.words} and any(
+                        f.label.startswith(_printed(tile)) for f in figures):
+                    read.add(id(tile.number[0]))
+    for tile in pending:
+        if id(tile.number[0]) in read:
+            continue
+        # A big number the report prints is never dropped: kept under its printed label.
+        label_lines = tile.label or label_above(tile, page.words, taken | tile_words)
+        printed = _printed(tile)
+        label = join_lines((" ".join(w.text for w in line) for line in label_lines), language)
+        if re.search(r"[^\W\d_]", label):
+            key = f"unknown:{slug(label)}"
+            box = bbox_of(tile.number + [w for line in label_lines for w in line])
+            found.append((tile.number[0].top, tile.number[0].x0,
+                          [Figure(key, parse_number(printed, language), f"{printed} {label}", box)]))
+            say(f"key figure p.{page.number}: {printed} {label!r} matches no known label; kept as {key}")
+        else:
+            say(f"key figure p.{page.number}: big number {printed!r} has no label; not kept")
     found.sort(key=lambda f: f[:2])
     return [fig for _, _, figures in found for fig in figures]
+
+
+def _printed(tile: Tile) -> str:
+    return " ".join(w.text for w in tile.number)
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -448,7 +523,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     notes: dict[int, str | None] = {}
     numbers: list[dict[str, Any]] = []
     for page in pages:
-        figures = page_figures(page, ctx.language)
+        figures = page_figures(page, ctx.language, ctx.warn)
         notes[page.number] = None if figures else "no number followed by a known figure label"
         numbers.extend(big_number_rows(page, figures, ctx.language))
         for fig in figures:

@@ -248,6 +248,17 @@ class MatrixState:
     seen_in: dict[str, list[int]] = field(default_factory=dict)
     # every printed row of every matrix: matrix, page, member, name lines, bands
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # what a page's evidence says against the rows read (`matrix.segment_names`)
+    doubts: list[str] = field(default_factory=list)
+
+
+def _read_page(page: Page, carried: list[matrix.Column] | None,
+               hints: matrix.Hints | None) -> list[matrix.Matrix]:
+    return matrix.read_matrices(
+        _content_words(page), is_title_word, is_name_header,
+        is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
+        rules=page.rules, boxes=page.boxes, hints=hints,
+    )
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -257,24 +268,36 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     state = MatrixState()
     previous: list[matrix.Column] | None = None
     previous_page = 0
-    notes: dict[int, str | None] = {}
+    read: list[tuple[Page, list[matrix.Matrix], Any]] = []
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
-        found = matrix.read_matrices(
-            _content_words(page), is_title_word, is_name_header,
-            is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-        )
+        found = _read_page(page, carried, None)
+        read.append((page, found, carried))
+        for mx in found:
+            previous, previous_page = mx.columns, page.number
+    # One report, one typography: what the cells decide on some page (cells centred
+    # between name lines, the whites of rows and of names) holds on all of them, so every
+    # page is read again knowing what the others showed.
+    hints = matrix.Hints.merge([mx.evidence for _, found, _ in read for mx in found])
+    if len(read) > 1:
+        read = [(page, _read_page(page, carried, hints), carried) for page, _, carried in read]
+    notes: dict[int, str | None] = {}
+    for page, found, _ in read:
         notes[page.number] = None if any(mx.rows for mx in found) else (
             "no matrix here: no block of column titles over rows of names (and not the "
             "page right after a matrix page)")
         for mx in found:
-            previous, previous_page = mx.columns, page.number
             keys = column_keys(mx.columns, ctx)
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
                 ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
                          "(not stored); check that row on the page")
+            for doubt in mx.doubts:
+                # The rows were read, but the page's evidence disagrees somewhere: said
+                # here and counted by the `members.rows_agree` check.
+                ctx.warn(f"members p.{page.number}: {doubt}")
+                state.doubts.append(f"p.{page.number}: {doubt}")
             for row in mx.rows:
                 member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
                 if member_id:
@@ -402,6 +425,9 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
+    doubts = state.doubts if state else []
+    out.append(_check("rows_agree", "0 rows the page's evidence disputes", str(len(doubts)), not doubts,
+                      "; ".join(doubts[:10]) or None))
     rows = state.rows if state else []
     out.append(same_members(rows, len(status)) if rows else _check(
         "members_in_every_matrix", str(len(status)), "no matrix rows", False))

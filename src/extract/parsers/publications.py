@@ -40,6 +40,64 @@ def covered_share(block: Block, link: Link) -> float:
     return geometry.covered_share(block.bbox, (link.x0, link.top, link.x1, link.bottom))
 
 
+def _intersects(block: Block, link: Link) -> bool:
+    return geometry.area(max(block.x0, link.x0), max(block.top, link.top),
+                         min(block.x1, link.x1), min(block.bottom, link.bottom)) > 0
+
+
+def merge_links(blocks: list[Block], links: list[Link]) -> list[Link]:
+    """Annotations of one URL over one block are one link: some producers write a link
+    as one annotation per line or per word of a tile. The union of their boxes stands
+    for them. Annotations over different blocks stay apart, even with one URL (the
+    report's wrong duplicate link, a thumbnail beside its title).
+
+    >>> from extract.layout import Line, Word
+    >>> block = Block([Line([Word("Villes", 0, 0, 30, 10)]), Line([Word("vertes", 0, 12, 30, 22)])])
+    >>> merge_links([block], [Link("u", 0, 0, 30, 10), Link("u", 0, 12, 30, 22)])
+    [Link(uri='u', x0=0, top=0, x1=30, bottom=22)]
+    """
+    parent = list(range(len(links)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for block in blocks:
+        over: dict[str, list[int]] = {}
+        for i, link in enumerate(links):
+            if _intersects(block, link):
+                over.setdefault(link.uri, []).append(i)
+        for group in over.values():
+            for i in group[1:]:
+                parent[find(i)] = find(group[0])
+    parts: dict[int, list[Link]] = {}
+    for i, link in enumerate(links):
+        parts.setdefault(find(i), []).append(link)
+    out = []
+    for part in parts.values():
+        if len(part) == 1:
+            out.append(part[0])
+        else:
+            out.append(Link(part[0].uri, min(x.x0 for x in part), min(x.top for x in part),
+                            max(x.x1 for x in part), max(x.bottom for x in part)))
+    return out
+
+
+def heading_over(block: Block, headings: dict[int, str], blocks: list[Block]) -> str | None:
+    """The kind of the heading a block sits under: the nearest heading above it in its
+    column, that is over it (overlapping it horizontally) or starting left of it (a short
+    heading over a grid of tiles); a heading that starts right of the block heads
+    another column. None when no heading is above it."""
+    def heads(h: int) -> bool:
+        over = min(blocks[h].x1, block.x1) > max(blocks[h].x0, block.x0)
+        return blocks[h].bottom <= block.top + 1 and (over or blocks[h].x0 <= block.x0 + 1)
+
+    above = [h for h in headings if heads(h)]
+    return headings[max(above, key=lambda h: blocks[h].bottom)] if above else None
+
+
 def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link], list[Link], list[Link]]:
     """Pair each block with the link that covers most of it.
 
@@ -232,7 +290,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
                colors: dict[RGB, str]) -> tuple[list[dict[str, Any]], str | None, dict[RGB, str]]:
     """Rows of one page, and the kind and legend that carry over to the next page."""
     blocks = group_blocks(page.words)
-    paired, over_text, over_nothing = pair_links(blocks, page.links)
+    paired, over_text, over_nothing = pair_links(blocks, merge_links(blocks, page.links))
     headings = {
         i: k for i, b in enumerate(blocks)
         if i not in paired and (k := heading_kind(b.text, ctx.language))
@@ -251,8 +309,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
     rows = []
     for i in sorted(tiles, key=lambda i: (blocks[i].top, blocks[i].x0)):
         block = blocks[i]
-        above = [h for h in headings if blocks[h].bottom <= block.top + 1]
-        tile_kind = headings[max(above, key=lambda h: blocks[h].bottom)] if above else kind
+        tile_kind = heading_over(block, headings, blocks) or kind
         if tile_kind is None:
             continue
         rows.append({
