@@ -10,7 +10,8 @@ PORT ?= 8001
 # processes for ingest: every core (the database is the same as with one)
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core
+# pango and harfbuzz-subset: WeasyPrint prints the second renderer's specimens; liberation: their fonts
+DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: setup system-deps run demo ingest serve test explore bench specimens lint clean
 
@@ -22,9 +23,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $@
 
-# Debian packages the tests use: chromium (Playwright drives it), pdftoppm, fonts.
+# Debian packages the tests use: chromium (Playwright drives it, and prints HTML specimens),
+# pdftoppm, fonts, WeasyPrint's pango.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ] \
+		|| [ ! -d /usr/share/fonts/truetype/liberation ] || ! ldconfig -p | grep -q libpangoft2-1.0.so.0 \
+		|| ! ldconfig -p | grep -q libharfbuzz-subset.so.0; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 
@@ -52,8 +56,11 @@ explore: setup
 bench: setup
 	$(PY) -m bench.run
 
-specimens: setup
+# both renderers: reportlab (raw/, tests/specimens/synthetic/) and HTML printed by Chromium and
+# WeasyPrint (tests/specimens/chromium/, tests/specimens/weasyprint/; only what changed is printed)
+specimens: setup system-deps
 	$(PY) -m tests.specimens.build
+	$(PY) -m tests.specimens.html.build
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench

@@ -9,7 +9,8 @@ import pytest
 
 MODULES = ["extract.layout", "extract.geometry", "extract.text", "extract.rows", "extract.identify",
            "extract.workers", "extract.parsers.prose", "extract.parsers.members",
-           "extract.parsers.calendar", "extract.parsers.key_figures", "extract.parsers.publications"]
+           "extract.parsers.calendar", "extract.parsers.key_figures", "extract.parsers.publications",
+           "extract.titles"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -104,10 +104,11 @@ def test_column_titles_waiting_are_listed_too(tmp_path: Path, archive: Path) -> 
     src, dst = sqlite3.connect(archive), sqlite3.connect(db)
     src.backup(dst)
     src.close()
-    dst.execute("CREATE TABLE column_review (report_id TEXT, page INTEGER, printed_title TEXT, "
-                "key TEXT, score REAL, runner_up TEXT, runner_up_score REAL, reason TEXT)")
-    dst.execute("INSERT INTO column_review VALUES ('2021-fr', 20, 'Cities met in person', "
-                "'bilateral_meetings', 71.0, 'congress_participation', 64.0, 'low_score')")
+    # the store's own table (extract.rows.ColumnReview): a title mapped with low confidence
+    dst.execute("INSERT INTO column_review (report_id, page, printed_title, key, score, candidate, "
+                "runner_up, runner_up_score, reason) VALUES ('2021-fr', 20, 'Cities met in person', "
+                "'bilateral_meetings', 71.0, 'bilateral_meetings', 'congress_participation', 64.0, "
+                "'low confidence')")
     dst.commit()
     dst.close()
     result = run_cli("review", "--db", db)

@@ -98,11 +98,15 @@ def pending(db_path: Path, decided: decisions_file.Decisions) -> list[Item]:
         item.where.append(f"{row['report_id']} p.{row.get('page')}")
     for row in columns:
         printed = row.get("printed_title") or ""
-        candidates = [f"{k} {s}" for k, s in ((row.get("key"), row.get("score")),
+        # `key` is where the cells went (`unknown:<slug>` when no indicator was sure);
+        # `candidate` the best indicator by meaning (extract.titles), then the runner-up
+        key = row.get("key") or ""
+        pick = None if key.startswith("unknown:") else key or None
+        candidates = [f"{k} {s}" for k, s in ((row.get("candidate") or pick, row.get("score")),
                                               (row.get("runner_up"), row.get("runner_up_score")))
                       if k]
         item = items.setdefault(("columns", decisions_file.fold(printed)), Item(
-            "columns", printed, row.get("reason") or "", row.get("key"),
+            "columns", printed, row.get("reason") or "", pick,
             candidates=candidates, candidate_ids=[c.split()[0] for c in candidates],
             settled=decided.column(printed)))
         item.where.append(f"{row['report_id']} p.{row.get('page')}")

@@ -182,6 +182,25 @@ class NameReview(TypedDict, total=False):
     confidence: str  # `low` when a pick (city_id) was made under doubt
 
 
+class ColumnReview(TypedDict, total=False):
+    """A members-matrix column title left unknown or read with low confidence (extract.titles)."""
+
+    report_id: str
+    page: int
+    printed_title: str
+    key: str  # where its cells went: an indicator key or unknown:<slug>
+    score: float
+    candidate: str  # the best-scoring indicator
+    runner_up: str
+    runner_up_score: float
+    reason: str  # weak | ambiguous | cells | taken | low confidence
+    decision_line: str  # the decisions.yml line that settles it
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class CityMention(TypedDict, total=False):
     report_id: str
     city_id: str

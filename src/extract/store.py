@@ -47,6 +47,10 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "pages": (columns_of(rows.PageRow), ("report_id", "page"), [("report_id", "reports", "id")]),
     "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
     "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
+    # Matrix column titles read as unknown or with low confidence (extract.titles), each
+    # with the decisions.yml line that settles it; `extract review` lists them.
+    "column_review": (columns_of(rows.ColumnReview), ("report_id", "printed_title"),
+                      [("report_id", "reports", "id")]),
     "ingest_warnings": (columns_of(rows.IngestWarning), None, [("report_id", "reports", "id")]),
     "provenance_images": (
         columns_of(rows.ProvenanceImage), ("report_id", "page", "x0", "top", "x1", "bottom"),
@@ -280,8 +284,9 @@ def _dedupe(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def table_counts(db: sqlite_utils.Database, report_id: str) -> dict[str, int]:
     counts = {}
     for table in ("member_status", "member_indicators", "calendar_events", "publications",
-                  "key_figures", "city_mentions", "checks", "name_review"):
+                  "key_figures", "city_mentions", "checks", "name_review", "column_review"):
         counts[table] = db.execute(f"SELECT count(*) FROM [{table}] WHERE report_id = ?", [report_id]).fetchone()[0]
-    if not counts["name_review"]:
-        del counts["name_review"]  # said only when an archivist has names to settle
+    for review in ("name_review", "column_review"):
+        if not counts[review]:
+            del counts[review]  # said only when an archivist has names or titles to settle
     return counts

@@ -191,12 +191,15 @@ def _clean_label(text: str, language: str) -> str:
 
 
 def _clause(text: str) -> str:
-    """The figure's own clause: up to the first comma, semicolon, colon or bracket.
+    """The figure's own clause: up to the first comma, semicolon, colon or bracket (an
+    opening one, or the closing one of a parenthesis the figure stands in).
 
     >>> _clause("3 débats sur la 5G, auxquels plus de"), _clause(" sessions. Ce congrès")
     ('3 débats sur la 5G', ' sessions')
+    >>> _clause(" webinaires) dans la Learning Station :")
+    ' webinaires'
     """
-    m = re.search(r"[,;:(]|\s[-–]\s|\.(?:\s|$)", text)
+    m = re.search(r"[,;:()]|\s[-–]\s|\.(?:\s|$)", text)
     return text[: m.start()] if m else text
 
 

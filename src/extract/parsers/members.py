@@ -15,21 +15,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extract import matrix, prepass, vocab
+from extract import matrix, prepass, titles, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section, register
 from extract.rows import Indicator, columns
-from extract.text import marker_pattern, slug
+from extract.text import marker_pattern, slug  # noqa: F401  (members.slug: an unknown column's key)
 
 NAME = "members"
 # A page of this many matrix rows (a name, then cells only), half its lines or more,
 # is a matrix page by its structure, whatever its heading and titles read as.
 MIN_ROWS = 10
-# Fuzzy scores (0..100) above which a line is a heading/legend, a title an indicator.
+# Fuzzy score (0..100) above which a line is a heading or a legend.
 DECORATION_SCORE = 85
-HEADER_SCORE = 80
-# Below this, a header mapped to a key is reported as a fuzzy reading.
-SURE_SCORE = 95
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -57,9 +54,9 @@ def header_vocabulary() -> dict[str, tuple[str, ...]]:
     replaced): on purpose not only `ctx.language`, a report may print another language's table."""
     out: dict[str, list[str]] = {}
     for lang in vocab.LANGUAGES:
-        for key, titles in (_vocab(lang).get("headers") or {}).items():
-            out.setdefault(key, []).extend(titles)
-    return {key: tuple(titles) for key, titles in out.items()}
+        for key, known in (_vocab(lang).get("headers") or {}).items():
+            out.setdefault(key, []).extend(known)
+    return {key: tuple(known) for key, known in out.items()}
 
 
 def _all(name: str) -> list[str]:
@@ -69,36 +66,37 @@ def _all(name: str) -> list[str]:
 @cache
 def title_tokens() -> frozenset[str]:
     """Words of every known column title (3+ letters): what a header line is made of."""
-    words = {w for titles in header_vocabulary().values() for t in titles for w in norm(t).split()}
+    words = {w for known in header_vocabulary().values() for t in known for w in norm(t).split()}
     return frozenset(w for w in words if len(w) >= 3 and w.isalpha())
 
 
 def is_title_word(word: str) -> bool:
     """A word of some known column title: what header lines are made of.
 
-    >>> is_title_word("bilatérales"), is_title_word("Barcelona")
-    (True, False)
+    >>> is_title_word("bilatérales"), is_title_word("dues"), is_title_word("Barcelona")
+    (True, True, False)
     """
-    return norm(word) in title_tokens()
+    return norm(word) in title_tokens() or titles.is_title_word(word)
 
 
-def match_header(title: str) -> tuple[str | None, float]:
-    """The indicator key of a column title and its score; None when nothing is close.
+def match_header(title: str, language: str | None = None) -> tuple[str | None, float]:
+    """The indicator key of one column title read alone (by meaning, `extract.titles`)
+    and its score (0..1); None when it names no indicator surely. Without a language,
+    the language whose vocabulary reads it best.
 
     >>> match_header("Paiement du quota 2021")[0], match_header("Membre activé")[0]
     ('fee_paid', 'activated')
-    >>> match_header("Participation in Board of Directors meetings")[0]
+    >>> match_header("Board of Directors meetings attended")[0]
     'board_meeting_participation'
     """
-    target = norm(title)
     best: tuple[str | None, float] = (None, 0.0)
-    for key, titles in header_vocabulary().items():
-        for known in titles:
-            known = norm(known)
-            score = max(fuzz.ratio(target, known), fuzz.token_sort_ratio(target, known))
-            if score > best[1]:
-                best = (key, score)
-    return best if best[1] >= HEADER_SCORE else (None, best[1])
+    for lang in [language] if language else titles.languages():
+        reading = titles.read_columns([title], lang)[0]
+        if reading.known and (best[0] is None or reading.score > best[1]):
+            best = (reading.key, reading.score)
+        elif best[0] is None:
+            best = (None, max(best[1], reading.score))
+    return best
 
 
 @cache
@@ -155,14 +153,34 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """
     headings = [norm(h) for h in _all("headings")]
     pages: list[int] = []
+    before: dict[str, str] = {}  # title lines of the last selected page (normalised: as printed)
+    named: set[str] = set()  # the indicators they name
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
+        # Lines with words of column titles, legends aside ("membre du conseil
+        # d'administration" names no column); a repeated header repeats these lines.
+        # (kept as printed too: an acronym is one in capitals only)
+        title_lines = {norm(line): line for line in text.splitlines()
+                       if any(map(is_title_word, line.split())) and not is_decoration(line)}
         if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
             pages.append(number)
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
-        if hits >= 3 or (hits >= 1 and pages and pages[-1] == number - 1) or is_matrix_page(text):
+        follows = bool(pages) and pages[-1] == number - 1
+        # A continuation titled in other words than the vocabulary's: the page right
+        # after a matrix page that repeats its title lines, naming its indicators again
+        # (prose after the matrix that names them in sentences of its own is not one).
+        # (a legend beside the header on the first page only shares its baselines: a line
+        # within a line of the page before counts as repeated when it names an indicator)
+        repeated = [short for a, raw_a in title_lines.items() for b, raw_b in before.items()
+                    if (a in b or b in a) and (short := min(raw_a, raw_b, key=len))
+                    and (a == b or titles.indicators_named(short, ctx.language))]
+        shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
+        again = bool(shared) and len(shared) >= min(2, len(named))
+        if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text):
             pages.append(number)
+            before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
     return pages
 
 
@@ -176,8 +194,8 @@ def is_matrix_page(text: str) -> bool:
 def titles_on_page(words: set[str]) -> int:
     """How many indicators have a title whose long words are (mostly) among `words`."""
     hits = 0
-    for titles in header_vocabulary().values():
-        for title in titles:
+    for known in header_vocabulary().values():
+        for title in known:
             needed = [w for w in norm(title).split() if len(w) >= 4]
             if needed and sum(w in words for w in needed) >= 0.8 * len(needed):
                 hits += 1
@@ -208,26 +226,56 @@ def _content_words(page: Page) -> list[Word]:
     return keep
 
 
-def column_keys(columns: list[matrix.Column], ctx: ReportContext) -> list[str]:
-    """The indicator key of each column; an unknown or repeated title becomes `unknown:<slug>`."""
-    keys: list[str] = []
-    for column in columns:
-        key, score = match_header(column.title)
-        if key is None or key in keys:
-            key = f"unknown:{slug(column.title)}"
-            _warn_once(ctx, f"members matrix: column header {column.title!r} matches no known "
-                            f"indicator (best score {score:.0f}); kept as {key}")
-        elif score < SURE_SCORE:
-            # A near miss may be another indicator ("réunions régionales" reads as bilateral
-            # meetings): say so, so that a reviewer can add the title to the vocabulary.
-            _warn_once(ctx, f"members matrix: column header {column.title!r} read as {key} "
-                            f"(fuzzy score {score:.0f})")
-        if key == "fee_paid":
-            year = re.search(r"\b(?:19|20)\d\d\b", column.title)
+REASONS = {
+    "weak": "its words name no indicator surely",
+    "ambiguous": "it reads as two indicators",
+    "cells": "its cells contradict the indicator",
+    "taken": "another column holds that indicator",
+}
+
+
+def read_columns(columns: list[matrix.Column], ctx: ReportContext,
+                 cells: list[list[str]] | None = None) -> list[titles.Reading]:
+    """The reading of every column of one matrix (`extract.titles.read_columns`): the
+    archivist's decisions first, then the titles by meaning, the cells voting. An
+    unknown title is kept as `unknown:<slug>` with a warning, never dropped."""
+    printed = [c.title for c in columns]
+    decided = {t: key for t in printed if (key := ctx.decisions.column(t))}
+    readings = titles.read_columns(printed, ctx.language, cells, decided)
+    for reading in readings:
+        if not reading.known:
+            best = (f"; best {reading.candidate} at {reading.score:.2f}" if reading.candidate else "")
+            _warn_once(ctx, f"members matrix: column header {reading.title!r} matches no known "
+                            f"indicator ({REASONS.get(reading.reason or '', reading.reason)}{best}); "
+                            f"kept as {reading.key}")
+        if reading.key == "fee_paid":
+            year = re.search(r"\b(?:19|20)\d\d\b", reading.title)
             if year and int(year.group()) != ctx.year:
-                _warn_once(ctx, f"members matrix: fee column {column.title!r} is not for {ctx.year}")
-        keys.append(key)
-    return keys
+                _warn_once(ctx, f"members matrix: fee column {reading.title!r} is not for {ctx.year}")
+    return readings
+
+
+def column_keys(columns: list[matrix.Column], ctx: ReportContext,
+                cells: list[list[str]] | None = None) -> list[str]:
+    """The indicator key of each column; an unknown or repeated title becomes `unknown:<slug>`."""
+    return [r.key for r in read_columns(columns, ctx, cells)]
+
+
+def review_rows(columns: list[matrix.Column], readings: list[titles.Reading], page: int) -> list[dict[str, Any]]:
+    """Rows of `column_review`: titles left unknown or mapped with low confidence, each
+    with the line of decisions.yml that settles it and the box of the printed title."""
+    rows = []
+    for column, r in zip(columns, readings):
+        if not r.needs_review:
+            continue
+        rows.append({
+            "page": page, "printed_title": r.title, "key": r.key, "score": round(r.score, 3),
+            "candidate": r.candidate, "runner_up": r.runner_up,
+            "runner_up_score": round(r.runner_up_score, 3), "reason": r.reason,
+            "decision_line": titles.review_line(r.title, r.candidate or "<indicator_key>").strip(),
+            "x0": column.x0, "top": column.top, "x1": column.x1, "bottom": column.bottom,
+        })
+    return rows
 
 
 def _warn_once(ctx: ReportContext, message: str) -> None:
@@ -246,6 +294,7 @@ class MatrixState:
     """For the checks: the matrices (0, 1, ...) each member's row was printed in."""
 
     seen_in: dict[str, list[int]] = field(default_factory=dict)
+    unknown_titles: list[str] = field(default_factory=list)  # column titles left unknown
     # every printed row of every matrix: matrix, page, member, name lines, bands
     rows: list[dict[str, Any]] = field(default_factory=list)
     # what a page's evidence says against the rows read (`matrix.segment_names`)
@@ -287,8 +336,29 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         notes[page.number] = None if any(mx.rows for mx in found) else (
             "no matrix here: no block of column titles over rows of names (and not the "
             "page right after a matrix page)")
+    # The header repeats on every page of a matrix: its titles are read once, with the
+    # cells of all its pages voting.
+    headers: dict[tuple[str, ...], list[tuple[int, matrix.Matrix]]] = {}
+    for page, found, _ in read:
         for mx in found:
-            keys = column_keys(mx.columns, ctx)
+            headers.setdefault(tuple(c.title for c in mx.columns), []).append((page.number, mx))
+    keys_of: dict[tuple[str, ...], list[str]] = {}
+    readings_of: dict[tuple[str, ...], list[titles.Reading]] = {}
+    review: dict[str, dict[str, Any]] = {}
+    for printed, parts in headers.items():
+        votes: list[list[str]] = [[] for _ in printed]
+        for _, mx in parts:
+            for row in mx.rows:
+                for index, words in row.cells.items():
+                    votes[index].append(matrix.cell_text(words))
+        first_page, first = parts[0]
+        readings = readings_of[printed] = read_columns(first.columns, ctx, votes)
+        keys_of[printed] = [r.key for r in readings]
+        for row in review_rows(first.columns, readings, first_page):
+            review.setdefault(row["printed_title"], row)
+    for page, found, _ in read:
+        for mx in found:
+            keys = keys_of[tuple(c.title for c in mx.columns)]
             which = matrices.setdefault(tuple(sorted(keys)), len(matrices))
             for word in mx.stray:
                 ctx.warn(f"members p.{page.number}: word {word.text!r} belongs to no row of the matrix "
@@ -302,9 +372,11 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
                 if member_id:
                     state.rows.append(_printed_row(row, member_id, which, page.number, ctx))
+    state.unknown_titles = sorted({r.title for rs in readings_of.values() for r in rs if not r.known})
     section = Section(pages=notes, state=state)
     section.add("member_status", list(status.values()))
     section.add("member_indicators", list(cells.values()))
+    section.add("column_review", list(review.values()))
     if status:
         section.add("indicators", indicator_dictionary())
         section.add("indicator_labels", indicator_labels())
@@ -425,6 +497,9 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
+    unknown = state.unknown_titles if state else []
+    # Every printed column title read as an indicator: an unknown one fails, naming it.
+    out.append(_check("columns_known", "0", str(len(unknown)), not unknown, "; ".join(unknown) or None))
     doubts = state.doubts if state else []
     out.append(_check("rows_agree", "0 rows the page's evidence disputes", str(len(doubts)), not doubts,
                       "; ".join(doubts[:10]) or None))

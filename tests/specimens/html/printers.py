@@ -1,0 +1,85 @@
+"""HTML to PDF by headless Chromium or WeasyPrint, cached by the sha256 of the HTML.
+
+A print takes a second or two; the cache (`$XDG_CACHE_HOME/metropolis-kb/html-prints`,
+off with `METROPOLIS_KB_CACHE=0`) keeps the property tests to a handful of prints, and
+only for HTML that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PRINTERS = ("chromium", "weasyprint")
+
+
+def html_sha256(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("METROPOLIS_KB_CACHE") == "0":
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "metropolis-kb" / "html-prints"
+
+
+def print_chromium(html: str, out: Path, timeout: float = 120) -> Path:
+    """`chromium --headless --print-to-pdf`: the page size comes from the CSS @page rule."""
+    with tempfile.TemporaryDirectory(prefix="html-print-") as tmp:
+        source = Path(tmp) / "report.html"
+        source.write_text(html, encoding="utf-8")
+        target = Path(tmp) / "report.pdf"
+        result = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+             f"--print-to-pdf={target}", source.as_uri()],
+            capture_output=True, text=True, timeout=timeout, check=False)
+        if not target.exists():
+            raise RuntimeError(f"chromium printed nothing (exit {result.returncode}): {result.stderr[-500:]}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(target), out)
+    return out
+
+
+def print_weasyprint(html: str, out: Path) -> Path:
+    import weasyprint  # imported here: it needs Debian's pango, only these prints do
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    weasyprint.HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(out)
+    return out
+
+
+def print_pdf(html: str, out: Path, printer: str = "chromium", cache: bool = True) -> Path:
+    """Print `html` to `out` with `printer`, reusing an earlier print of the same HTML."""
+    if printer not in PRINTERS:
+        raise ValueError(f"unknown printer {printer!r}: {', '.join(PRINTERS)}")
+    folder = cache_dir() if cache else None
+    cached = folder / f"{printer}-{html_sha256(html)}.pdf" if folder else None
+    if cached and cached.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, out)
+        return out
+    if printer == "chromium":
+        print_chromium(html, out)
+    else:
+        print_weasyprint(html, out)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, cached)
+    return out
+
+
+def printer_version(printer: str) -> str:
+    if printer == "chromium":
+        result = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False)
+        return result.stdout.strip()
+    import weasyprint
+
+    return f"WeasyPrint {weasyprint.__version__}"

@@ -1,0 +1,434 @@
+"""One edition's data files as one HTML document of fixed-size pages.
+
+Python only paginates (which rows, tiles or months go on which page) and picks type
+sizes that let a page's content fit; the browser does the layout: table cells centred
+in their rows, grid lanes, wrapped header cells and labels, tiles as `<a>` blocks.
+Text widths for those choices are measured with Pillow on the same font files the
+browser uses, so a page is never cut off.
+
+`HtmlLayout` holds the knobs the property tests turn (row alignment, wrapping of
+names, headers and labels, sections sharing a page, lanes left or right, narrow
+month boxes, links split per line or per word).
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import yaml
+from PIL import ImageFont
+
+HERE = Path(__file__).parent
+# Pages in points (1 pt = 1/72 in); the CSS prints them with @page at the same size.
+PAGE_SIZES = {
+    "A4-landscape": (841.89, 595.28),
+    "A4-portrait": (595.28, 841.89),
+    "letter-portrait": (612.0, 792.0),
+    "letter-landscape": (792.0, 612.0),
+}
+# Families the browser finds through fontconfig, and their files for measuring.
+FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
+FONT_FILES = {
+    "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
+    "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
+    "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+}
+ORDER = ["key_figures", "publications", "prose", "members", "calendar"]
+NEW_MARK = "(N)"
+
+
+@dataclass
+class HtmlLayout:
+    """How an edition is drawn; the defaults draw the committed specimens."""
+
+    font: str = "Liberation Sans"
+    page_size: str | None = None  # None: the edition's report.yml style
+    accent: str = "#1d5c87"
+    red: str = "#c8102e"
+    heading_spacing: float = 0.12  # letter-spacing of headings, em
+    # members
+    cell_valign: str = "middle"  # top | middle | bottom: cells in a row of a wrapped name
+    name_wrap: float | None = None  # None: names as printed; else column width (pt), browser wraps
+    header_wrap: float | None = None  # None: titles as printed; else column width (pt), browser wraps
+    row_rules: bool = False  # a hairline under every row
+    row_shading: bool = False  # every other row on a light grey band
+    row_pad: float = 0.3  # white above and below a row's text, em: 0 spaces all name lines alike
+    rows_per_page: int | None = None  # None: the data's
+    # calendar
+    lanes_side: str = "right"  # right: day numbers left of the events; left: events left of them
+    month_pages: list[list[int]] | None = None  # None: the data's pages
+    box_single_days: bool = False
+    # publications
+    share_pages: bool = False  # True: a section's groups run on, several on one page
+    link_split: str = "tile"  # tile | line | word: one <a> per tile, per title line, per word
+    tile_columns: int | None = None
+    # key figures
+    figure_columns: int = 4
+    label_wrap: float | None = None  # None: label lines as printed; else label width (em)
+    extra: dict = field(default_factory=dict)
+
+
+# --- measuring ----------------------------------------------------------------------
+
+@cache
+def _font(family: str, bold: bool) -> ImageFont.FreeTypeFont:
+    name = FONT_FILES[family][1 if bold else 0]
+    for folder in FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), 100)
+    raise FileNotFoundError(f"font {name} (Debian fonts-liberation / fonts-dejavu-core)")
+
+
+def measure(text: str, size: float, family: str, bold: bool = False) -> float:
+    """Advance width of `text` in points at `size`."""
+    return _font(family, bold).getlength(text) * size / 100
+
+
+def wrap_count(text: str, width: float, size: float, family: str, bold: bool = False) -> int | None:
+    """Lines a greedy wrap takes at `width`; None when one word alone is wider."""
+    lines, current = 0, ""
+    for word in text.split():
+        if measure(word, size, family, bold) > width:
+            return None
+        trial = f"{current} {word}" if current else word
+        if current and measure(trial, size, family, bold) > width:
+            lines += 1
+            current = word
+        else:
+            current = trial
+    return lines + (1 if current else 0)
+
+
+# --- data ---------------------------------------------------------------------------
+
+def load_edition(folder: Path) -> dict:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.yml"))}
+
+
+@dataclass
+class Geometry:
+    width: float
+    height: float
+    margin: float
+    font: str
+
+
+def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]:
+    report = data["report"]
+    size = layout.page_size or (report.get("style") or {}).get("page_size", "A4-landscape")
+    w, h = PAGE_SIZES[size]
+    geo = Geometry(w, h, 42.0, layout.font)
+    pages = [{"kind": "cover", "report": report}, narrative_page(report)]
+    builders = {"key_figures": figure_pages, "publications": product_pages, "prose": prose_pages,
+                "members": member_pages, "calendar": calendar_pages}
+    for name in ORDER:
+        if name in data:
+            pages += builders[name](data[name], geo, layout)
+    return geo, pages
+
+
+def narrative_page(report: dict) -> dict:
+    narrative = report["narrative"]
+    paragraphs = [[chunk.strip() for chunk in p.split("-|")] for p in narrative["paragraphs"]]
+    return {"kind": "narrative", "heading": narrative["heading"], "paragraphs": paragraphs,
+            "label": narrative.get("margin_label")}
+
+
+def figure_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    return [{"kind": "figures", "label": p.get("margin_label"), **p} for p in data.get("pages", [])]
+
+
+# --- publications -------------------------------------------------------------------
+
+def chunks(items: list, sizes: list[int] | None) -> list[list]:
+    """Items cut into pages of the given sizes; past the list, pages of the last size."""
+    sizes = list(sizes or [len(items)])
+    out, start, size = [], 0, sizes[0]
+    while start < len(items):
+        size = sizes.pop(0) if sizes else size
+        out.append(items[start:start + size])
+        start += size
+    return out
+
+
+def link_runs(text_lines: list[str], split: str) -> list[list[str]]:
+    """The title as lines of link runs: one run per line, or one per word."""
+    if split == "word":
+        return [line.split() for line in text_lines]
+    return [[line] for line in text_lines]
+
+
+def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    pages: list[dict] = []
+    for group in data.get("groups", []):
+        columns = layout.tile_columns or group.get("columns", 3)
+        inner = geo.width - 2 * geo.margin
+        tile_w = (inner - (columns - 1) * 14) / columns
+        size = 10.0
+        for item in group["items"]:
+            for line in item.get("lines", []):
+                while size > 6 and measure(line, size, geo.font, True) > tile_w - 18:
+                    size -= 0.5
+        tiles = [{
+            "title": item["title"],
+            "lines": item.get("lines"),
+            "url": item["url"] if item.get("url") and item.get("link_drawn", True) else None,
+            "focus": item.get("gender_focus"),
+            "runs": link_runs(item.get("lines") or [item["title"]], layout.link_split),
+        } for item in group["items"]]
+        for n, run in enumerate(chunks(tiles, group.get("page_sizes"))):
+            block = {"group": group, "first": n == 0, "tiles": run, "columns": columns,
+                     "size": size, "thumbs": group.get("links_per_tile", 1) > 1,
+                     "split": layout.link_split}
+            prev = pages[-1] if pages else None
+            if (layout.share_pages and n == 0 and prev and prev["section"] == group["section"]
+                    and len(prev["blocks"]) == 1):
+                prev["blocks"].append(block)  # the next heading runs on under the last tiles
+                continue
+            pages.append({"kind": "products", "section": group["section"],
+                          "subtitle": group.get("subtitle"), "blocks": [block],
+                          "label": data.get("margin_label") or "PRINCIPAUX RÉSULTATS"})
+    return pages
+
+
+# --- prose --------------------------------------------------------------------------
+
+def prose_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    pages = []
+    for page in data["pages"]:
+        out = {**page, "label": page.get("margin_label")}
+        if page["kind"] == "list":
+            out["places"] = [item[0].split("|") for item in page["items"]]
+        if page["kind"] == "projects":
+            out["projects"] = [{"title": p["title"], "chunks": [c.strip() for c in p["text"].split("-|")]}
+                               for p in page["projects"]]
+        if page["kind"] == "leaders":
+            per_page = 8 if geo.width > geo.height else 9
+            for k in range(0, len(page["leaders"]), per_page):
+                pages.append({**out, "leaders": page["leaders"][k:k + per_page]})
+            continue
+        pages.append(out)
+    return pages
+
+
+# --- members ------------------------------------------------------------------------
+
+def header_lines(headers: list) -> list[list[str]]:
+    return [[h] if isinstance(h, str) else [str(x) for x in h] for h in headers]
+
+
+def member_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    pages = []
+    legend = data.get("legend", [])
+    per_page = layout.rows_per_page or data.get("rows_per_page", 26)
+    for matrix in data["matrices"]:
+        titles = header_lines(matrix["headers"])
+        rows = [{
+            "lines": list(r["name"]), "board": bool(r.get("board")), "new": bool(r.get("new")),
+            "cells": [str((r.get("cells") or {}).get(i, "") or "") for i in range(len(titles))],
+        } for r in matrix["rows"]]
+        fit = fit_matrix(titles, rows, per_page, len(legend), geo, layout)
+        for start in range(0, len(rows), per_page):
+            pages.append({"kind": "members", "heading": data["heading"], "legend": legend,
+                          "titles": titles, "rows": rows[start:start + per_page],
+                          "label": data.get("margin_label"), **fit})
+    return pages
+
+
+def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_lines: int,
+               geo: Geometry, layout: HtmlLayout) -> dict:
+    """Type sizes and column widths (pt) that fit the widest and the tallest page."""
+    font = geo.font
+    available_w = geo.width - 2 * geo.margin
+    body = 7.5
+    while True:
+        pad = 0.3 * body
+        row_pad = layout.row_pad * body
+        if layout.name_wrap:
+            name_w = layout.name_wrap
+        else:
+            name_w = max(measure(f"{line} {NEW_MARK}", body, font) for r in rows for line in r["lines"]) + 2 * body
+        head = body - 1
+        while True:
+            if layout.header_wrap:
+                widths = [max(layout.header_wrap, max(measure(w, head, font, True) for t in ts for w in t.split())
+                              + 2 * pad) for ts in titles]
+                depth_lines = max(wrap_count(" ".join(t), w - 2 * pad, head, font, True) or 1
+                                  for t, w in zip(titles, widths))
+            else:
+                widths = [max(measure(line, head, font, True) for line in t) + 2 * pad for t in titles]
+                depth_lines = max(len(t) for t in titles)
+            widths = [max(w, 3.5 * body) for w in widths]
+            if name_w + sum(widths) <= available_w or head <= 3.5:
+                break
+            head -= 0.25
+        depth = depth_lines * head * 1.2 + 2 * pad
+        top = geo.height * 0.06 + 16 * 1.9 + legend_lines * body * 1.45 + body
+        tallest = 0.0
+        for start in range(0, len(rows), per_page):
+            lines = 0
+            for r in rows[start:start + per_page]:
+                n = len(r["lines"])
+                if layout.name_wrap:
+                    n = wrap_count(" ".join(r["lines"]) + f" {NEW_MARK}", name_w - 2 * pad, body, font) or 3
+                lines += n
+            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * row_pad)
+        if top + depth + tallest <= geo.height - geo.margin * 0.8 or body <= 4:
+            return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad,
+                    "row_pad": row_pad}
+        body -= 0.25
+
+
+# --- calendar -----------------------------------------------------------------------
+
+TINTS = ["#d7ecf4", "#f5e3d0", "#e0f0da", "#ebe0f4", "#f6eec8", "#dde3f1"]
+
+
+@dataclass
+class Entry:
+    index: int
+    start: dt.date
+    end: dt.date
+    head: str  # prefix and title as printed, with the gender mark
+    location: str | None
+
+
+def entries(data: dict) -> list[Entry]:
+    year = int(data["year"])
+    out = []
+    for i, e in enumerate(data["events"]):
+        start = dt.date(year, e["month"], e["day"])
+        end = dt.date(e.get("end_year", year), e.get("end_month", e["month"]), e.get("end_day", e["day"]))
+        title = " ".join(e["title"].split())
+        head = f"{e['prefix']} {title}" if e.get("prefix") else title
+        out.append(Entry(i, start, end, head + ("*" if e.get("gender") else ""), e.get("location")))
+    return out
+
+
+def month_grid(events: list[Entry], year: int, month: int, width: float, size: float,
+               geo: Geometry, layout: HtmlLayout) -> dict | None:
+    """Lanes and rows of one month at `size`, or None when it would not fit `width`."""
+    days = cal.monthrange(year, month)[1]
+    first, last = dt.date(year, month, 1), dt.date(year, month, days)
+    placed = [{"e": e, "a": max(e.start, first).day, "b": min(e.end, last).day}
+              for e in events if e.start <= last and e.end >= first]
+    placed.sort(key=lambda p: (p["a"], -(p["b"] - p["a"]), p["e"].index))
+    taken: list[int] = []  # lane -> last day taken
+    for p in placed:
+        lane = next((k for k, until in enumerate(taken) if until < p["a"]), len(taken))
+        if lane == len(taken):
+            taken.append(0)
+        taken[lane] = p["b"]
+        p["lane"] = lane
+    lanes = max(1, len(taken))
+    day_w = 2.2 * size
+    lane_w = (width - day_w) / lanes
+    pad = 0.45 * size
+    line_h = 1.25 * size
+    rows = [line_h + 2 * pad] * days
+    for p in placed:
+        right = [q["lane"] for q in placed if q["lane"] > p["lane"] and q["a"] <= p["b"] and q["b"] >= p["a"]]
+        p["span"] = (min(right) if right else lanes) - p["lane"]
+        inner = lane_w * p["span"] - 2 * pad - 2
+        n = wrap_count(p["e"].head, inner, size, geo.font)
+        m = wrap_count(p["e"].location, inner, size, geo.font) if p["e"].location else 0
+        if n is None or m is None:
+            return None
+        need = (n + m) * line_h + 2 * pad + 1.0 + 0.3 * line_h  # margins, and some slack
+        have = sum(rows[p["a"] - 1:p["b"]])
+        if have < need:
+            for d in range(p["a"] - 1, p["b"]):  # the browser shares a deficit among the rows
+                rows[d] += (need - have) / (p["b"] - p["a"] + 1)
+    for p in placed:
+        p["boxed"] = p["b"] > p["a"] or layout.box_single_days
+        p["tint"] = TINTS[p["e"].index % len(TINTS)]
+    # Row heights go to the CSS as minimums: WeasyPrint does not grow rows for an item
+    # spanning several, so the text of a long box would run out of it.
+    return {"month": month, "days": days, "lanes": lanes, "placed": placed, "height": sum(rows),
+            "size": size, "day_w": day_w, "rows": rows}
+
+
+def fit_months(events: list[Entry], year: int, months: list[int], geo: Geometry,
+               layout: HtmlLayout, gap: float) -> list[dict] | None:
+    """The month grids of one page at the largest size that fits, or None."""
+    width = (geo.width - 2 * geo.margin - gap * (len(months) - 1)) / len(months)
+    # heading, month name, footnote: what the page holds besides the grids
+    room = geo.height - geo.margin * 2 - 16 * 1.9 - 12 * 1.8 - 20
+    size = 7.0
+    while size >= 3.5:
+        grids = [month_grid(events, year, m, width, size, geo, layout) for m in months]
+        # 8 % for the browser's rounding and the way it shares spanned rows
+        if all(g and g["height"] * 1.08 <= room for g in grids):
+            for g in grids:
+                g["width"] = width
+            return grids
+        size -= 0.25
+    return None
+
+
+def calendar_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    pages = []
+    statements = data.get("statements") or []
+    if statements:
+        pages.append({"kind": "statements", "heading": statements[0].get("heading", ""),
+                      "statements": statements, "label": statements[0].get("heading")})
+    year = int(data["year"])
+    names = data.get("month_names") or ["JANVIER", "FÉVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET",
+                                        "AOÛT", "SEPTEMBRE", "OCTOBRE", "NOVEMBRE", "DÉCEMBRE"]
+    events = entries(data)
+    gap = 18.0
+    queue = [list(m) for m in (layout.month_pages or data.get("pages") or [[m] for m in range(1, 13)])]
+    while queue:
+        months = queue.pop(0)
+        grids = fit_months(events, year, months, geo, layout, gap)
+        if grids is None and len(months) > 1:
+            queue[:0] = [[m] for m in months]  # too crowded side by side: a page each
+            continue
+        if grids is None:
+            raise ValueError(f"calendar month {months[0]} does not fit a {geo.width:.0f}x{geo.height:.0f} page")
+        for g in grids:
+            g["name"] = names[g["month"] - 1]
+        gendered = any(p["e"].head.endswith("*") for g in grids for p in g["placed"])
+        pages.append({"kind": "calendar", "heading": data.get("heading", "CALENDRIER INTERNATIONAL"),
+                      "grids": grids, "width": grids[0]["width"], "gap": gap,
+                      "footnote": data.get("footnote") if gendered else None,
+                      "label": data.get("margin_label", "ANNEXES")})
+    return pages
+
+
+# --- the document -------------------------------------------------------------------
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["pt"] = lambda v: f"{v:.2f}pt"
+    return env
+
+
+def with_link(text: str, phrase: str, url: str) -> list[tuple[str, str | None]]:
+    """Text cut around the first occurrence of `phrase`: [(text, url or None)]."""
+    at = text.find(phrase) if phrase else -1
+    if at < 0:
+        return [(text, None)]
+    return [(text[:at], None), (phrase, url), (text[at + len(phrase):], None)]
+
+
+def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | None = None) -> str:
+    """The HTML of one edition (its data folder, or `data` as load_edition returns it)."""
+    layout = layout or HtmlLayout()
+    data = data if data is not None else load_edition(folder)
+    geo, pages = edition_pages(data, layout)
+    css = (HERE / "report.css").read_text(encoding="utf-8")
+    html = _environment().get_template("report.html.j2").render(
+        pages=pages, geo=geo, layout=layout, report=data["report"], css=css,
+        language=data["report"].get("language", "fr"), with_link=with_link)
+    return re.sub(r"[ \t]+\n", "\n", html)
