@@ -131,3 +131,14 @@ def test_prose_sections_name_their_cities(db):
     # the pilot projects' blurb: Bar-|celona joined again, Bruselas in its Spanish spelling
     pilot = {r["city_id"] for r in rows(db, "SELECT city_id FROM city_mentions WHERE section = 'pilot_projects'")}
     assert {"barcelona", "brussels", "montreal", "madrid", "lyon", "paris"} <= pilot
+
+
+def test_spanish_column_titles_are_read_by_meaning():
+    """Titles worded otherwise than vocab/es/members.yml's headers, by hand: the notions
+    of the Spanish folder map them, as they do French and English ones."""
+    from extract import titles
+
+    printed = ["Asistencia a las sesiones del consejo directivo", "Cuota de membresía abonada",
+               "Casos compartidos en la plataforma USE", "Noticias difundidas en el portal"]
+    keys = [r.key for r in titles.read_columns(printed, "es")]
+    assert keys == ["board_meeting_participation", "fee_paid", "use_cases", "news_published"]
