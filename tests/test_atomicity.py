@@ -182,14 +182,30 @@ def test_ctrl_c_says_what_was_written_and_leaves_whole_reports(reference, tmp_pa
     conn.close()
 
 
+def group_members(pgid: int) -> int:
+    """How many live processes are in process group `pgid` (from /proc)."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        count += fields[0] != "Z" and int(fields[2]) == pgid
+    return count
+
+
 def test_ctrl_c_while_two_processes_read_the_pages_of_one_report(tmp_path):
     db = tmp_path / "kb.db"
     proc = start_ingest(SPECIMEN_2021_FR, db, "--jobs=2")
-    time.sleep(0.8)  # about when the page workers read (any earlier moment must hold too)
+    # The kill point is the moment itself, not a delay that a fast or a busy machine
+    # misses: the CLI and its two page workers are all alive.
+    deadline = time.monotonic() + 120
+    while group_members(proc.pid) < 3:
+        assert proc.poll() is None, "the ingest ended before its page workers started"
+        assert time.monotonic() < deadline, "the page workers never started"
+        time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the ingest finished before the interrupt")
     assert proc.returncode == 130, err
     assert "Traceback" not in out + err, err
     assert err.strip() == "interrupted: 0 of 1 reports written, none half-written"

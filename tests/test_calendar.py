@@ -31,6 +31,9 @@ TYPE_OF_PREFIX = {
     "VIRTUAL LAUNCH EVENT |": "launch", "10 ANS APRÈS |": "anniversary",
     "10 YEARS ON |": "anniversary", "SOMMET MONDIAL DES VILLES 2020 |": "summit",
     "WORLD CITIES SUMMIT 2020 |": "summit",
+    "SEMINARIO WEB |": "webinar", "CURSO |": "course", "SEMINARIO |": "seminar",
+    "CLASE MAGISTRAL |": "masterclass", "EVENTO DE LANZAMIENTO VIRTUAL |": "launch",
+    "10 AÑOS DESPUÉS |": "anniversary", "CUMBRE MUNDIAL DE CIUDADES 2020 |": "summit",
 }
 EDITIONS = sorted(p.parent.name for p in DATA.glob("*/calendar.yml"))
 

@@ -308,6 +308,11 @@ def test_no_mutant_makes_the_archive_worse(seed, mutants, tmp_path):
         print(f"  {count:4d}  {reason}")
     assert sum(verdicts.values()) == len(mutants)
     assert not problems, "\n".join(problems)
+    # The mutants reached both sides: some still ingest identical, others are refused for
+    # more than one reason. A fuzzer whose every mutant dies at the first header check, or
+    # none at all, tested nothing.
+    assert verdicts["identical"] > 0 and verdicts["rejected"] > 0, verdicts
+    assert len(reasons) >= 2, reasons
 
 
 def test_cli_sample_refuses_cleanly_and_leaves_the_database(seed, mutants, tmp_path):

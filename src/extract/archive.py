@@ -17,16 +17,15 @@ than the skip itself.
 from __future__ import annotations
 
 import logging
-import signal
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract import guards
 from extract.errors import IngestError
+from extract.workers import ctrl_c_deferred
 
 if TYPE_CHECKING:
     from extract import pipeline
@@ -239,7 +238,7 @@ def ingest(
             if error:
                 say(Outcome(path, FAILED, reason=error))
                 continue
-            with deferred_ctrl_c():  # written, counted and said, or none of them
+            with ctrl_c_deferred():  # written, counted and said, or none of them
                 say(_write(database, path, extraction, force, with_synthetic))
     finally:
         database.conn.close()
@@ -281,24 +280,6 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
     )
 
 
-@contextmanager
-def deferred_ctrl_c() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back until the block is done, then raised. A handler, not a
-    signal mask: the mask is per thread, and the pool's threads could take the signal."""
-    caught: list[int] = []
-    try:
-        previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
-    except ValueError:  # not the main thread: nothing to defer
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if caught:
-        raise KeyboardInterrupt
-
-
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     """Extract files in order; with jobs > 1 in a process pool, still yielded in order.
     A single file with jobs > 1 has its pages read by `jobs` processes instead, and
@@ -315,7 +296,8 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     # an error) does not wait for the reports still being read.
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.initialise)
     try:
-        futures = [pool.submit(extract_one, path, {**options, "sha256": digest}) for path, digest in todo]
+        with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
+            futures = [pool.submit(extract_one, path, {**options, "sha256": digest}) for path, digest in todo]
         for future in futures:
             yield future.result()
     finally:

@@ -254,7 +254,10 @@ def serve(db_path, port, host, raw_dir) -> None:
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
-    serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+    try:
+        serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+    except serving.MissingMetadata as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from extract import diskcache, vocab
+from extract import diskcache, text, vocab
 from extract.vocab import fold
 
 # Fuzzy matching only looks at names of places this big: members and the cities the
@@ -38,7 +38,8 @@ FUZZY_MIN_POPULATION = 50_000
 # that prints only that word (`Bandar`: Bandar Abbas, Bandar Lampung...) is seen to be
 # shared by several places (normalise.Resolver.rivals).
 FIRST_WORD_MIN_POPULATION = 100_000
-COUNTRY_LOCALES = ("en", "fr", "es")
+# Country names are known in English and in every language the reports come in.
+COUNTRY_LOCALES = tuple(dict.fromkeys(("en", *vocab.LANGUAGES)))
 MIN_ALTERNATE_LENGTH = 4
 Scorer = Callable[..., float]
 
@@ -140,8 +141,9 @@ def stamp() -> str:
     if spec and spec.origin:
         st = Path(spec.origin).stat()
         parts.append(f"babel {spec.origin} {st.st_size} {st.st_mtime_ns}")
-    for module in (sys.modules[__name__], vocab):  # `key` folds with `vocab.fold`
+    for module in (sys.modules[__name__], vocab, text):  # `key` folds with `text.fold`
         parts.append(Path(module.__file__ or "").read_bytes())
+    parts.append(" ".join(COUNTRY_LOCALES))  # a new language folder adds country names
     return diskcache.stamp(parts)
 
 
@@ -185,10 +187,14 @@ def _country_names(countries: dict) -> dict[str, str]:
         out[key(code)] = code
         out[key(row["iso3"])] = code
     try:
-        from babel import Locale
+        from babel import Locale, UnknownLocaleError
 
         for lang in COUNTRY_LOCALES:
-            for code, name in Locale(lang).territories.items():
+            try:
+                territories = Locale(lang).territories
+            except (UnknownLocaleError, ValueError):
+                continue  # a language babel does not know: its country names stay unknown
+            for code, name in territories.items():
                 if len(code) == 2 and code.isalpha() and code in countries:
                     out.setdefault(key(name), code)
     except ImportError:  # babel is optional: English names still work

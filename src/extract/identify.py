@@ -119,5 +119,20 @@ def identify(texts: list[str], year: int | None = None, language: str | None = N
     if language is None:
         raise IngestError("cannot tell the report's language; pass --language")
     if not title:
-        title = f"Metropolis annual report {year}"
+        fallback = vocab.section("report", language).get("fallback_title", "Metropolis {year}")
+        title = fallback.format(year=year)
     return Identity(year=year, language=language, title=title)
+
+
+def is_synthetic(texts: list[str]) -> bool:
+    """Whether the cover (first two pages) prints a language's `synthetic_marker`: a
+    phrase our made-up test editions print and no real cover does (the word
+    "synthetic" alone may well be on a real one).
+
+    >>> is_synthetic(["Annual report 2021: a synthetic view of our cities"])
+    False
+    """
+    folded = vocab.fold(" ".join(texts[:2]))
+    markers = {vocab.fold(m) for lang in vocab.LANGUAGES
+               if (m := vocab.section("report", lang).get("synthetic_marker"))}
+    return any(m in folded for m in markers)

@@ -21,7 +21,7 @@ from extract.guards import (
     check_inflation,
     sha256_of,
 )
-from extract.identify import identify
+from extract.identify import identify, is_synthetic
 from extract.layout import Document
 
 
@@ -148,7 +148,7 @@ def extract_report(
             "page_count": doc.page_count,
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "extractor_version": __version__,
-            "synthetic": int("synthetic" in " ".join(texts[:2]).lower()),
+            "synthetic": int(is_synthetic(texts)),
             "decisions_sha256": ctx.decisions.sha256,
         }
     tables["ingest_warnings"] = [{"message": w} for w in ctx.warnings]

@@ -65,6 +65,15 @@ class Indicator(TypedDict, total=False):
     description: str
 
 
+class IndicatorLabel(TypedDict, total=False):
+    """An indicator's column title in one language: one row per language folder, so a
+    new language needs no new column."""
+
+    indicator: str
+    language: str
+    label: str
+
+
 class MemberStatus(TypedDict, total=False):
     report_id: str
     member_id: str

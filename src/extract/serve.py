@@ -25,12 +25,23 @@ TEMPLATES = PLUGINS / "templates"
 METADATA_DATABASE = "metropolis"
 
 
+class MissingMetadata(RuntimeError):
+    """No metadata.yml anywhere: Datasette without it would serve a bare database."""
+
+
+def metadata_candidates() -> list[Path]:
+    """Where metadata.yml may be, first found wins: the working directory, the source
+    checkout (running from src/), the installed package's share folder (a wheel puts it
+    in `<prefix>/share/metropolis-kb/`, see pyproject's data-files)."""
+    return [
+        Path("metadata.yml"),
+        Path(__file__).resolve().parents[2] / "metadata.yml",
+        Path(sys.prefix) / "share" / "metropolis-kb" / "metadata.yml",
+    ]
+
+
 def find_metadata() -> Path | None:
-    """metadata.yml of the working directory, else the one of the source checkout."""
-    for candidate in (Path("metadata.yml"), Path(__file__).resolve().parents[2] / "metadata.yml"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return next((c for c in metadata_candidates() if c.is_file()), None)
 
 
 def metadata_for(db_path: Path, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -77,15 +88,18 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
         "--setting", "suggest_facets", "off",
     ]
     metadata = metadata or find_metadata()
-    if metadata is not None and metadata.exists():
-        args += ["--metadata", str(write_metadata(db_path, metadata))]
+    if metadata is None or not metadata.is_file():
+        looked = ", ".join(str(c) for c in metadata_candidates())
+        raise MissingMetadata(f"no metadata.yml (looked in {looked}): the knowledge base would "
+                              "start without its descriptions, queries and facets")
+    args += ["--metadata", str(write_metadata(db_path, metadata))]
     if raw_dir.is_dir():
         # Datasette's static handler resolves the path and refuses anything outside raw/.
         args += ["--static", f"raw:{raw_dir.resolve()}"]
-    if PLUGINS.is_dir():
-        args += ["--plugins-dir", str(PLUGINS)]
-    if TEMPLATES.is_dir():
-        args += ["--template-dir", str(TEMPLATES)]
+    for what, folder in (("plugins", PLUGINS), ("templates", TEMPLATES)):
+        if not folder.is_dir():  # an install without them would serve a bare Datasette
+            raise MissingMetadata(f"the knowledge base's {what} folder {folder} is missing from the install")
+    args += ["--plugins-dir", str(PLUGINS), "--template-dir", str(TEMPLATES)]
     return args
 
 

@@ -1,4 +1,5 @@
-"""The database: the SCHEMA.md tables on sqlite-utils, one transaction per report.
+"""The database: the tables of docs/schema.md (row types in `extract.rows`) on sqlite-utils,
+one transaction per report.
 
 sqlite-utils creates the tables, indexes and full-text indexes. Rows of one report are
 written with plain `executemany` inside one explicit transaction, because sqlite-utils'
@@ -25,6 +26,9 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "city_aliases": (columns_of(rows.CityAlias), ("alias", "city_id"), []),
     "members": (columns_of(rows.Member), "id", []),
     "indicators": (columns_of(rows.Indicator), "id", []),
+    "indicator_labels": (
+        columns_of(rows.IndicatorLabel), ("indicator", "language"), [("indicator", "indicators", "id")]
+    ),
     "member_status": (
         columns_of(rows.MemberStatus), ("report_id", "member_id"),
         [("report_id", "reports", "id"), ("member_id", "members", "id")],
@@ -55,7 +59,7 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
 }
 
 # Shared across reports: upserted, never deleted with a report.
-SHARED_TABLES = ("cities", "city_aliases", "members", "indicators")
+SHARED_TABLES = ("cities", "city_aliases", "members", "indicators", "indicator_labels")
 # Rows that belong to one report, deleted when the report is replaced.
 REPORT_TABLES = tuple(t for t in SCHEMA if t not in SHARED_TABLES and t != "reports")
 FTS = {"calendar_events": ["title", "location"], "publications": ["title"]}

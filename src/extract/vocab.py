@@ -51,7 +51,7 @@ def load(language: str) -> dict[str, Any]:
 def section(name: str, language: str | None = None) -> dict[str, Any]:
     """One section's vocabulary for one language, or merged over all languages.
 
-    Merging joins lists and dicts, so a parser can accept both languages at once
+    Merging joins lists and dicts, so a parser can accept every language at once
     (a report whose language is unsure, an English table in a French report).
     """
     langs = [language] if language else list(LANGUAGES)

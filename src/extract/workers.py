@@ -11,6 +11,9 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import Pool
 
 PR_SET_PDEATHSIG = 1
@@ -35,8 +38,39 @@ def how_many(requested: int, pages: int) -> int:
 
 
 def fork_pool(workers: int) -> Pool:
-    """A pool of `workers` forked processes; use it in a `with` block (terminated on exit)."""
-    return multiprocessing.get_context("fork").Pool(workers, initializer=initialise)
+    """A pool of `workers` forked processes; use it in a `with` block (terminated on exit).
+
+    Ctrl-C is held while the workers are forked and raised once they are: a SIGINT that
+    lands during a fork runs its handler inside an at-fork callback (logging's lock
+    release), where Python prints "Exception ignored" and drops the KeyboardInterrupt,
+    and the ingest would go on to write the report and exit 0.
+    """
+    pool = None
+    try:
+        with ctrl_c_deferred():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=initialise)
+    except KeyboardInterrupt:
+        if pool is not None:
+            pool.terminate()
+        raise
+    return pool
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[list[int]]:
+    """Ctrl-C (SIGINT) held back until the block is done, then raised. A handler, not a
+    signal mask: the mask is per thread, and a pool's threads could take the signal."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught  # only the main thread receives signals (and may set handlers)
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def initialise() -> None:

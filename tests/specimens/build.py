@@ -31,6 +31,7 @@ SECTIONS = [
 EDITIONS = {
     "2021-fr": "raw/metropolis-annual-report-2021-fr.pdf",
     "2021-en": "raw/metropolis-annual-report-2021-en.pdf",
+    "2021-es": "raw/metropolis-annual-report-2021-es.pdf",
     # made-up test data: lives under tests/, ingested only with --with-synthetic
     "2022-fr": "tests/specimens/synthetic/metropolis-annual-report-2022-fr-synthetic.pdf",
 }

@@ -69,7 +69,8 @@ class Vocab:
 
 
 def load_vocab(language: str | None = None) -> Vocab:
-    """Both languages merged by default: an English page in a French report still reads."""
+    """Every language merged by default, on purpose (not `ctx.language`): an English page in a
+    French report still reads, and no word of one language means another thing in another."""
     v = vocab.section(NAME, language)
     return Vocab(
         months={vocab.fold(k): int(n) for k, n in v.get("months", {}).items()},

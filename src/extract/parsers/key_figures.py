@@ -35,7 +35,6 @@ NAME = "key_figures"
 # below this rapidfuzz ratio the words are not that label (tolerates a typo or a
 # missing space: "derenforcement").
 MIN_SCORE = 88
-LOCALES = {"fr": "fr_FR", "en": "en_US"}
 # Words passed over between a number and its label ("21 of them focused on …"): at most
 # this many, each a short word of letters only, so a sentence never runs into a label
 # several words on.
@@ -105,12 +104,19 @@ def parse_number(printed: str, language: str = "fr") -> float:
 def _decimal(number: str, language: str) -> Decimal:
     """babel's reading in the report's locale; a form that locale rejects is read in the
     other one (designers write "+2.14K" with a point even in French)."""
-    locale = LOCALES.get(language, "en_US")
-    try:
-        return parse_decimal(number, locale=locale, strict=False)
-    except NumberFormatError:
-        other = "en_US" if locale != "en_US" else "fr_FR"
-        return parse_decimal(number, locale=other, strict=False)
+    locale = _locale(language)
+    others = [loc for lang in vocab.LANGUAGES if (loc := _locale(lang)) != locale]
+    for candidate in (locale, *others):
+        try:
+            return parse_decimal(number, locale=candidate, strict=False)
+        except NumberFormatError:
+            continue
+    raise NumberFormatError(f"{number!r} is a number in no known locale")
+
+
+def _locale(language: str | None) -> str:
+    """The babel locale of a language (`locale` in its report.yml)."""
+    return vocab.section("report", language).get("locale", "en_US") if language in vocab.LANGUAGES else "en_US"
 
 
 @cache

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from extract import matrix, prepass, titles, vocab
 from extract.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.parsers import ReportContext, Section, register
+from extract.rows import Indicator, columns
 from extract.text import marker_pattern, slug  # noqa: F401  (members.slug: an unknown column's key)
 
 NAME = "members"
@@ -49,7 +50,8 @@ def _vocab(language: str) -> dict[str, Any]:
 
 @cache
 def header_vocabulary() -> dict[str, tuple[str, ...]]:
-    """Indicator key -> every known title of it, both languages (lists merged, not replaced)."""
+    """Indicator key -> every known title of it, in every language (lists merged, not
+    replaced): on purpose not only `ctx.language`, a report may print another language's table."""
     out: dict[str, list[str]] = {}
     for lang in vocab.LANGUAGES:
         for key, known in (_vocab(lang).get("headers") or {}).items():
@@ -377,6 +379,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     section.add("column_review", list(review.values()))
     if status:
         section.add("indicators", indicator_dictionary())
+        section.add("indicator_labels", indicator_labels())
     return section
 
 
@@ -444,23 +447,32 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
 
 
 def indicator_dictionary() -> list[dict[str, Any]]:
-    """Rows of `indicators`: every known key with its French and English label."""
-    fr, en = _vocab("fr"), _vocab("en")
-    descriptions = en.get("descriptions") or {}
+    """Rows of `indicators`: every known key with its label in each language that has a
+    `label_<lang>` column, and the first description a vocabulary gives."""
+    label_columns = [lang for lang in vocab.LANGUAGES if f"label_{lang}" in columns(Indicator)]
     rows = []
     for key in header_vocabulary():
-        rows.append({
-            "id": key,
-            "label_fr": _label(fr, key),
-            "label_en": _label(en, key),
-            "description": descriptions.get(key),
-        })
+        row = {"id": key, "description": next(
+            (d[key] for lang in ("en", *vocab.LANGUAGES) if key in (d := _vocab(lang).get("descriptions") or {})),
+            None)}
+        row.update({f"label_{lang}": _label(_vocab(lang), key) for lang in label_columns})
+        rows.append(row)
     return rows
 
 
+def indicator_labels() -> list[dict[str, Any]]:
+    """Rows of `indicator_labels`: every key's title in every language folder that has one."""
+    return [
+        {"indicator": key, "language": lang, "label": label}
+        for key in header_vocabulary() for lang in vocab.LANGUAGES
+        if (label := _label(_vocab(lang), key))
+    ]
+
+
 def _label(voc: dict[str, Any], key: str) -> str | None:
+    """The first title of a key, its `{year}` as the vocabulary's `year_word`."""
     titles = (voc.get("headers") or {}).get(key)
-    return titles[0].replace("{year}", "(année)" if voc is _vocab("fr") else "(year)").strip() if titles else None
+    return titles[0].replace("{year}", voc.get("year_word", "(year)")).strip() if titles else None
 
 
 def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
