@@ -35,6 +35,9 @@ def start_ingest(folder: Path, db: Path, *extra: str) -> subprocess.Popen:
         [sys.executable, "-m", "extract", "ingest", str(folder), "--db", str(db), *extra],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
+        # SIGINT as a terminal leaves it, even when this suite runs as a background job
+        # (whose shell set it to ignored, and an ignored signal is inherited)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
 
 

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["extract.layout", "extract.geometry", "extract.text", "extract.rows", "extract.vocab",
+MODULES = ["extract.layout", "extract.geometry", "extract.text", "extract.rows",
            "extract.identify", "extract.workers", "extract.parsers.prose", "extract.parsers.members",
            "extract.parsers.calendar", "extract.parsers.key_figures", "extract.parsers.publications",
            "extract.titles", "extract.gates", "extract.guards", "extract.archive"]

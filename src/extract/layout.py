@@ -11,6 +11,7 @@ from __future__ import annotations
 import colorsys
 import math
 import statistics
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -390,7 +391,9 @@ def read_page(page: pdfplumber.page.Page) -> Page:
             links=_links_of(turned),
             boxes=_boxes_of(turned),
             rules=_rules_of(turned),
-            chars=sum(1 for c in turned.chars if not c["text"].isspace()),
+            # counted as pdfium counts them: a ligature glyph (ﬁ) is its letters (fi)
+            chars=sum(len(unicodedata.normalize("NFKC", c["text"]).replace(" ", ""))
+                      for c in turned.chars if not c["text"].isspace()),
         )
     finally:
         if turned is not page:
