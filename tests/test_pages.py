@@ -344,10 +344,10 @@ def test_a_day_run_alone_makes_a_calendar_page():
     assert calendar_parser.select_pages([prepass.normalise(text)], CTX) == [1]
 
 
-SEED = Path("/work/shared/seed/metropolis-annual-report-2021-fr.txt")
+# the real report's text layer, kept with the tests (no coordinates, no page breaks)
+SEED = Path(__file__).parent / "data" / "seed" / "metropolis-annual-report-2021-fr.txt"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the real report's text layer is not on this machine")
 def test_the_real_reports_month_runs_are_day_runs():
     """The real report's text layer (no page breaks in the seed): each month's stretch,
     from its name to the next one, is a day run without its month name, and the
