@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extract.layout import Box, Line, Rule, Word, bbox_of, group_lines, split_line
+from extract.layout import Box, Line, Rule, Word, WordGroup, bbox_of, group_lines, split_line
 from extract.text import join_lines
 
 # Gap between the words of one title line wider than this (in font sizes) starts
@@ -247,18 +247,10 @@ def cluster_columns(phrases: Sequence[Line]) -> list[Column]:
 
 
 @dataclass
-class Band:
+class Band(WordGroup):
     """Cell words of one row side by side: their heights overlap, whatever the column."""
 
     words: list[Word]
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
     @property
     def ymid(self) -> float:

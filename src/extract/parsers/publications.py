@@ -290,7 +290,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
                colors: dict[RGB, str]) -> tuple[list[dict[str, Any]], str | None, dict[RGB, str]]:
     """Rows of one page, and the kind and legend that carry over to the next page."""
     blocks = group_blocks(page.words)
-    paired, over_text, over_nothing = pair_links(blocks, merge_links(blocks, page.links))
+    paired, _in_prose, over_nothing = pair_links(blocks, merge_links(blocks, page.links))
     headings = {
         i: k for i, b in enumerate(blocks)
         if i not in paired and (k := heading_kind(b.text, ctx.language))
