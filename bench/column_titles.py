@@ -1,4 +1,4 @@
-"""Leave-one-out evaluation of column titles read by meaning (`extract.titles`).
+"""Leave-one-out evaluation of column titles read by meaning (`extract.sections.members.titles`).
 
     .venv/bin/python -m bench.column_titles            # the table, per language
     .venv/bin/python -m bench.column_titles --misses   # and every title read wrong
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from extract import titles
+from extract.sections.members import titles
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 NEAR_DUPLICATE = 90

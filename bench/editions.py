@@ -75,9 +75,9 @@ def build_long_report(out: Path, pages: int = 60) -> Path:
 
 def first_pages_of_sections(pdf: Path) -> list[int]:
     """The cover, the page after it and the first page each section parser selects."""
-    from extract import parsers
-    from extract.identify import identify
-    from extract.layout import Document
+    from extract import sections as parsers
+    from extract.lang.identify import identify
+    from extract.pdf.layout import Document
 
     with Document(pdf) as doc:
         texts = doc.page_texts

@@ -173,7 +173,7 @@ def fuzzy_decisions(resolver, rows: list[dict[str, str]]) -> list[tuple[float, b
 
 def speed(n: int = 1000) -> dict[str, float]:
     """Seconds to load the normaliser (cold) and to resolve `n` labelled names."""
-    from extract import gazetteer, normalise
+    from extract.names import gazetteer, normalise
 
     gazetteer.load.cache_clear()
     normalise.resolver.cache_clear()
@@ -220,8 +220,8 @@ def main(argv: list[str]) -> None:
           f"load + {figures['names']} names = {total / figures['baseline_s']:.2f}x the baseline")
     if "--speed" in argv:
         return
-    from extract import gazetteer
-    from extract.normalise import Resolver, load_aliases
+    from extract.names import gazetteer
+    from extract.names.normalise import Resolver, load_aliases
 
     rows = labelled_rows()
     kinds = {}

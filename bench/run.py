@@ -146,7 +146,8 @@ def in_process_floor(pdf: Path, db_path: Path) -> tuple[float, float]:
     """extract + write of a file a second time in this process, against pdfplumber's read."""
     import pdfplumber
 
-    from extract import pipeline, store
+    from extract.pipeline import run as pipeline
+    from extract.store import writer as store
 
     pipeline.extract_report(pdf)  # loads vocabularies, gazetteer, models once
     started = time.perf_counter()
@@ -431,7 +432,7 @@ def bench_datasette(work: Path, source_db: Path | None, editions: int, requests:
 
 def profile(pdf: Path, top: int = 25) -> str:
     """cProfile of extracting `pdf` twice in this process: cold (loads) and warm."""
-    from extract import pipeline
+    from extract.pipeline import run as pipeline
 
     out = io.StringIO()
     started = time.perf_counter()

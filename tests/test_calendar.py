@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.layout import Document, Word
-from extract.parsers import ReportContext
-from extract.parsers import calendar as parser
+from extract.pdf.layout import Document, Word
+from extract.sections import ReportContext
+from extract.sections import calendar as parser
 from tests.conftest import DATA, SPECIMEN_2021_FR, run_cli
 from tests.specimens import render_calendar
 from tests.specimens.pdfkit import ReportCanvas, Style

@@ -22,9 +22,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
-from extract.layout import Document
-from extract.parsers import ReportContext
-from extract.parsers import calendar as parser
+from extract.pdf.layout import Document
+from extract.sections import ReportContext
+from extract.sections import calendar as parser
 from tests.specimens.pdfkit import PAGE_SIZES, ReportCanvas, Style, available_fonts
 from tests.specimens.render_calendar import CalendarLayout, draw_calendar_pages, hyphen_split, wrap
 

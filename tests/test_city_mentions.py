@@ -15,10 +15,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.gazetteer import key
-from extract.layout import Document
-from extract.normalise import resolver
-from extract.parsers import ReportContext, prose
+from extract.names.gazetteer import key
+from extract.names.normalise import resolver
+from extract.pdf.layout import Document
+from extract.sections import ReportContext, prose
 from tests.specimens.build import build
 from tests.specimens.pdfkit import Style, available_fonts
 
@@ -203,8 +203,8 @@ def test_page_sections_from_either_language() -> None:
 
 
 def test_city_mentions_reach_the_database(tmp_path: Path) -> None:
-    from extract import store
-    from extract.pipeline import extract_report
+    from extract.pipeline.run import extract_report
+    from extract.store import writer as store
 
     pdf = render(tmp_path, TRUTH, with_members=True)
     extraction = extract_report(pdf)

@@ -1,4 +1,4 @@
-"""Column titles read by meaning (extract.titles): the labelled sets, left out one by one."""
+"""Column titles read by meaning (extract.sections.members.titles): the labelled sets, left out one by one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import doctest
 import pytest
 from bench.column_titles import evaluate, labelled, read_left_out
 
-from extract import titles
+from extract.sections.members import titles
 
 LANGUAGES = ["fr", "en"]
 
@@ -92,7 +92,7 @@ def test_acronyms_match_only_in_capitals():
 
 
 def test_review_line_is_yaml_that_decisions_reads(tmp_path):
-    from extract.decisions import load
+    from extract.names.decisions import load
 
     line = titles.review_line("Cities “met” in person: 2021", "bilateral_meetings")
     path = tmp_path / "decisions.yml"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extract import parsers, rows, store
-from extract.parsers import ContractError, ReportContext, Section, register
+from extract import sections as parsers
+from extract.sections import ContractError, ReportContext, Section, register
+from extract.store import rows
+from extract.store import writer as store
 
 
 def _select(texts, ctx):
@@ -43,7 +45,7 @@ def test_a_parser_off_the_contract_is_refused_when_registered(kwargs, message):
 
 def test_no_private_keys_in_rows_state_goes_to_the_checks():
     """The calendar's statements reach its checks as state, never as a table."""
-    from extract.parsers import calendar
+    from extract.sections import calendar
 
     statement = {"statement": "3 events from 1 to 3 March", "first_date": "2021-03-01",
                  "last_date": "2021-03-03", "count": 3, "at_least": 0, "page": 9}

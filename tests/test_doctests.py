@@ -7,10 +7,10 @@ import importlib
 
 import pytest
 
-MODULES = ["extract.layout", "extract.geometry", "extract.text", "extract.rows",
-           "extract.identify", "extract.workers", "extract.parsers.prose", "extract.parsers.members",
-           "extract.parsers.calendar", "extract.parsers.key_figures", "extract.parsers.publications",
-           "extract.titles", "extract.gates", "extract.guards", "extract.archive"]
+MODULES = ["extract.pdf.layout", "extract.toolkit.geometry", "extract.toolkit.text", "extract.store.rows",
+           "extract.lang.identify", "extract.toolkit.workers", "extract.sections.prose", "extract.sections.members",
+           "extract.sections.calendar", "extract.sections.key_figures", "extract.sections.publications",
+           "extract.sections.members.titles", "extract.pipeline.gates", "extract.pdf.guards", "extract.pipeline.archive"]
 
 
 @pytest.mark.parametrize("name", MODULES)

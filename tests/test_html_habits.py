@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from extract.layout import Document
-from extract.parsers import ReportContext, members
-from extract.parsers import calendar as calendar_parser
+from extract.pdf.layout import Document
+from extract.sections import ReportContext, members
+from extract.sections import calendar as calendar_parser
 from tests.conftest import DATA
 from tests.specimens.html.build import SPECIMENS
 from tests.specimens.html.printers import print_pdf

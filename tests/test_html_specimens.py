@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from extract.normalise import NameCollector
+from extract.names.normalise import NameCollector
 from tests.conftest import DATA, run_cli
 from tests.specimens.html.build import SPECIMENS, Specimen, recorded
 from tests.specimens.html.printers import html_sha256, print_pdf
@@ -201,7 +201,7 @@ def test_the_two_renderers_share_only_the_data_files():
 def test_a_closing_parenthesis_ends_the_clause_of_a_figure():
     """The synthetic 2022 Learning Station note: `(1 cours et 2 webinaires) dans la Learning
     Station :` labelled the webinars `2 webinaires dans la Learning Station`."""
-    from extract.parsers.key_figures import find_figures
+    from extract.sections.key_figures import find_figures
 
     text = ("En 2022, nous avons publié 3 produits de développement de capacités "
             "(1 cours et 2 webinaires) dans la Learning Station :")

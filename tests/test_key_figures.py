@@ -16,11 +16,11 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import parsers
-from extract.identify import identify
-from extract.layout import Document, Page, Word
-from extract.parsers import ReportContext, key_figures
-from extract.parsers.key_figures import find_figures, parse_number
+from extract import sections as parsers
+from extract.lang.identify import identify
+from extract.pdf.layout import Document, Page, Word
+from extract.sections import ReportContext, key_figures
+from extract.sections.key_figures import find_figures, parse_number
 from tests.conftest import DATA, SPECIMEN_2021_FR
 from tests.specimens.build import build
 

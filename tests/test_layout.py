@@ -14,7 +14,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from extract.layout import is_red, load_pages
+from extract.pdf.layout import is_red, load_pages
 from tests.specimens.pdfkit import available_fonts, register_font
 
 PAGE = (600.0, 800.0)
@@ -169,7 +169,7 @@ def test_text_colours_are_normalised_whatever_the_colour_space(tmp_path: Path) -
 @pytest.mark.parametrize("pdf", sorted((Path(__file__).parent.parent / "raw").glob("*.pdf")),
                          ids=lambda p: p.stem)
 def test_pages_read_by_two_processes_are_the_same_pages_in_the_same_order(pdf: Path) -> None:
-    from extract.layout import Document
+    from extract.pdf.layout import Document
 
     with Document(pdf) as doc:
         every = range(1, doc.page_count + 1)

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.layout import Document, Line, Word
-from extract.matrix import NameEvidence, cell_bands, segment_names
-from extract.parsers import ReportContext, members
+from extract.pdf.layout import Document, Line, Word
+from extract.sections import ReportContext, members
+from extract.sections.members.matrix import NameEvidence, cell_bands, segment_names
 from tests.specimens.pdfkit import ReportCanvas, Style
 from tests.specimens.render_members import MatrixLayout, draw_matrix
 from tests.test_members_properties import NAMES, SlugNames
@@ -178,7 +178,7 @@ def test_every_big_number_of_a_grid_is_kept_with_its_label(tmp_path):
                        "row_height": 120}]}
     draw_figures(rc, data, {})
     rc.save()
-    from extract.parsers import key_figures
+    from extract.sections import key_figures
 
     ctx = ReportContext("2021-fr", 2021, "fr", path.name)
     with Document(path) as doc:
@@ -235,7 +235,7 @@ def test_items_take_their_kind_from_the_heading_above_them_in_their_column(tmp_p
     the other or side by side under its short heading (a grid wider than the heading);
     every link drawn as many annotations. Each item: its own kind, its one URL, no
     warning."""
-    from extract.parsers import publications
+    from extract.sections import publications
 
     path = tmp_path / "products.pdf"
     rc = ReportCanvas(path, Style())
@@ -292,7 +292,7 @@ CALENDAR = {
 
 
 def read_calendar(path: Path, layout, data: dict = CALENDAR) -> tuple[list[dict], ReportContext]:
-    from extract.parsers import calendar as parser
+    from extract.sections import calendar as parser
     from tests.specimens.render_calendar import draw_calendar_pages
 
     rc = ReportCanvas(path, Style(page_size="A4-portrait"))
@@ -346,8 +346,8 @@ def test_a_location_in_italics_is_the_location_whatever_its_words(tmp_path):
 def test_the_number_of_a_letter_spaced_heading_is_no_figure():
     """`LINE OF ACTION 1` in large letter-spaced type (words 0.6 em apart, as a browser
     prints CSS letter-spacing): its `1` is the heading's, not a headline number."""
-    from extract.layout import Page
-    from extract.parsers import key_figures
+    from extract.pdf.layout import Page
+    from extract.sections import key_figures
 
     words, x = [], 42.0
     for token in ["LINE", "OF", "ACTION", "1"]:

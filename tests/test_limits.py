@@ -12,7 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from extract import cli, guards
+from extract import cli
+from extract.pdf import guards
 from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.layout import Document, Line, Word
-from extract.matrix import cell_text, cluster_columns, group_names, read_matrices
-from extract.normalise import NameCollector
-from extract.parsers import ReportContext, members
-from extract.pipeline import extract_report
+from extract.names.normalise import NameCollector
+from extract.pdf.layout import Document, Line, Word
+from extract.pipeline.run import extract_report
+from extract.sections import ReportContext, members
+from extract.sections.members.matrix import cell_text, cluster_columns, group_names, read_matrices
 from tests.conftest import DATA, SPECIMEN_2021_FR
 from tests.specimens.build import build
 from tests.specimens.pdfkit import ReportCanvas, Style
@@ -221,7 +221,7 @@ def test_headers_map_to_keys(title, key):
 
 def test_unknown_header_is_kept_with_a_warning():
     ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
-    from extract.matrix import Column
+    from extract.sections.members.matrix import Column
 
     keys = members.column_keys([Column(0, 10, 0, 10, "Membres hébergeant un atelier")], ctx)
     assert keys == ["unknown:membres-hebergeant-un-atelier"]
@@ -290,7 +290,7 @@ def test_other_spellings_merge_across_matrices(tmp_path):
     assert len(tables["member_indicators"]) == 8
 
 
-@pytest.mark.parametrize("name", ["extract.matrix", "extract.parsers.members", "tests.specimens.render_members"])
+@pytest.mark.parametrize("name", ["extract.sections.members.matrix", "extract.sections.members", "tests.specimens.render_members"])
 def test_docstring_examples(name):
     import doctest
     import importlib
@@ -346,7 +346,7 @@ def test_near_misses_are_unknown_not_guessed():
     """Regional meetings are not bilateral ones, however alike the spelling (the old fuzzy
     match read them so); a repeated title cannot take its key twice."""
     ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
-    from extract.matrix import Column
+    from extract.sections.members.matrix import Column
 
     titles = ["Participation à des réunions régionales", "Paiement du quota 2020"]
     keys = members.column_keys([Column(0, 10, 0, 10, t) for t in titles * 2], ctx)

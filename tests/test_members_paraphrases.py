@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract import titles
-from extract.pipeline import extract_report
+from extract.pipeline.run import extract_report
+from extract.sections.members import titles
 from tests.conftest import DATA, run_cli
 from tests.specimens.build import build
 from tests.specimens.render_members import wrap_into
@@ -131,8 +131,8 @@ def test_prose_after_the_matrix_naming_its_indicators_is_not_a_matrix_page():
     """The English specimen's key-figures page after the matrix says "World Metropolitan
     Day", "organised", "active": the indicators of the matrix, in sentences; only pages
     that repeat the header's lines continue a matrix."""
-    from extract.layout import Document
-    from extract.parsers import ReportContext, members
+    from extract.pdf.layout import Document
+    from extract.sections import ReportContext, members
     from tests.conftest import RAW
 
     path = RAW / "metropolis-annual-report-2021-en.pdf"

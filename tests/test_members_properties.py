@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from extract.layout import Document
-from extract.parsers import ReportContext, members
+from extract.pdf.layout import Document
+from extract.sections import ReportContext, members
 from tests.conftest import DATA, ROOT
 from tests.specimens.pdfkit import PAGE_SIZES, ReportCanvas, Style, available_fonts
 from tests.specimens.render_members import MatrixLayout, draw_matrix

@@ -24,9 +24,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 import extract
-from extract import parsers
-from extract.identify import identify
-from extract.layout import Document
+from extract import sections as parsers
+from extract.lang.identify import identify
+from extract.pdf.layout import Document
 from tests.conftest import RAW, ROOT, SPECIMEN_2021_FR, run_cli, snapshot
 
 SPECIMEN_2021_EN = RAW / "metropolis-annual-report-2021-en.pdf"

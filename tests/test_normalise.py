@@ -16,8 +16,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.gazetteer import key
-from extract.normalise import (
+from extract.names.gazetteer import key
+from extract.names.normalise import (
     FUZZY_THRESHOLD,
     NameCollector,
     Resolver,
@@ -236,7 +236,7 @@ def test_shared_place_fails_on_a_sharing_nobody_curated() -> None:
     and names both; Barcelona and its metropolitan area are a curated pairing."""
     import copy
 
-    from extract.gazetteer import load
+    from extract.names.gazetteer import load
 
     aliases = copy.deepcopy(load_aliases())
     aliases["members"]["gauteng"]["city"] = "johannesburg"
@@ -265,7 +265,7 @@ def test_ambiguous_member_names_wait_in_review_with_their_pick() -> None:
 
 
 def test_the_archives_decision_settles_an_ambiguous_name() -> None:
-    from extract.decisions import Decisions, fold
+    from extract.names.decisions import Decisions, fold
 
     decided = Decisions(names={fold("Bandar"): "bandar-lampung", fold("Cordoue"): "cordoba"})
     names = NameCollector("2021-fr", decisions=decided)
@@ -412,7 +412,7 @@ def test_alias_file_references_known_cities() -> None:
 
 
 def test_a_manual_line_settles_a_name() -> None:
-    from extract.gazetteer import load
+    from extract.names.gazetteer import load
 
     aliases = {**load_aliases(), "manual": {"Ciudad Condal": "barcelona"}}
     custom = Resolver(aliases, load())
@@ -441,7 +441,7 @@ def test_threshold_chosen_on_one_half_holds_on_the_other() -> None:
     and measured on the held-out half, never on the rows it was chosen from."""
     from bench.normaliser import THRESHOLDS, choose_threshold, evaluate, halves, labelled_rows
 
-    from extract.gazetteer import load
+    from extract.names.gazetteer import load
 
     rows = labelled_rows()
     assert len(rows) >= 300

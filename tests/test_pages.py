@@ -17,13 +17,14 @@ import pytest
 import yaml
 from reportlab.pdfgen.canvas import Canvas
 
-from extract import inventory, prepass
 from extract.cli import checks_summary
-from extract.parsers import ReportContext, Section
-from extract.parsers import calendar as calendar_parser
-from extract.parsers import key_figures as key_figures_parser
-from extract.parsers import members as members_parser
-from extract.parsers import publications as publications_parser
+from extract.pdf import prepass
+from extract.pipeline import inventory
+from extract.sections import ReportContext, Section
+from extract.sections import calendar as calendar_parser
+from extract.sections import key_figures as key_figures_parser
+from extract.sections import members as members_parser
+from extract.sections import publications as publications_parser
 from tests.conftest import DATA, ROOT, SPECIMEN_2021_FR, run_cli
 from tests.specimens.build import build, load_edition
 from tests.specimens.pdfkit import Style
@@ -169,7 +170,7 @@ def test_glued_day_numbers_of_a_real_pdf_route_the_page(tmp_path):
     (text,) = raw_texts(pdf)
     assert "23456789" in text
     ctx = ReportContext("2021-fr", 2021, "fr", pdf.name)
-    from extract.layout import Document
+    from extract.pdf.layout import Document
     with Document(pdf) as doc:
         assert calendar_parser.select_pages(doc.page_texts, ctx) == [1]
         section = calendar_parser.parse(list(doc.pages([1])), ctx)

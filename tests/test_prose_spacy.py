@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.gazetteer import key
-from extract.parsers import ReportContext, prose
+from extract.names.gazetteer import key
+from extract.sections import ReportContext, prose
 from tests.conftest import DATA, SPECIMEN_2021_FR, run_cli
 
 TRUTH = yaml.safe_load((DATA / "2021-fr" / "prose.yml").read_text(encoding="utf-8"))

@@ -15,12 +15,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import store
-from extract.identify import identify
-from extract.layout import Document, Link, Page, Word, load_pages
-from extract.parsers import ReportContext, key_figures, publications
-from extract.pipeline import Extraction
-from extract.text import join_lines
+from extract.lang.identify import identify
+from extract.pdf.layout import Document, Link, Page, Word, load_pages
+from extract.pipeline.run import Extraction
+from extract.sections import ReportContext, key_figures, publications
+from extract.store import writer as store
+from extract.toolkit.text import join_lines
 from tests.conftest import DATA, SPECIMEN_2021_FR
 from tests.specimens.build import build
 

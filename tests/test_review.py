@@ -104,7 +104,7 @@ def test_column_titles_waiting_are_listed_too(tmp_path: Path, archive: Path) -> 
     src, dst = sqlite3.connect(archive), sqlite3.connect(db)
     src.backup(dst)
     src.close()
-    # the store's own table (extract.rows.ColumnReview): a title mapped with low confidence
+    # the store's own table (extract.store.rows.ColumnReview): a title mapped with low confidence
     dst.execute("INSERT INTO column_review (report_id, page, printed_title, key, score, candidate, "
                 "runner_up, runner_up_score, reason) VALUES ('2021-fr', 20, 'Cities met in person', "
                 "'bilateral_meetings', 71.0, 'bilateral_meetings', 'congress_participation', 64.0, "

@@ -17,8 +17,8 @@ from PIL import Image, ImageChops
 from pypdf import PdfWriter, Transformation
 from pypdf.generic import RectangleObject
 
-from extract import pipeline
-from extract.layout import text_turn
+from extract.pdf.layout import text_turn
+from extract.pipeline import run as pipeline
 from tests.conftest import DATA, RAW
 
 SPECIMEN_EN = RAW / "metropolis-annual-report-2021-en.pdf"
@@ -51,7 +51,7 @@ def upright():
 
 @pytest.fixture(scope="module")
 def pages_to_turn(upright):
-    from extract.layout import Document
+    from extract.pdf.layout import Document
 
     with Document(SPECIMEN_EN) as doc:
         texts = doc.page_texts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from extract import store
+from extract.store import writer as store
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "schema.md"
@@ -61,5 +61,5 @@ def test_every_table_column_and_view_is_documented_and_nothing_else(tmp_path):
 
 def test_the_readme_points_at_the_contracts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in ("docs/schema.md", "src/extract/rows.py", "src/extract/parsers/__init__.py"):
+    for target in ("docs/schema.md", "src/extract/store/rows.py", "src/extract/sections/__init__.py"):
         assert target in readme, target

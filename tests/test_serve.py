@@ -84,7 +84,7 @@ def test_settings_read_only_and_time_limit(server):
 
 
 def test_every_table_answers_json(server):
-    from extract.store import SCHEMA
+    from extract.store.writer import SCHEMA
 
     for table in SCHEMA:
         data = server.json(f"/metropolis/{table}.json?_size=1")
@@ -92,8 +92,8 @@ def test_every_table_answers_json(server):
 
 
 def test_every_table_and_column_is_described():
-    from extract.kb_views import VIEWS
-    from extract.store import SCHEMA
+    from extract.store.views import VIEWS
+    from extract.store.writer import SCHEMA
 
     tables = DB_META["tables"]
     for table, (columns, _, _) in SCHEMA.items():
@@ -259,7 +259,7 @@ def test_pdf_text_is_escaped(tmp_path):
 
 
 def test_metadata_follows_a_database_of_another_name(tmp_path_factory):
-    from extract.serve import metadata_for
+    from extract.kb.serve import metadata_for
 
     renamed = metadata_for(Path("db/other.db"), METADATA)
     assert set(renamed["databases"]) == {"other"}

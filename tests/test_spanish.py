@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from extract import vocab
-from extract.normalise import NameCollector
+from extract.lang import vocab
+from extract.names.normalise import NameCollector
 from tests.conftest import DATA, RAW, run_cli
 from tests.test_calendar import TYPE_OF_PREFIX
 from tests.test_members import KEYS
@@ -136,7 +136,7 @@ def test_prose_sections_name_their_cities(db):
 def test_spanish_column_titles_are_read_by_meaning():
     """Titles worded otherwise than vocab/es/members.yml's headers, by hand: the notions
     of the Spanish folder map them, as they do French and English ones."""
-    from extract import titles
+    from extract.sections.members import titles
 
     printed = ["Asistencia a las sesiones del consejo directivo", "Cuota de membresía abonada",
                "Casos compartidos en la plataforma USE", "Noticias difundidas en el portal"]

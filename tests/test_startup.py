@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from extract import diskcache, gazetteer, normalise
+from extract.names import gazetteer, normalise
+from extract.toolkit import diskcache
 from tests.conftest import ROOT, SPECIMEN_2021_FR, run_cli
 
 
@@ -89,8 +90,8 @@ def test_cached_gazetteer_and_resolver_equal_a_fresh_build(cache_home):
         normalise.resolver.cache_clear()
 
 
-HEAVY = ("pdfplumber", "pypdfium2", "numpy", "sqlite_utils", "rich", "extract.pipeline",
-         "extract.store", "extract.parsers", "extract.gazetteer")
+HEAVY = ("pdfplumber", "pypdfium2", "numpy", "sqlite_utils", "rich", "extract.pipeline.run",
+         "extract.store.writer", "extract.sections", "extract.names.gazetteer")
 
 
 def test_skipping_an_unchanged_file_loads_none_of_the_extractor(ingested_db):

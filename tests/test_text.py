@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from extract import text, vocab
+from extract.lang import vocab
+from extract.toolkit import text
 
 
 def test_french_reports_keep_a_real_hyphen_at_a_line_end():
@@ -31,7 +32,7 @@ def test_glued_day_numbers_come_off_place_lines_only_after_a_word():
 
 
 def test_the_resolver_takes_the_members_markers_from_their_vocabulary():
-    from extract.normalise import clean_printed
+    from extract.names.normalise import clean_printed
 
     assert clean_printed("Porto Alegre (N)") == "Porto Alegre"
     assert clean_printed("Porto Alegre ( n )") == "Porto Alegre"

@@ -51,9 +51,9 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_vocabularies_data_plugin_templates_and_metadata(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     languages = {p.name for p in (ROOT / "src" / "extract" / "vocab").iterdir() if (p / "report.yml").is_file()}
-    assert {f"extract/vocab/{lang}/report.yml" for lang in languages} <= names
-    assert {"extract/data/aliases.yml", "extract/datasette_plugins/metropolis_kb.py",
-            "extract/datasette_plugins/templates/index.html"} <= names
+    assert {f"extract/lang/vocab/{lang}/report.yml" for lang in languages} <= names
+    assert {"extract/names/data/aliases.yml", "extract/kb/plugins/metropolis_kb.py",
+            "extract/kb/plugins/templates/index.html"} <= names
     assert any(n.endswith(".data/data/share/metropolis-kb/metadata.yml") for n in names)
 
 

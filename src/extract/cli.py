@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from extract import archive, decisions, guards, vocab
+from extract.lang import vocab
+from extract.names import decisions
+from extract.pdf import guards
+from extract.pipeline import archive
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 DEFAULT_DB = Path("db/metropolis.db")
-_LAZY = {"pipeline": "extract.pipeline", "store": "extract.store"}
+_LAZY = {"pipeline": "extract.pipeline.run", "store": "extract.store.writer"}
 
 
 def __getattr__(name: str) -> Any:
@@ -223,7 +226,7 @@ def review(db_path, decisions_path) -> None:
     Example:
         extract review --db db/metropolis.db
     """
-    from extract import review as reviewing
+    from extract.names import review as reviewing
 
     if not db_path.is_file():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
@@ -250,7 +253,7 @@ def serve(db_path, port, host, raw_dir) -> None:
     Example:
         extract serve --port 8001
     """
-    from extract import serve as serving
+    from extract.kb import serve as serving
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")

@@ -1,0 +1,1 @@
+"""The knowledge base: Datasette serving, SQL functions, the plugin."""

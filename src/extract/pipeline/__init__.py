@@ -1,0 +1,1 @@
+"""One report from file to rows: identify, read sections, inventory, gates, archive."""

@@ -1,0 +1,856 @@
+"""The international calendar annex: one row per event, with its real dates.
+
+Read from positions, not from the text order (which glues `…au climat26`):
+
+1. day columns: integers 1..N stacked down the page at one x (left- or right-aligned),
+   one column per month; the month is the month-name line above it;
+2. the month's event area is right of its day column, up to the next month's column
+   (or left of it, back to the previous one, when the page prints its lanes before
+   the days);
+3. event words are cut into segments (runs of words on one line, split at wide gaps
+   and at box edges) and segments into blocks: the words of one filled box, or
+   segments stacked close under each other inside one day row;
+4. a block's last line is its location when it looks like a place (`City, Country`,
+   a vocabulary word such as `Hybride`, or a gazetteer city on a line broken on
+   purpose); the rest is the title, prefix (`WEBINAR |`) and `*` split off;
+5. the first day is the row the block starts in; a boxed event runs over the day
+   rows its box covers; an event printed again on the next month's page (from day 1,
+   after running to the month's last day) is merged into one row;
+6. cities: the location line and the places the title names (`prose.find_places`),
+   each resolved by the report's name collector, go to `event_cities`.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from extract.lang import vocab
+from extract.pdf import prepass
+from extract.pdf.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
+from extract.sections import ReportContext, Section, register
+from extract.sections.prose import find_places
+from extract.toolkit.geometry import centre_inside, clusters
+from extract.toolkit.text import fold_with_offsets, join_lines, strip_glued_number
+
+NAME = "calendar"
+
+# A copy on the next month's page whose title scores this much (rapidfuzz ratio) against
+# an event cut at its month's end is that event read differently.
+SAME_TITLE = 90
+
+DAY_NUMBER = re.compile(r"\d{1,2}")
+MIN_DAYS = 28  # a day column runs 1..28 at least
+# Gaps between words wider than this (in text sizes) separate side-by-side events.
+SEGMENT_GAP = 0.8
+# A line this close under the previous one (in text sizes) continues its event.
+LINE_GAP = 0.6
+PREFIX = re.compile(r"^(?P<prefix>[^|]{1,80}?)\s*\|\s*(?P<rest>.*)$")
+
+
+# --- vocabulary -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Vocab:
+    months: dict[str, int]
+    prefixes: dict[str, str]
+    headings: tuple[str, ...]
+    footnotes: tuple[str, ...]
+    online: frozenset[str]
+    connectors: frozenset[str]
+    statements: tuple[str, ...]
+
+
+def load_vocab(language: str | None = None) -> Vocab:
+    """Every language merged by default, on purpose (not `ctx.language`): an English page in a
+    French report still reads, and no word of one language means another thing in another."""
+    v = vocab.section(NAME, language)
+    return Vocab(
+        months={vocab.fold(k): int(n) for k, n in v.get("months", {}).items()},
+        prefixes={vocab.fold(k): str(t) for k, t in v.get("prefixes", {}).items()},
+        headings=tuple(vocab.fold(h) for h in v.get("heading", [])),
+        footnotes=tuple(vocab.fold(f) for f in v.get("gender_footnote", [])),
+        online=frozenset(vocab.fold(w) for w in v.get("online_locations", [])),
+        connectors=frozenset(vocab.fold(w) for w in v.get("title_connectors", [])),
+        statements=tuple(v.get("statements", [])),
+    )
+
+
+def month_of(text: str, months: dict[str, int]) -> tuple[int, int | None] | None:
+    """(month, year or None) when a line is a month name, alone or with a year.
+
+    >>> month_of("FÉVRIER", {"fevrier": 2})
+    (2, None)
+    >>> month_of("August 2022", {"august": 8})
+    (8, 2022)
+    """
+    m = re.fullmatch(r"(?P<name>[^\d]+?)\s*(?P<year>(?:19|20)\d\d)?", vocab.fold(text))
+    if not m or m.group("name") not in months:
+        return None
+    return months[m.group("name")], int(m.group("year")) if m.group("year") else None
+
+
+def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
+    """The English key of a printed prefix: exact, then by start, then fuzzy.
+
+    >>> event_type("SOMMET MONDIAL DES VILLES 2020 |", {"sommet": "summit"})
+    'summit'
+    """
+    if not prefix:
+        return None
+    text = vocab.fold(prefix.rstrip("| ").strip())
+    if text in prefixes:
+        return prefixes[text]
+    starts = [k for k in prefixes if text.startswith(k + " ")]
+    if starts:
+        return prefixes[max(starts, key=len)]
+    hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=85)
+    return prefixes[hit[0]] if hit else None
+
+
+def footnote_of(page: Page, voc: Vocab) -> set[int]:
+    """The ids of the words of the page's gender footnote, if it has one.
+
+    A producer may print the footnote in the margin band, on the folio's baseline: the
+    folio and the footnote then read as one line, so each gutter-separated piece of a
+    line is judged alone, and the margin words are looked at too.
+    """
+    found: set[int] = set()
+    for line in group_lines([*page.words, *page.margin]):
+        for piece in split_line(line, 1.5):
+            if is_footnote(piece.text, voc.footnotes):
+                found.update(id(w) for w in piece.words)
+    return found
+
+
+def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
+    folded = vocab.fold(text)
+    return folded.startswith("*") and any(
+        fuzz.partial_ratio(f, folded) >= 85 for f in footnotes)
+
+
+# --- text of one event --------------------------------------------------------------
+
+def split_prefix(text: str) -> tuple[str | None, str]:
+    """`WEBINAR | Title` -> ('WEBINAR |', 'Title'); a prefix is upper case.
+
+    >>> split_prefix("10 ANS APRÈS | Recommandation")
+    ('10 ANS APRÈS |', 'Recommandation')
+    >>> split_prefix("Learning from cities: X | Y")
+    (None, 'Learning from cities: X | Y')
+    """
+    m = PREFIX.match(text)
+    if m:
+        prefix = m.group("prefix").strip()
+        letters = [c for c in prefix if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and len(prefix.split()) <= 8:
+            return f"{' '.join(prefix.split())} |", m.group("rest").strip()
+    return None, text
+
+
+LOCATION_PATTERN = re.compile(r"(?P<city>[^,]{2,40}),\s*(?P<country>[^,]{2,40})")
+
+
+def looks_like_place_pair(text: str) -> bool:
+    """`Cordoue, Argentine`, `Séoul, Corée S.`: two short capitalised parts.
+
+    >>> looks_like_place_pair("Taipei, Taiwan"), looks_like_place_pair("Repenser, co-agir")
+    (True, False)
+    """
+    m = LOCATION_PATTERN.fullmatch(text.strip())
+    if not m:
+        return False
+    parts = [m.group("city").strip(), m.group("country").strip()]
+    return all(p[:1].isupper() and len(p.split()) <= 4 for p in parts) and not text.rstrip().endswith(("*", ":"))
+
+
+# --- page structure -----------------------------------------------------------------
+
+@dataclass
+class DayColumn(WordGroup):
+    words: list[Word]  # day 1 .. N, top to bottom
+
+    def top(self, day: int) -> float:
+        return self.words[day - 1].top
+
+    def mid(self, day: int) -> float:
+        return self.words[day - 1].ymid
+
+    def row_of(self, y: float, tolerance: float) -> int:
+        """The day whose row holds `y`: the last day number not below it."""
+        day = 1
+        for d, w in enumerate(self.words, start=1):
+            if w.top <= y + tolerance:
+                day = d
+        return day
+
+    def days_covered(self, top: float, bottom: float) -> list[int]:
+        return [d for d, w in enumerate(self.words, start=1) if top <= w.ymid <= bottom]
+
+
+@dataclass
+class MonthFrame:
+    month: int
+    year: int
+    column: DayColumn
+    x1: float  # right edge of the event area
+    heading: Line
+    x0: float = 0.0  # left edge of the event area
+
+    @property
+    def events_left(self) -> bool:
+        """The events stand left of the day numbers (lanes on the left)."""
+        return self.x1 <= self.column.x1 + 0.5
+
+
+def _day_chain(words: list[Word]) -> list[Word]:
+    """1, 2, 3, ... in order down the page (stray numbers skipped)."""
+    chain: list[Word] = []
+    for w in sorted(words, key=lambda w: w.top):
+        if int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
+            chain.append(w)
+    return chain
+
+
+def find_day_columns(words: list[Word]) -> list[DayColumn]:
+    """Every run of day numbers 1..N (N >= 28) at one x, left to right."""
+    numbers = [w for w in words if DAY_NUMBER.fullmatch(w.text) and 1 <= int(w.text) <= 31]
+    found: dict[frozenset, DayColumn] = {}
+    for key in (lambda w: w.x0, lambda w: w.x1):
+        tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
+        for cluster in clusters(numbers, key, tolerance):
+            chain = _day_chain(cluster)
+            if len(chain) >= MIN_DAYS:
+                found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
+    columns = sorted(found.values(), key=lambda c: c.x0)
+    # one column per x: keep the longest if two clusterings overlap
+    kept: list[DayColumn] = []
+    for c in columns:
+        if kept and c.x0 < kept[-1].x1 and c.x1 > kept[-1].x0:
+            if len(c.words) > len(kept[-1].words):
+                kept[-1] = c
+            continue
+        kept.append(c)
+    return kept
+
+
+def events_side(words: list[Word], columns: list[DayColumn]) -> str:
+    """Which side of their day numbers a page's months print their events: "right"
+    (our reports) or "left" (lanes before the days). Read from the words beside the day
+    rows that only one side can explain: right of the last day column, left of the first.
+    """
+    top = min(c.top(1) for c in columns)
+    bottom = max(c.words[-1].bottom for c in columns)
+    days = {id(w) for c in columns for w in c.words}
+    rows = [w for w in words if id(w) not in days and top - 1 <= w.ymid <= bottom + 1]
+    right = sum(w.x0 >= columns[-1].x1 for w in rows)
+    left = sum(w.x1 <= columns[0].x0 for w in rows)
+    return "left" if left > right else "right"
+
+
+def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
+    columns = find_day_columns(page.words)
+    if not columns:
+        return []
+    headings = []
+    for line in page.lines():
+        for part in split_line(line, 1.5):
+            found = month_of(part.text, voc.months)
+            if found:
+                headings.append((part, found))
+    left_side = events_side(page.words, columns) == "left"
+    frames = []
+    for i, col in enumerate(columns):
+        if left_side:  # the month runs from the previous day column to its own
+            x0, x1 = (columns[i - 1].x1 + 0.5 if i else 0.0), col.x1
+        else:  # from its day column to the next one
+            x0, x1 = col.x0, (columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width)
+        start = col.x0 if not left_side else x0
+        above = [
+            (h, f) for h, f in headings
+            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < x1 and h.x1 > start - 4 * col.size
+        ]
+        if not above:
+            continue
+        heading, (month, printed_year) = min(
+            above, key=lambda hf: (col.top(1) - hf[0].bottom) + abs(hf[0].x0 - start))
+        n = cal.monthrange(printed_year or year, month)[1]
+        if len(col.words) < n:
+            continue  # a column that stops early is not this month's days
+        col.words = col.words[:n]
+        frames.append(MonthFrame(month, printed_year or year, col, x1, heading, x0=x0))
+    return frames
+
+
+# --- events of one month ------------------------------------------------------------
+
+@dataclass
+class EventBlock(Block):
+    """The lines of one event, and the filled box drawn behind it if any."""
+
+    lines: list[Line] = field(default_factory=list)
+    box: Box | None = None
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        x0, top, x1, bottom = self.x0, self.top, self.x1, self.bottom
+        if self.box:
+            x0, top = min(x0, self.box.x0), min(top, self.box.top)
+            x1, bottom = max(x1, self.box.x1), max(bottom, self.box.bottom)
+        return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+
+
+def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[int, Box]:
+    """Each word's event box: id(word) -> box.
+
+    An event box holds one column of lines. Boxes holding side-by-side texts (row
+    shading, a panel behind a month) are backgrounds and ignored. Where boxes nest
+    (a multi-day event box over row shading), a word goes to the box holding the most
+    words, which is the event's whole box rather than one row of it; between boxes
+    holding the same words, to the narrower (an event's slot, not the shaded row),
+    then the taller (all the event's days).
+    """
+    stacks = []
+    for b in boxes:
+        if b.bottom - b.top < min_height:
+            continue
+        inner = [w for w in words if centre_inside(w, (b.x0, b.top, b.x1, b.bottom))]
+        if inner and single_stack(inner):
+            stacks.append((-len(inner), round(b.x1 - b.x0, 1), -(b.bottom - b.top), b, inner))
+    owner: dict[int, Box] = {}
+    for *_, b, inner in sorted(stacks, key=lambda s: s[:3]):
+        for w in inner:
+            owner.setdefault(id(w), b)
+    return owner
+
+
+def single_stack(words: list[Word]) -> bool:
+    """True when words form one column of lines (an event box), not side-by-side texts:
+    no wide gap inside a line, and each line under the one above it."""
+    lines = group_lines(words)
+    if any(len(split_line(line, SEGMENT_GAP)) > 1 for line in lines):
+        return False
+    return all(min(a.x1, b.x1) > max(a.x0, b.x0) for a, b in pairwise(lines))
+
+
+def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Box | None]]:
+    """Runs of words on one line of one event, with the event box they sit in."""
+    out = []
+    for line in group_lines(words):
+        for part in split_line(line, SEGMENT_GAP):
+            current: list[Word] = []
+            current_box: Box | None = None
+            for w in part.words:
+                b = owner.get(id(w))
+                if current and b is not current_box:
+                    out.append((Line(current), current_box))
+                    current = []
+                current.append(w)
+                current_box = b
+            if current:
+                out.append((Line(current), current_box))
+    return out
+
+
+def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn,
+                 connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
+    """The events of one month: one block per event box, or lines stacked in a day row."""
+    owner = event_boxes(words, boxes, 0.8 * column.size)
+    boxed: dict[int, EventBlock] = {}
+    loose: list[Line] = []
+    for line, box in segments_of(words, owner):
+        if box is not None:
+            boxed.setdefault(id(box), EventBlock(box=box)).lines.append(line)
+        else:
+            loose.append(line)
+    blocks = []
+    for block in boxed.values():
+        block.lines = group_lines([w for line in block.lines for w in line.words])
+        blocks.append(block)
+    blocks.extend(stack_lines(loose, column, connectors))
+    return sorted(blocks, key=lambda b: (b.top, b.x0))
+
+
+def is_open_prefix(block: EventBlock) -> bool:
+    """A block that so far holds the start of a prefix (`EVÉNEMENT DE LANCEMENT` /
+    `VIRTUEL | ...`): upper case, no bar yet."""
+    text = " ".join(line.text for line in block.lines)
+    letters = [c for c in text if c.isalpha()]
+    return "|" not in text and bool(letters) and all(c.isupper() for c in letters)
+
+
+def runs_on(block: EventBlock, line: Line, column: DayColumn, connectors: frozenset[str]) -> bool:
+    """Does `line`, in a later day row than `block` starts in, continue its text?
+
+    An entry may run down over the following day rows of its lane. A line level with
+    its day number starts that day's entry, unless the text says it goes on: the
+    line starts in lower case, or the block's last line ends on a hyphen or a
+    connector word (`of the`). A line off the day numbers' rhythm goes on.
+    """
+    day = column.row_of(line.top, 0.5 * column.size)
+    level = abs(line.top - column.top(day)) <= 0.35 * column.size
+    if not level:
+        return True
+    last = block.lines[-1].text.rstrip()
+    words = vocab.fold(last).split()
+    first = line.text.lstrip()[:1]
+    return first.islower() or last.endswith("-") or bool(words and words[-1] in connectors)
+
+
+def stack_lines(lines: list[Line], column: DayColumn,
+                connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
+    """Unboxed events: a line continues the block right above it, in the same day row
+    or running on over the next ones (`runs_on`)."""
+    blocks: list[EventBlock] = []
+    tol = 0.5 * column.size
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        size = line.size
+        best, best_gap = None, None
+        for block in blocks:
+            last = block.lines[-1]
+            gap = line.top - last.bottom
+            overlap = min(line.x1, block.x1) - max(line.x0, block.x0)
+            if (
+                -0.3 * size <= gap <= LINE_GAP * size
+                and (overlap > 0 or abs(line.x0 - block.x0) <= size)
+                and (column.row_of(line.top, tol) == column.row_of(block.top, tol)
+                     or runs_on(block, line, column, connectors))
+                and (split_prefix(line.text)[0] is None or is_open_prefix(block))
+                and (best_gap is None or gap < best_gap)
+            ):
+                best, best_gap = block, gap
+        if best is None:
+            blocks.append(EventBlock([line]))
+        else:
+            best.lines.append(line)
+    return blocks
+
+
+@dataclass
+class Printed:
+    """One event as printed on one month page."""
+
+    start: dt.date
+    end: dt.date
+    title: str
+    prefix: str | None
+    location: str | None
+    gender: bool
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[str], bool]) -> bool:
+    """Is the last of these lines a location line?
+
+    Vocabulary (`Hybride`, `Online`) and the `City, Country` pattern say so on their
+    own; a lone gazetteer name only when the line break was a choice (the name would
+    have fit on the line above, which does not end mid-phrase).
+    """
+    if len(lines) < 2:
+        return False
+    last, prev = lines[-1].text.strip(), lines[-2].text.strip()
+    if not last[:1].isupper() or prev.endswith(("-", "|")) or last.endswith("*"):
+        return False
+    if vocab.fold(last) in voc.online or looks_like_place_pair(last):
+        return True
+    words = vocab.fold(prev).split()
+    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > 3:
+        return False
+    size = lines[-1].size
+    would_fit = (lines[-2].x1 - lines[-2].x0) + 0.3 * size + (lines[-1].x1 - lines[-1].x0) <= width
+    return would_fit and is_city(last)
+
+
+def is_italic(word: Word) -> bool:
+    name = word.fontname.lower()
+    return "italic" in name or "oblique" in name
+
+
+def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
+    """The entry's lines without its trailing words in italics, and those words: the
+    location where the report sets it in italics (on lines of its own or not). Nothing
+    when the whole entry, or none of its end, is in italics."""
+    words = [w for line in lines for w in line.words]
+    run = 0
+    while run < len(words) and is_italic(words[-1 - run]):
+        run += 1
+    if not run or run == len(words) or not any(c.isalpha() for w in words[-run:] for c in w.text):
+        return lines, []
+    return group_lines(words[:-run]), words[-run:]
+
+
+def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
+    """How many last lines (2 or 3) make a location wrapped in a narrow box
+    (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
+    knows, after a title line that does not run on into it; 0 when none do."""
+    for k in (3, 2):
+        if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
+            continue
+        text = join_lines([ln.text for ln in lines[-k:]])
+        m = LOCATION_PATTERN.fullmatch(text.strip())
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+            return k
+    return 0
+
+
+def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
+               is_city: Callable[[str], bool]) -> Printed:
+    lines = block.lines
+    width = max(ln.x1 - ln.x0 for ln in lines)
+    if block.box:  # the box less its padding, taken as even on both sides
+        width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
+    location = None
+    lines, italics = italic_tail(lines)
+    if italics:  # the typography says where the location starts
+        location = " ".join(w.text for w in italics)
+    elif k := wrapped_location(lines, is_city):
+        location = join_lines([ln.text for ln in lines[-k:]])
+        lines = lines[:-k]
+    elif location_line(lines, width, voc, is_city):
+        location = " ".join(lines[-1].text.split())
+        lines = lines[:-1]
+    text = join_lines([ln.text for ln in lines])
+    prefix, title = split_prefix(text)
+    gender = title.endswith("*")
+    title = title.rstrip("*").strip()
+    col = frame.column
+    tol = 0.5 * col.size
+    first = col.row_of(block.top, tol)
+    last = first
+    if block.box is not None:
+        covered = col.days_covered(block.box.top, block.box.bottom)
+        if covered:
+            first, last = min(covered), max(covered)
+    return Printed(
+        start=dt.date(frame.year, frame.month, first),
+        end=dt.date(frame.year, frame.month, max(first, last)),
+        title=title, prefix=prefix, location=location, gender=gender,
+        page=page.number, bbox=block.bbox,
+    )
+
+
+def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
+               is_city: Callable[[str], bool]) -> list[Printed]:
+    col = frame.column
+    top = col.top(1) - 0.6 * col.size
+    column_ids = {id(w) for w in col.words}
+    words = [
+        w for w in page.words
+        if id(w) not in column_ids and id(w) not in excluded
+        and w.top >= top and (frame.x0 < w.xmid and w.x1 <= col.x0 if frame.events_left
+                              else w.x0 >= col.x1 and w.xmid < frame.x1)
+    ]
+    if frame.events_left:
+        boxes = [b for b in page.boxes if b.x0 >= frame.x0 - 1 and b.x1 <= col.x0 + 1]
+    else:
+        boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
+    return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col, voc.connectors)]
+
+
+def merge_repeats(printed: list[Printed]) -> list[Printed]:
+    """One event for the copies printed on consecutive month pages.
+
+    A copy continues an event when it has the same prefix and title, the event ran to
+    its month's last day and the copy starts on the next day (the 1st).
+    """
+    def key(p: Printed) -> tuple[str, str]:
+        return (vocab.fold(p.prefix or "").replace(" ", ""), vocab.fold(p.title).replace(" ", ""))
+
+    merged: list[Printed] = []
+    open_ends: dict[tuple[str, str], Printed] = {}
+    for p in sorted(printed, key=lambda p: (p.start, p.page, p.bbox[1], p.bbox[0])):
+        k = key(p)
+        previous = open_ends.get(k)
+        if previous and previous.end + dt.timedelta(days=1) == p.start and p.start.day == 1:
+            previous.end = max(previous.end, p.end)
+            previous.gender = previous.gender or p.gender
+            previous.location = previous.location or p.location
+            continue
+        merged.append(p)
+        open_ends[k] = p
+    return merged
+
+
+# --- statements ---------------------------------------------------------------------
+
+def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
+    """What the report says of its number of events over a range of days."""
+    folded, offsets = fold_with_offsets(text)
+    out = []
+    for pattern in voc.statements:
+        for m in re.finditer(pattern, folded):
+            month = voc.months.get(m.group("month"))
+            first_month = voc.months.get(m.groupdict().get("month1") or "", month)
+            if not month or not first_month:
+                continue
+            try:
+                first = dt.date(year, first_month, int(m.group("first")))
+                last = dt.date(year, month, int(m.group("last")))
+            except ValueError:
+                continue
+            out.append({
+                "statement": " ".join(text[offsets[m.start()]:offsets[m.end() - 1] + 1].split()),
+                "first_date": first.isoformat(),
+                "last_date": last.isoformat(), "count": int(m.group("count")),
+                "at_least": int(bool((m.group("plus") or "").strip())),
+            })
+    return out
+
+
+# --- the parser contract ------------------------------------------------------------
+
+def _has_day_run(text: str) -> bool:
+    """Day numbers 10..28 as separate tokens (the pre-pass glues one-digit days)."""
+    tokens = set(re.findall(r"(?<!\d)(\d{1,2})(?!\d)", text))
+    return all(str(d) in tokens for d in range(10, MIN_DAYS + 1))
+
+
+def is_month_page(text: str, voc: Vocab) -> bool:
+    """A line that starts with a month name (the text pre-pass may glue the first days
+    and events to it: `APRIL 1 10 YEARS AFTER | – 23456789`) and the calendar heading
+    or a run of day numbers."""
+    months = 0
+    for line in text.splitlines():
+        # the pre-pass may also glue the days to the name with no space: `MAY123456789`
+        head = re.match(r"\s*([^\W\d_]+)(.*)", vocab.fold(line))
+        if head and head[1] in voc.months:
+            rest = head[2].split()
+            months += not rest or not rest[0].isalpha()
+    if not months:
+        return False
+    return any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
+
+
+def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
+    """Month pages (by their words, or by their structure: day numbers 1..28+ down the
+    page, whatever the month name reads as) and the pages that state a number of events."""
+    voc = load_vocab()
+    return [
+        number for number, text in enumerate(texts, start=1)
+        if is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
+        or any(re.search(p, vocab.fold(text)) for p in voc.statements)
+    ]
+
+
+@dataclass
+class CalendarState:
+    """For the checks: what the report states of its events, the month columns read
+    (year, month, page) and every printed copy of an event (before merging)."""
+
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse(pages: list[Page], ctx: ReportContext) -> Section:
+    voc = load_vocab()
+    printed: list[Printed] = []
+    statements: list[dict[str, Any]] = []
+    memo: dict[str, bool] = {}
+    notes: dict[int, str | None] = {}
+    months: list[dict[str, Any]] = []
+
+    def is_city(text: str) -> bool:
+        """A whole line naming a notable place (the matcher's population floor keeps
+        `Summit`, a town of New Jersey, out); `peek` asks and records nothing."""
+        if text not in memo:
+            places = find_places(text, ctx.language)
+            memo[text] = (len(places) == 1 and places[0].text == text.strip()
+                          and ctx.names.peek(text) is not None)
+        return memo[text]
+
+    for page in pages:
+        footnote_words = footnote_of(page, voc)
+        frames = find_month_frames(page, voc, ctx.year)
+        marked = False
+        for frame in frames:
+            months.append({"year": frame.year, "month": frame.month, "page": page.number})
+            excluded = footnote_words | {id(w) for w in frame.heading.words}
+            month_events = read_month(page, frame, voc, excluded, is_city)
+            printed.extend(month_events)
+            marked = marked or any(e.gender for e in month_events)
+        if marked and not footnote_words:
+            ctx.warn(f"calendar p.{page.number}: events marked * but no footnote says what * means "
+                     "(gender_perspective is set from the * alone); check the page's footnote "
+                     "and add its wording to vocab/<lang>/calendar.yml gender_footnote")
+        stated = []
+        if not frames:
+            stated = find_statements(page.text, voc, ctx.year)
+            statements.extend({**s, "page": page.number} for s in stated)
+        notes[page.number] = None if frames or stated else (
+            "no month here: no column of day numbers 1..28+ under a month name, "
+            "and no statement of a number of events")
+    events = merge_repeats(printed)
+    section = Section(pages=notes, state=CalendarState(
+        statements=_dedupe_statements(statements), months=months,
+        copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
+                 "end": p.end.isoformat(), "page": p.page} for p in printed]))
+    rows, links = [], []
+    for i, e in enumerate(events, start=1):
+        rows.append({
+            "id": i, "start_date": e.start.isoformat(), "end_date": e.end.isoformat(),
+            "title": e.title, "prefix": e.prefix, "event_type": event_type(e.prefix, voc.prefixes),
+            "location": e.location, "gender_perspective": int(e.gender), "page": e.page,
+            "x0": e.bbox[0], "top": e.bbox[1], "x1": e.bbox[2], "bottom": e.bbox[3],
+        })
+        if e.prefix and rows[-1]["event_type"] is None:
+            ctx.warn(f"calendar p.{e.page}: unknown event type prefix {e.prefix!r} (event_type left "
+                     "empty); add it under prefixes in vocab/<lang>/calendar.yml")
+        links.extend({"event_id": i, "city_id": c} for c in event_cities(e, voc, ctx))
+    section.add("calendar_events", rows)
+    section.add("event_cities", links)
+    return section
+
+
+def event_cities(e: Printed, voc: Vocab, ctx: ReportContext) -> list[str]:
+    """The cities an event takes place in (its location line: `Cordoue, Argentine` ->
+    cordoba) or names in its title (`Forum … : Mexico City`), through the normaliser."""
+    found: list[str | None] = []
+    if e.location and vocab.fold(e.location) not in voc.online:
+        # the text layer may glue the next row's day number to the line (`Iran6`)
+        location = strip_glued_number(e.location)
+        m = LOCATION_PATTERN.fullmatch(location)
+        city, country = (m.group("city").strip(), m.group("country").strip()) if m else (location, None)
+        if country and ctx.names.peek(city, country) is None and ctx.names.peek(city) is not None:
+            country = None  # a country spelling the gazetteer does not know (`République de …`)
+        found.append(ctx.names.city(city, country=country, page=e.page, context=e.title))
+    for match in find_places(e.title, ctx.language):
+        found.append(ctx.names.city(match.text, page=e.page, context=e.title))
+    return list(dict.fromkeys(c for c in found if c))
+
+
+def _dedupe_statements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for r in rows:
+        k = (r["first_date"], r["last_date"], r["count"])
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
+           ctx: ReportContext) -> list[dict[str, Any]]:
+    """Events against what the report states, and the month pages against themselves
+    (`state`: the statements, month columns and printed copies `parse` saw)."""
+    state = state or CalendarState()
+    events = tables.get("calendar_events", [])
+    out = []
+    for s in state.statements:
+        inside = [e for e in events if s["first_date"] <= e["start_date"] <= s["last_date"]]
+        n = len(inside)
+        bound = "at least " if s["at_least"] else ""
+        pages = sorted({e["page"] for e in inside if e.get("page")})
+        out.append({
+            "check": f"calendar.events_{s['first_date']}_{s['last_date']}",
+            "expected": f"{bound}{s['count']} (p. {s['page']}: {s['statement']})",
+            "actual": str(n),
+            "passed": int(n >= s["count"] if s["at_least"] else n == s["count"]),
+            "detail": f"stated on p. {s['page']}; events starting {s['first_date']}..{s['last_date']} "
+                      f"read on {_pages(pages)}",
+        })
+    if events:
+        first, last = f"{ctx.year}-01-01", f"{ctx.year}-12-31"
+        outside = [e for e in events if e["end_date"] < first or e["start_date"] > last]
+        out.append({
+            "check": "calendar.events_in_report_year",
+            "expected": f"0 events outside {ctx.year}",
+            "actual": f"{len(outside)} outside" + (
+                ": " + ", ".join(f"{e['start_date']} {e['title'][:40]}" for e in outside[:5]) if outside else ""),
+            "passed": int(not outside),
+            "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
+        })
+    if state.months:
+        out.append(months_present(state.months, ctx.language))
+        out.append(events_cut(events, state.copies, state.months))
+    return out
+
+
+def _pages(pages: list[int]) -> str:
+    return ("p. " + ", ".join(map(str, pages))) if pages else "no page"
+
+
+def _month_name(year: int, month: int, language: str) -> str:
+    names = {n: name for name, n in vocab.section(NAME, language).get("months", {}).items()}
+    return f"{names.get(month, str(month))} {year}"
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def months_present(months: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    """Every month from the first month column read to the last, each on some page.
+
+    A month page lost (not in the file, or not read) leaves a hole: named, with the
+    pages around it."""
+    seen = {_index(m["year"], m["month"]): m["page"] for m in months}
+    lo, hi = min(seen), max(seen)
+    missing = [i for i in range(lo, hi + 1) if i not in seen]
+
+    def around(i: int) -> str:
+        before = max((seen[j] for j in seen if j < i), default=None)
+        after = min((seen[j] for j in seen if j > i), default=None)
+        return f"between p. {before} and p. {after}"
+
+    names = [_month_name(i // 12, i % 12 + 1, language) for i in missing]
+    return {
+        "check": "calendar.months_present",
+        "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+        "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
+        "passed": int(not missing),
+        "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
+                            "(see the pages table)" for name, i in zip(names, missing)) or None,
+    }
+
+
+def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
+               months: list[dict[str, Any]]) -> dict[str, Any]:
+    """No event ends on a month's last day while the next month's page goes on with it.
+
+    An event that runs to the last day of its month is printed again on the next
+    month's page and the copies are merged into one event. It is cut when the next
+    month was not read (it may go on there), or when a copy on the 1st of the next month
+    looks like it (same title, bar a few characters) but was not merged."""
+    seen = {_index(m["year"], m["month"]) for m in months}
+    last_month = max(seen)
+    problems = []
+    for e in events:
+        end = dt.date.fromisoformat(e["end_date"])
+        if end.day != cal.monthrange(end.year, end.month)[1]:
+            continue
+        following = _index(end.year, end.month) + 1
+        if following > last_month:
+            continue  # the calendar ends with this month
+        if following not in seen:
+            problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and the next "
+                            "month's page was not read: it may go on there")
+            continue
+        first = dt.date(end.year, end.month, 1) + dt.timedelta(days=31)
+        first = first.replace(day=1).isoformat()
+        for c in copies:
+            if c["start"] == first and c["title"] != e["title"] \
+                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= SAME_TITLE:
+                problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
+                                f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
+                                "read as two (a title read differently)")
+    return {
+        "check": "calendar.events_cut_at_month_end",
+        "expected": "0 events cut at a month's end",
+        "actual": f"{len(problems)} cut",
+        "passed": int(not problems),
+        "detail": "; ".join(problems) or None,
+    }
+
+
+PARSER = register(NAME, vocabulary=NAME, select_pages=select_pages, parse=parse, checks=checks, run=True)

@@ -1,0 +1,1 @@
+"""The database: typed rows, schema, writing one report, views."""

@@ -1,0 +1,244 @@
+"""The row types: one TypedDict per table of the database, the store's schema.
+
+A parser returns rows of these types (`Section.add("key_figures", [KeyFigure(...)])`,
+or plain dicts with the same keys); `store.write_report` writes exactly these columns
+and raises on a table or a column not declared here, so a misspelt key is an error,
+never a silent loss. `store.SCHEMA` adds each table's primary and foreign keys.
+
+Every key is optional for the type checker (`total=False`): the store fills
+`report_id`, the database assigns integer ids, and a NULL column is simply absent.
+To add a column: one line in its class (`ensure_schema` adds it to old databases).
+To add a table: one class here and one entry in `store.SCHEMA`. `docs/schema.md` says
+what each column means (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import TypedDict
+
+
+class Report(TypedDict, total=False):
+    id: str
+    year: int
+    language: str
+    title: str
+    source_file: str
+    sha256: str
+    page_count: int
+    ingested_at: str
+    extractor_version: str
+    synthetic: int
+    # sha256 of the archive's decisions file the report was read with ("" with none):
+    # a changed decisions file makes an unchanged PDF be read again
+    decisions_sha256: str
+
+
+class City(TypedDict, total=False):
+    id: str
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    geonames_id: int
+    kind: str  # city | metropolitan_area | region
+    seat_city_id: str  # a region's or metropolitan area's seat or largest city
+    source: str  # where the point comes from: geonames | iso3166-2:<code> | curated
+
+
+class CityAlias(TypedDict, total=False):
+    alias: str
+    city_id: str
+    source: str
+
+
+class Member(TypedDict, total=False):
+    id: str
+    name: str
+    city_id: str
+
+
+class Indicator(TypedDict, total=False):
+    id: str
+    label_fr: str
+    label_en: str
+    description: str
+
+
+class IndicatorLabel(TypedDict, total=False):
+    """An indicator's column title in one language: one row per language folder, so a
+    new language needs no new column."""
+
+    indicator: str
+    language: str
+    label: str
+
+
+class MemberStatus(TypedDict, total=False):
+    report_id: str
+    member_id: str
+    printed_name: str
+    is_board_member: int
+    is_new_member: int
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class MemberIndicator(TypedDict, total=False):
+    report_id: str
+    member_id: str
+    indicator: str
+    value: str
+    value_num: float
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class CalendarEvent(TypedDict, total=False):
+    # In a parser's rows `id` is the event's number in its report (1, 2, ...), which
+    # `EventCity.event_id` names; the store swaps both for the database's id.
+    id: int
+    report_id: str
+    start_date: str
+    end_date: str
+    title: str
+    event_type: str
+    location: str
+    gender_perspective: int
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    prefix: str  # the type prefix as printed ("SOMMET MONDIAL DES VILLES 2020 |")
+
+
+class EventCity(TypedDict, total=False):
+    event_id: int
+    city_id: str
+
+
+class Publication(TypedDict, total=False):
+    id: int
+    report_id: str
+    kind: str
+    title: str
+    url: str
+    gender_focus: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class KeyFigure(TypedDict, total=False):
+    report_id: str
+    key: str
+    value: float
+    label: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Check(TypedDict, total=False):
+    report_id: str
+    check: str
+    expected: str
+    actual: str
+    passed: int
+    detail: str  # which pages, names or columns to look at
+
+
+class PageRow(TypedDict, total=False):
+    """One page of a report in the `pages` inventory (extract.pipeline.inventory)."""
+
+    report_id: str
+    page: int
+    section: str  # the parser that read it, or the one it was given to
+    printed_folio: str
+    words: int
+    parsed: int
+    note: str  # why the page was not read
+
+
+class NameReview(TypedDict, total=False):
+    name_as_printed: str
+    report_id: str
+    page: int
+    context: str
+    candidates: str
+    reason: str
+    city_id: str
+    confidence: str  # `low` when a pick (city_id) was made under doubt
+
+
+class ColumnReview(TypedDict, total=False):
+    """A members-matrix column title left unknown or read with low confidence (extract.sections.members.titles)."""
+
+    report_id: str
+    page: int
+    printed_title: str
+    key: str  # where its cells went: an indicator key or unknown:<slug>
+    score: float
+    candidate: str  # the best-scoring indicator
+    runner_up: str
+    runner_up_score: float
+    reason: str  # weak | ambiguous | cells | taken | low confidence
+    decision_line: str  # the decisions.yml line that settles it
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class CityMention(TypedDict, total=False):
+    report_id: str
+    city_id: str
+    section: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    context: str
+
+
+class IngestWarning(TypedDict, total=False):
+    report_id: str
+    message: str
+
+
+class ProvenanceImage(TypedDict, total=False):
+    """The PNG crop of the page region each row with a bbox came from (extract.pdf.provenance)."""
+
+    report_id: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    png: bytes
+
+
+def columns(row_type: type) -> dict[str, type]:
+    """{column: Python type} of a row type, in declaration order .
+
+    >>> list(columns(KeyFigure))
+    ['report_id', 'key', 'value', 'label', 'page', 'x0', 'top', 'x1', 'bottom']
+    """
+    hints = typing.get_type_hints(row_type)
+    out = {}
+    for name, hint in hints.items():
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        out[name] = args[0] if args else hint
+    return out

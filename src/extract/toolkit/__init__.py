@@ -1,0 +1,1 @@
+"""Shared text and geometry toolkit: folds, slugs, boxes, clusters, process pools."""

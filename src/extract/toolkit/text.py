@@ -1,0 +1,181 @@
+"""Text helpers every parser shares (as pdfplumber has `utils/text.py`): folding for
+matching, joining printed lines with hyphenation undone, elision, slugs.
+
+What differs between languages is data, in `vocab/<lang>/report.yml`:
+`hyphenation_lexicon` (an installed package whose word list tells a soft hyphen from a
+real one) and `elision` (the prefixes a name may be glued to: French `l’`, `d’`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Accent-, case- and apostrophe-insensitive form for matching vocabulary.
+
+    Cached: parsers fold the same labels and words tens of thousands of times a report.
+
+    >>> fold("Février – L’ÉTÉ")
+    "fevrier - l'ete"
+    """
+    if text.isascii():  # NFKD, accents and typographic quotes cannot occur
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    return " ".join(text.lower().split())
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each folded character, its index in `text` (to cut the
+    printed text where a pattern matched the folded one).
+
+    >>> fold_with_offsets("É  t")
+    ('e t', [0, 1, 3])
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                offsets.append(i)
+            continue
+        for f in fold(c) or "":
+            chars.append(f)
+            offsets.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        offsets.pop()
+    return "".join(chars), offsets
+
+
+def slug(text: str) -> str:
+    """Folded text with dashes for everything but letters and digits.
+
+    >>> slug("Membres hébergeant un atelier")
+    'membres-hebergeant-un-atelier'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def strip_glued_number(text: str) -> str:
+    """A word with a number glued to its end by the text layer (`Iran6`: a day number
+    of the next row) without that number; `COVID-19`, `G20` and `2021` stay.
+
+    >>> strip_glued_number("Téhéran, Iran6"), strip_glued_number("U20"), strip_glued_number("COVID-19")
+    ('Téhéran, Iran', 'U20', 'COVID-19')
+    """
+    return re.sub(r"(?<=[^\W\d_]{3})\d{1,2}$", "", text)
+
+
+def marker_pattern(markers: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """A regex for printed markers such as `(N)` (spaces around and inside optional),
+    with the spaces around it, to cut them out of a name.
+
+    >>> marker_pattern(["(N)"]).sub(" ", "Palembang ( N )").strip()
+    'Palembang'
+    """
+    marks = [re.escape(m).replace(r"\ ", r"\s*") for m in markers]
+    inner = [m.replace(r"\(", r"\(\s*").replace(r"\)", r"\s*\)") for m in marks]
+    return re.compile(r"\s*(?:" + "|".join(inner or [r"(?!)"]) + r")\s*", flags)
+
+
+# --- language data --------------------------------------------------------------------
+
+def _report_vocab(language: str) -> dict:
+    from extract.lang import vocab  # vocab imports this module for `fold`
+
+    return vocab.section("report", language)
+
+
+@cache
+def lexicon(language: str | None) -> frozenset[str]:
+    """Known word forms (lower case) of a language, from the package its `report.yml`
+    names as `hyphenation_lexicon` (a spaCy model's strings); empty when there is none
+    or it is not installed: then every line-end hyphen before a lower-case letter is
+    taken as a soft one."""
+    package = _report_vocab(language).get("hyphenation_lexicon") if language else None
+    spec = importlib.util.find_spec(package) if package else None
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    for root in spec.submodule_search_locations:
+        for path in Path(root).glob("*/vocab/strings.json"):
+            words = json.loads(path.read_text(encoding="utf-8"))
+            return frozenset(w.lower() for w in words if w.isalpha())
+    return frozenset()
+
+
+def elision(language: str | None) -> str | None:
+    """The regex of the elided words a name may be glued to (`l’Aire`, `d’Abidjan`), from
+    `report.yml`; None for a language without elision. With no language, any language's.
+
+    >>> elision("en") is None, bool(re.match(elision("fr"), "d’Abidjan"))
+    (True, True)
+    """
+    if language:
+        return _report_vocab(language).get("elision")
+    from extract.lang import vocab
+
+    found = [p for lang in vocab.LANGUAGES if (p := _report_vocab(lang).get("elision"))]
+    return "|".join(f"(?:{p})" for p in found) or None
+
+
+# --- lines ----------------------------------------------------------------------------
+
+def soft_hyphen(head: str, tail: str, known: Callable[[str], bool] | frozenset[str]) -> bool:
+    """Is the hyphen between `head-` and `tail` (at a line end) a soft one, to drop?
+
+    With a lexicon: soft unless both halves are words and the joined form is not one
+    (`juillet-` / `septembre` stays, `ni-` / `veau` becomes `niveau`, `Bar-` / `celone`
+    becomes `Barcelone`). Without one: always soft.
+    """
+    is_known = known if callable(known) else (lambda w: not known or w.lower() in known)
+    if is_known(head + tail):
+        return True
+    return not (is_known(head) and is_known(tail))
+
+
+def join_lines(lines: Iterable[str], language: str | None = None,
+               known: Callable[[str], bool] | None = None) -> str:
+    """Printed lines as one text, one space between lines, hyphenation undone.
+
+    A line-end hyphen after a letter before a lower-case letter is dropped when it is a
+    soft one (`soft_hyphen`, with the language's lexicon or `known`), else kept with no
+    space; before a capital or a digit it is part of the word (`ONU-` / `Habitat`,
+    `2021-` / `2027`); a dash standing alone (`Cities -` / `Le`) keeps its spaces.
+
+    >>> join_lines(["l’Assemblée des Na-", "tions Unies", "post-", "Covid-19", "Cities -", "Le"])
+    'l’Assemblée des Nations Unies post-Covid-19 Cities - Le'
+    >>> join_lines(["à Cordoue, Bar-", "celone et Madrid", "Addis-", "Abeba"])
+    'à Cordoue, Barcelone et Madrid Addis-Abeba'
+    >>> words = frozenset({"juillet", "septembre", "niveau", "haut"})
+    >>> join_lines(["haut ni-", "veau, juillet-", "septembre"], known=lambda w: w.lower() in words)
+    'haut niveau, juillet-septembre'
+    """
+    words = known if known is not None else lexicon(language)
+    out = ""
+    for line in (" ".join(raw.split()) for raw in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        head = re.search(r"([^\W\d_]+)-$", out)
+        if out.endswith("-") and len(out) > 1 and not out[-2].isspace():
+            tail = re.match(r"[^\W\d_]+", line)
+            if head and tail and line[0].islower() and soft_hyphen(head.group(1), tail.group(0), words):
+                out = out[:-1] + line
+            else:
+                out += line
+        else:
+            out = f"{out} {line}"
+    return out
