@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bench.editions import first_pages_of_sections, trim
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -122,7 +122,7 @@ def test_a_forced_language_still_never_ingests_an_empty_report(fr_db, tmp_path):
     db = copy_of(fr_db, tmp_path)
     before = snapshot(db)
     pdf = italian_pdf(tmp_path / "rapporto-annuale-2021.pdf")
-    line = one_line(run_cli("ingest", pdf, "--db", db, "--language", "fr", "--force"), pdf)
+    line = one_line(run_cli("ingest", pdf, "--db", db, "--language", "fr", "--year", "2021", "--force"), pdf)
     assert "section" in line
     assert snapshot(db) == before
 
@@ -348,3 +348,67 @@ def test_the_library_api_gives_one_outcome_per_file(short_fr, tmp_path):
     said = []
     extract.ingest([short_fr], db, force=True, on_outcome=said.append)
     assert [o.status for o in said] == ["written"]
+
+
+# Issue 26 (under attack): the year and the language from the report's own title, with
+# evidence; a file of two reports refused. Mutants made with pypdf from the specimens.
+
+SYNTHETIC_2022 = ROOT / "tests" / "specimens" / "synthetic" / "metropolis-annual-report-2022-fr-synthetic.pdf"
+
+
+def spliced(target: Path, *parts: tuple[Path, list[int] | None]) -> Path:
+    """A PDF of the given pages (1-based; None: all) of the given files, in order."""
+    writer = PdfWriter()
+    for pdf, pages in parts:
+        reader = PdfReader(pdf)
+        for number in pages or range(1, len(reader.pages) + 1):
+            writer.add_page(reader.pages[number - 1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def refused_unchanged(db: Path, pdf: Path, *words: str, extra: tuple = ()) -> str:
+    """The file refused in one line, the database byte-identical (and checkpointed)."""
+    from extract.store.writer import connect
+
+    connect(db).conn.close()  # a copy made by backup() is switched to WAL on first open
+    before = db.read_bytes()
+    line = one_line(run_cli("ingest", pdf, "--db", db, *extra), pdf, *words)
+    assert db.read_bytes() == before, line
+    return line
+
+
+def test_a_report_without_its_cover_is_refused_naming_its_evidence(fr_db, short_fr, tmp_path):
+    """Before: the year was the most printed one of the first pages (or a publication
+    tile's "Rapport annuel 2020"); now the cover must give it."""
+    db = copy_of(fr_db, tmp_path)
+    pages = len(PdfReader(SPECIMEN_2021_FR).pages)
+    coverless = spliced(tmp_path / "in" / SPECIMEN_2021_FR.name, (SPECIMEN_2021_FR, list(range(2, pages + 1))))
+    line = refused_unchanged(db, coverless, "no cover or title page gives the report's year", "--year")
+    assert "fee column 2021" in line and "calendar 2021" in line
+    # --year decides: the short report without its cover goes in as 2021-fr
+    reader = PdfReader(short_fr)
+    short_coverless = spliced(tmp_path / "short" / short_fr.name, (short_fr, list(range(2, len(reader.pages) + 1))))
+    forced = run_cli("ingest", short_coverless, "--db", tmp_path / "new.db", "--year", "2021")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.startswith("2021-fr: ")
+
+
+def test_a_2021_cover_on_a_2022_body_is_refused(fr_db, tmp_path):
+    db = copy_of(fr_db, tmp_path)
+    body = len(PdfReader(SYNTHETIC_2022).pages)
+    mixed = spliced(tmp_path / "in" / "report.pdf", (SPECIMEN_2021_FR, [1]), (SYNTHETIC_2022, list(range(2, body + 1))))
+    line = refused_unchanged(db, mixed, "the year is not certain", "the cover says 2021", "--year")
+    assert "fee column 2022" in line and "calendar 2022" in line
+
+
+def test_two_reports_in_one_file_are_refused(fr_db, tmp_path):
+    db = copy_of(fr_db, tmp_path)
+    both = spliced(tmp_path / "in" / "reports.pdf", (SPECIMEN_2021_FR, None), (SYNTHETIC_2022, None))
+    refused_unchanged(db, both, "two reports in one file", "Rapport annuel 2022")
+    # without the second cover, its calendar still tells
+    body = len(PdfReader(SYNTHETIC_2022).pages)
+    both = spliced(tmp_path / "in2" / "reports.pdf", (SPECIMEN_2021_FR, None), (SYNTHETIC_2022, list(range(2, body + 1))))
+    refused_unchanged(db, both, "two reports in one file", "two calendars")

@@ -145,10 +145,7 @@ def extract_one(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | 
         return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
 
 
-def open_db(db_path: Path):  # -> sqlite_utils.Database
-    """The database, created if needed; a path that cannot hold one is an ArchiveError."""
-    from extract.store import writer as store
-
+def _check_path(db_path: Path) -> None:
     if db_path.is_dir():
         raise ArchiveError(f"{db_path}: is a folder, not a database file (--db)")
     for parent in db_path.absolute().parents:
@@ -156,13 +153,40 @@ def open_db(db_path: Path):  # -> sqlite_utils.Database
             if not parent.is_dir():
                 raise ArchiveError(f"{db_path}: cannot open the database ({parent} is a file, not a folder)")
             break
+
+
+def _cannot_open(db_path: Path, exc: BaseException) -> ArchiveError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        reason = "the file exists and is not an SQLite database"
+    return ArchiveError(one_line(f"{db_path}: cannot open the database ({reason})"))
+
+
+def open_db(db_path: Path):  # -> sqlite_utils.Database
+    """The database, created if needed; a path that cannot hold one is an ArchiveError."""
+    from extract.store import writer as store
+
+    _check_path(db_path)
     try:
         return store.connect(db_path)
     except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-            reason = "the file exists and is not an SQLite database"
-        raise ArchiveError(one_line(f"{db_path}: cannot open the database ({reason})")) from None
+        raise _cannot_open(db_path, exc) from None
+
+
+def open_reader(db_path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to an existing database (None when there is none yet):
+    what the skip and the gates read. The database is opened to write only when a
+    report is written, so a refused file leaves it byte-identical (opening it to write
+    recreates its views)."""
+    _check_path(db_path)
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (OSError, sqlite3.Error) as exc:
+        raise _cannot_open(db_path, exc) from None
+    return conn
 
 
 def ingest(
@@ -218,20 +242,18 @@ def ingest(
             say(outcome)
         return outcomes  # every file unchanged: skipped without loading the extractor
 
-    from extract.store import writer as store
-
-    database = open_db(db)
+    archive = _Archive(db)
     todo: list[tuple[Path, str]] = []
-    for item in inputs:
-        if isinstance(item, Outcome):
-            say(item)
-        elif item in refused:
-            say(Outcome(item, FAILED, reason=refused[item]))
-        elif (rid := store.known_sha256(database, digests[item], decisions_sha256)) and not force:
-            say(Outcome(item, UNCHANGED, report_id=rid))
-        else:
-            todo.append((item, digests[item]))
     try:
+        for item in inputs:
+            if isinstance(item, Outcome):
+                say(item)
+            elif item in refused:
+                say(Outcome(item, FAILED, reason=refused[item]))
+            elif (rid := archive.unchanged(digests[item], decisions_sha256)) and not force:
+                say(Outcome(item, UNCHANGED, report_id=rid))
+            else:
+                todo.append((item, digests[item]))
         if on_start:
             on_start(len(todo))
         for path, extraction, error in _run(todo, options, jobs, on_page):
@@ -239,9 +261,9 @@ def ingest(
                 say(Outcome(path, FAILED, reason=error))
                 continue
             with ctrl_c_deferred():  # written, counted and said, or none of them
-                say(_write(database, path, extraction, force, with_synthetic))
+                say(_write(archive, path, extraction, force, with_synthetic))
     finally:
-        database.conn.close()
+        archive.close()
     # said as decided (failures before reading first); returned in the order of the inputs
     order: dict[Path, int] = {}
     for i, item in enumerate(inputs):
@@ -249,7 +271,42 @@ def ingest(
     return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
 
 
-def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
+class _Archive:
+    """The database of one run: read through a read-only connection, opened to write
+    (created, its schema and views brought up to date) only for the first report
+    written. A new database is created at once (nothing in it to keep as it was)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.reader = open_reader(path)
+        if self.reader is not None and not self.reader.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'reports'").fetchone():
+            self.reader.close()  # an empty file, or a database not yet ours: set it up
+            self.reader = None
+        self.database = None if self.reader else open_db(path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.reader if self.reader is not None else self.database.conn
+
+    def unchanged(self, digest: str, decisions_sha256: str) -> str | None:
+        try:
+            return unchanged(self.conn, digest, decisions_sha256)
+        except sqlite3.OperationalError:  # no reports table yet
+            return None
+
+    def writer(self):  # -> sqlite_utils.Database
+        if self.database is None:
+            self.database = open_db(self.path)
+        return self.database
+
+    def close(self) -> None:
+        for conn in (self.reader, self.database.conn if self.database else None):
+            if conn is not None:
+                conn.close()
+
+
+def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
     """Pass the gates against the stored edition, then write, all or nothing."""
     from extract.pipeline import gates
     from extract.store import writer as store
@@ -261,11 +318,12 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
-        stored = gates.stored_edition(database.conn, rid)
+        stored = gates.stored_edition(archive.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
-        stale = gates.stale_reports(database.conn, report["source_file"], rid)
+        stale = gates.stale_reports(archive.conn, report["source_file"], rid)
+        database = archive.writer()
         store.write_report(database, report, extraction.tables, remove=stale if force else ())
         counts = store.table_counts(database, rid)
     except (OSError, sqlite3.Error) as exc:  # disk full, I/O error, a locked database
