@@ -146,6 +146,8 @@ def summary(outcome: archive.Outcome) -> str:
                        for t, n in o.counts.items())
     warn = f", {o.warnings} warnings" if o.warnings else ""
     line = f"{o.report_id}: {o.path} {o.pages} pages, {counts}{warn}, {o.seconds:.1f} s"
+    if o.changes:
+        line += f"; replaced the stored edition: {o.changes}"
     if o.removed:
         line += f"; removed {', '.join(o.removed)}, read before from a file of this name"
     return line

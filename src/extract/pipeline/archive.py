@@ -53,6 +53,8 @@ class Outcome:
     # Reports read before from a file of this name, which now holds another edition.
     stale: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # the stale reports removed (--force)
+    # A stored edition replaced: what the new file added and changed (and, forced, removed).
+    changes: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -210,7 +212,7 @@ def ingest(
     `max_pages`, `max_bytes`, `max_inflated`, `spacy_ner`, `decisions`) and `timeout`.
     `decisions_sha256` is the hash of the decisions file the files are read with (a file
     read with other decisions is not unchanged). `force` re-reads unchanged files, lets a report replace a stored one that it would
-    shrink past the gates' tolerance, and removes reports whose file now holds another
+    lose facts of (the gates), and removes reports whose file now holds another
     edition. `on_start(n)` is told how many files are to be read, `on_outcome` gets each
     outcome as it is decided, `on_page(read, total)` follows the pages of the report read
     in this process. Raises ArchiveError when the database cannot be opened.
@@ -322,6 +324,7 @@ def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
+        changes = gates.said_changes(gates.differences(extraction.tables, stored)) if stored else None
         stale = gates.stale_reports(archive.conn, report["source_file"], rid)
         database = archive.writer()
         store.write_report(database, report, extraction.tables, remove=stale if force else ())
@@ -336,6 +339,7 @@ def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force
         checks=tuple(extraction.tables.get("checks", [])),
         warnings=len(extraction.warnings), seconds=extraction.seconds,
         stale=() if force else tuple(stale), removed=tuple(stale) if force else (),
+        changes=(changes or "no fact changed") if stored else None,
     )
 
 
