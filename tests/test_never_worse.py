@@ -460,3 +460,47 @@ def test_a_replacement_that_loses_a_few_events_is_refused(tmp_path):
     forced = run_cli("ingest", damaged, "--db", db, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "replaced the stored edition: " in forced.stdout and " events" in forced.stdout, forced.stdout
+
+
+# Issue 26: every section expected, every absence said (into an empty archive).
+
+def rasterised(pdf: Path, target: Path, numbers: set[int], blank: bool = False) -> Path:
+    """`pdf` with the pages `numbers` replaced by an image of themselves (pdfium renders
+    them, Pillow writes the image as a PDF page): what they print is there for a reader,
+    not for a text layer. `blank`: their content removed instead (an empty page)."""
+    import io
+
+    import pypdfium2
+
+    writer = PdfWriter()
+    reader = PdfReader(pdf)
+    source = pypdfium2.PdfDocument(str(pdf))
+    for number, page in enumerate(reader.pages, start=1):
+        if number not in numbers:
+            writer.add_page(page)
+        elif blank:
+            writer.add_blank_page(float(page.mediabox.width), float(page.mediabox.height))
+        else:
+            image = source[number - 1].render(scale=1.5).to_pil().convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, "PDF", resolution=108.0)
+            writer.add_page(PdfReader(buffer).pages[0])
+    source.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+@pytest.mark.parametrize("section", ["members", "calendar", "key_figures"])
+def test_a_section_rasterised_or_emptied_fails_its_presence_check(section, short_fr, tmp_path):
+    pages = section_pages(short_fr)[section]
+    # key figures: the results page's content removed; the others: their pages as images
+    numbers = {pages[0]} if section == "key_figures" else set(pages)
+    damaged = rasterised(short_fr, tmp_path / "in" / short_fr.name, numbers, blank=section == "key_figures")
+    outcome, = extract.ingest([damaged], tmp_path / "kb.db")
+    assert outcome.status == "written", outcome.reason
+    failed = {c["check"]: c for c in outcome.checks if not c["passed"]}
+    assert f"{section}.present" in failed, sorted(failed)
+    shown = ", ".join(map(str, sorted(numbers)))
+    assert f"{'page' if len(numbers) == 1 else 'pages'} {shown}" in failed[f"{section}.present"]["detail"]

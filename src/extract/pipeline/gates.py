@@ -290,3 +290,50 @@ def stale_reports(conn: sqlite3.Connection, source_file: str, report_id: str) ->
 def layout_counts(pages: Iterable[Any]) -> dict[int, int]:
     """{page number: characters the layout reader read} of layout pages."""
     return {p.number: p.chars for p in pages}
+
+
+# The fact sections every Metropolis annual report holds, with the table of their rows.
+EXPECTED = {
+    "members": "member_status",
+    "calendar": "calendar_events",
+    "publications": "publications",
+    "key_figures": "key_figures",
+}
+
+
+def presence_checks(tables: Mapping[str, list[Any]], pages: list[dict[str, Any]],
+                    plan: Mapping[str, Iterable[int]]) -> list[dict[str, Any]]:
+    """`<section>.present` for every section a Metropolis report holds: it read rows,
+    and no page among or beside its pages is without text (a page rasterised into an
+    image, a page whose content was removed: what it held is lost without a word).
+    A section that read nothing fails, naming the report's pages without text.
+
+    >>> pages = [{"page": n, "words": w} for n, w in [(1, 9), (2, 0), (3, 40)]]
+    >>> [(c["check"], c["passed"]) for c in presence_checks(
+    ...     {"key_figures": [1]}, pages, {"key_figures": [3]})][-1]
+    ('key_figures.present', 0)
+    """
+    textless = [p["page"] for p in pages if not p.get("words")]
+    out = []
+    for section, table in EXPECTED.items():
+        rows = len(tables.get(table, []))
+        own = set(plan.get(section, ()))
+        near = sorted(n for n in textless if own & {n - 1, n, n + 1})
+        if rows and not near:
+            detail = None
+        elif rows:
+            detail = (f"{_pages(near)} among or beside its pages {'have' if len(near) > 1 else 'has'} "
+                      "no text (an image, or content removed): what it printed there is not read")
+        else:
+            detail = ("nothing read: " + (f"no page carries its heading, and {_pages(textless)} "
+                                          "have no text (images? OCR is needed)" if textless else
+                                          "no page carries its heading or structure") if not own else
+                      f"nothing read on {_pages(sorted(own))}")
+        out.append({
+            "check": f"{section}.present",
+            "expected": "its rows read, every page of it with text",
+            "actual": f"{rows} {table} rows" + (f", {len(near)} pages without text" if near else ""),
+            "passed": int(detail is None),
+            "detail": detail,
+        })
+    return out

@@ -133,6 +133,7 @@ def extract_report(
                 tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
         tables["checks"].extend(gates.agreement_checks(*read, plan))
+        tables["checks"].extend(gates.presence_checks(tables, tables["pages"], plan))
         data_sections = {p.name for p in registered if p.checks is not None}
         tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))
         for check in tables["checks"]:
