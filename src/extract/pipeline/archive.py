@@ -132,17 +132,20 @@ def extract_one(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | 
 
     options = dict(options)
     timeout = options.pop("timeout", None)
+    per_page = options.pop("timeout_per_page", False)
+    max_memory = options.pop("max_memory", None)
     # pdfminer logs each repair of a damaged file to stderr: the one error line is enough.
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
     try:
-        with guards.time_limit(timeout):
+        with guards.time_limit(timeout, per_page=per_page), guards.memory_limit(max_memory):
             return path, pipeline.extract_report(path, **options), None
-    except guards.FileTimeout:
-        return path, None, f"gave up after {timeout:g} s (--timeout)"
+    except guards.FileTimeout as exc:
+        return path, None, f"gave up after {exc.args[0] if exc.args else timeout:g} s (--timeout)"
     except IngestError as exc:
         return path, None, one_line(exc)
     except MemoryError:
-        return path, None, "cannot read this PDF (out of memory)"
+        budget = f"its budget of {max_memory >> 20} MiB, --max-memory-mib" if max_memory else "no memory left"
+        return path, None, f"cannot read this PDF (out of memory: {budget})"
     except Exception as exc:  # noqa: BLE001 - a damaged PDF can fail anywhere in the PDF libraries
         return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
 
@@ -343,25 +346,78 @@ def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force
     )
 
 
+# In a reading process: where the pages read go (the parent's progress bar).
+_PROGRESS = None
+
+
+def _initialise_reader(progress) -> None:
+    global _PROGRESS
+    from extract.toolkit import workers
+
+    workers.initialise()
+    _PROGRESS = progress
+
+
+def _read_in_child(path: Path, options: dict):
+    if options.pop("relay_pages", False) and _PROGRESS is not None:
+        options["on_page"] = lambda read, total: _PROGRESS.put((read, total))
+    return extract_one(path, options)
+
+
+DIED = "cannot read this PDF (the process reading it died: out of memory or a crash in a PDF library)"
+
+
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
-    """Extract files in order; with jobs > 1 in a process pool, still yielded in order.
-    A single file with jobs > 1 has its pages read by `jobs` processes instead, and
-    `on_page(read, total)` follows the pages of the reports read in this process."""
-    if jobs == 1 or len(todo) < 2:
+    """Extract files in order, each in a forked process of its own (`jobs` at a time),
+    still yielded in order. A PDF library that aborts on a hostile file (pdfium ends
+    the process when an allocation fails under the memory budget) takes only that
+    process down: the file gets one line and the files after it go on. A single file
+    with jobs > 1 has its pages read by `jobs` processes instead, and `on_page(read,
+    total)` follows the pages of a report read alone."""
+    if not todo:
+        return
+    from extract.toolkit import workers
+
+    if not workers.available():  # no fork: read in this process, as before
         for path, digest in todo:
             yield extract_one(path, {**options, "sha256": digest, "workers": jobs, "on_page": on_page})
         return
+    import multiprocessing
+    import queue
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    from extract.toolkit import workers
-
-    # The workers leave Ctrl-C to this process and die with it; leaving early (Ctrl-C,
-    # an error) does not wait for the reports still being read.
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.initialise)
-    try:
-        with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
-            futures = [pool.submit(extract_one, path, {**options, "sha256": digest}) for path, digest in todo]
-        for future in futures:
-            yield future.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    context = multiprocessing.get_context("fork")
+    alone = jobs == 1 or len(todo) < 2  # one file at a time: its pages may use the jobs
+    progress = context.Queue() if on_page and alone else None
+    remaining = list(todo)
+    while remaining:
+        pool = ProcessPoolExecutor(max_workers=1 if alone else jobs, mp_context=context,
+                                   initializer=_initialise_reader, initargs=(progress,))
+        try:
+            with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
+                futures = [pool.submit(_read_in_child, path, {
+                    **options, "sha256": digest, "workers": jobs if alone else 1,
+                    "relay_pages": progress is not None}) for path, digest in remaining]
+            for future in futures:
+                while progress is not None and not future.done():
+                    try:
+                        on_page(*progress.get(timeout=0.1))
+                    except queue.Empty:
+                        pass
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    # this file's process died; the files after it go to a new pool
+                    budget = options.get("max_memory")
+                    yield remaining[0][0], None, DIED if not budget else DIED.replace(
+                        "out of memory", f"over its memory budget of {budget >> 20} MiB, --max-memory-mib,")
+                    remaining = remaining[1:]
+                    break
+                remaining = remaining[1:]
+                yield result
+        finally:
+            # leaving early (Ctrl-C, an error): no reading process outlives the run
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
