@@ -19,12 +19,14 @@ pasting text into HTML.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import math
 import os
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -335,6 +337,8 @@ async def provenance_image(request, datasette):
 
 
 # Context crops are rendered from the PDF at 2x (144 dpi): readable when enlarged.
+# One thread: pdfium may not be called from two threads at once.
+_CROP_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-crops")
 CONTEXT_SCALE = 2.0
 CONTEXT_MARGIN = 6.0
 
@@ -421,7 +425,10 @@ async def context_image(request, datasette):
     except sqlite3.Error:
         row = None
     first_row = row["first_row"] if row else None
-    png = context_png(str(pdf), pdf.stat().st_mtime, page, box, first_row)
+    # drawn off the event loop, by a pool of fixed size: 40 crops at once never stall
+    # the other requests (each is cached by context_png's LRU)
+    png = await asyncio.get_running_loop().run_in_executor(
+        _CROP_POOL, context_png, str(pdf), pdf.stat().st_mtime, page, box, first_row)
     if png is None:
         return Response.text("no such page", status=404)
     return Response(png, content_type="image/png", headers={"cache-control": "max-age=3600"})
