@@ -376,13 +376,16 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     total)` follows the pages of a report read alone."""
     if not todo:
         return
+    import multiprocessing
+
     from extract.toolkit import workers
 
-    if not workers.available():  # no fork: read in this process, as before
+    # no fork, or a daemonic process (a pool's worker) which may not have children:
+    # read in this process, as before
+    if not workers.available() or multiprocessing.current_process().daemon:
         for path, digest in todo:
             yield extract_one(path, {**options, "sha256": digest, "workers": jobs, "on_page": on_page})
         return
-    import multiprocessing
     import queue
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
