@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.pdf import guards
+from extract.store.ledger import unchanged
 from extract.toolkit.errors import IngestError
 from extract.toolkit.workers import ctrl_c_deferred
 
@@ -80,21 +81,6 @@ def find_inputs(paths: list[Path]) -> list[Path | Outcome]:
             continue
         found.extend(pdfs or [Outcome(path, FAILED, reason="no PDF file in this folder")])
     return found
-
-
-# A report is unchanged when its file and the decisions it was read with both are.
-UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
-                 "AND coalesce(decisions_sha256, '') = ?")
-
-
-def unchanged(conn: sqlite3.Connection, digest: str, decisions_sha256: str = "") -> str | None:
-    """The one rule of the skip: the id of a report already ingested from these bytes
-    with the decisions file of this hash ("" for none).
-
-    Plain sqlite3, so the fast path needs no sqlite-utils; `store.known_sha256` is this.
-    """
-    row = conn.execute(UNCHANGED_SQL, [digest, decisions_sha256]).fetchone()
-    return row[0] if row else None
 
 
 def _all_unchanged(db_path: Path, files: list[Path | Outcome], digests: dict[Path, str],

@@ -11,7 +11,6 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__
 from extract import sections as parsers
 from extract.lang.identify import identify, is_synthetic
 from extract.names.decisions import load as load_decisions
@@ -26,6 +25,7 @@ from extract.pdf.guards import (
 from extract.pdf.layout import Document
 from extract.pipeline import gates, inventory
 from extract.toolkit.errors import IngestError
+from extract.toolkit.version import __version__
 
 
 @dataclass
