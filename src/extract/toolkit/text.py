@@ -118,6 +118,8 @@ def join_lines(lines: Iterable[str],
     >>> join_lines(["haut ni-", "veau, juillet-", "septembre"], known=lambda w: w.lower() in words)
     'haut niveau, juillet-septembre'
     """
+    if isinstance(known, str):  # the old signature took a language code here
+        raise TypeError("join_lines(lines, known): pass vocab.lexicon(language), not a language code")
     words = known
     out = ""
     for line in (" ".join(raw.split()) for raw in lines):
