@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,33 @@ if TYPE_CHECKING:
     from extract.pipeline import run as pipeline
 
 WRITTEN, UNCHANGED, SKIPPED, FAILED = "written", "unchanged", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How each report is read: the options `extract.ingest` accepts beside its own.
+
+    A misspelt option is a TypeError naming it, not every file "failed" later:
+
+    >>> IngestOptions(max_page=5)
+    Traceback (most recent call last):
+    ...
+    TypeError: IngestOptions.__init__() got an unexpected keyword argument 'max_page'
+    """
+
+    year: int | None = None  # overrides the year read from the report's title
+    language: str | None = None  # overrides the language (a folder of lang/vocab/)
+    max_pages: int = guards.DEFAULT_MAX_PAGES
+    max_bytes: int = guards.DEFAULT_MAX_BYTES
+    max_inflated: int = guards.DEFAULT_MAX_INFLATED  # decompression bombs
+    timeout: float | None = None  # seconds per file (None: no limit in this process)
+    spacy_ner: bool = False  # spaCy's statistical NER on narrative pages too
+    decisions: Path | None = None  # the archive's decisions.yml
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only what differs from the defaults: what `extract_report` is given."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) != f.default}
 
 
 class ArchiveError(Exception):
@@ -178,6 +205,7 @@ def ingest(
     in this process. Raises ArchiveError when the database cannot be opened.
     Ctrl-C (KeyboardInterrupt) leaves no report half-written.
     """
+    options = IngestOptions(**options).as_dict()  # an unknown key: TypeError naming it
     db = Path(db)
     outcomes: list[Outcome] = []
 
