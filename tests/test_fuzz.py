@@ -272,6 +272,8 @@ def judge(path: Path) -> tuple[str, str, str, float]:
     copy of the clean database. Verdicts: rejected, identical, flagged, silent, broken."""
     started = time.perf_counter()
     db = path.with_suffix(".db")
+    for leftover in db.parent.glob(db.name + "*"):  # of an earlier run stopped midway
+        leftover.unlink()
     if not _clean["empty"]:
         copy_db(_clean["db"], db)
     outcome = extract.ingest([path], db, timeout=PER_FILE_LIMIT)[0]

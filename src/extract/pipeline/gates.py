@@ -219,7 +219,26 @@ def _month_name(date: object) -> str | None:
         return None
 
 
-def said_gone(diff: Difference) -> str:
+# A refusal stays one readable line: the names go first when it would be longer.
+MAX_REFUSAL = 230
+
+
+def _within(limit: int, full: list[str], short: list[str]) -> str:
+    """The parts joined, the shorter forms when the full ones pass `limit`, then as
+    many short parts as fit and a count of the rest."""
+    for parts in (full, short):
+        line = "; ".join(parts)
+        if len(line) <= limit:
+            return line
+    shown: list[str] = []
+    for part in short:
+        if len("; ".join([*shown, part])) > limit - 20:
+            break
+        shown.append(part)
+    return "; ".join(shown) + f"; and {len(short) - len(shown)} more kinds of rows"
+
+
+def said_gone(diff: Difference, names: bool = True) -> str:
     """`6 events of April would go (page 23)`, `2 members would go (Accra, Bamako; page 20)`."""
     one, many, key, _ = FACTS[diff.table]
     n = len(diff.gone)
@@ -229,11 +248,11 @@ def said_gone(diff: Difference) -> str:
                         key=list(calendar.month_name).index)
         if len(months) == 1:
             what += f" of {months[0]}"
-        elif months:
+        elif 1 < len(months) <= 3:
             what += f" of {', '.join(months[:-1])} and {months[-1]}"
-    names = [str(r.get(key[0])) for r in diff.gone] if diff.table in ("member_status", "key_figures") else []
+    names = [str(r.get(key[0])) for r in diff.gone] if names and diff.table in ("member_status", "key_figures") else []
     pages = sorted({r["page"] for r in diff.gone if r.get("page") is not None})
-    where = [", ".join(names[:4]) + (", ..." if len(names) > 4 else "")] if names else []
+    where = [", ".join(names[:3]) + (", ..." if len(names) > 3 else "")] if names else []
     if pages:
         where.append(_pages(pages))
     return f"{what} would go" + (f" ({'; '.join(where)})" if where else "")
@@ -270,7 +289,8 @@ def against_stored(tables: Mapping[str, list[Any]], stored: Stored | None,
         return None
     gone = [d for d in differences(tables, stored) if d.gone]
     if gone:
-        return "; ".join(said_gone(d) for d in gone) + "; --force replaces it"
+        return _within(MAX_REFUSAL, [said_gone(d) for d in gone],
+                       [said_gone(d, names=False) for d in gone]) + "; --force replaces it"
     # A check that passed on the stored edition and fails now: the new file reads worse.
     newly = sorted({c["check"] for c in tables.get("checks", []) if not c.get("passed")} - stored.failing)
     if newly:
