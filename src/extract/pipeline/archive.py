@@ -410,6 +410,7 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
     alone = jobs == 1 or len(todo) < 2  # one file at a time: its pages may use the jobs
     progress = context.Queue() if on_page and alone else None
     remaining = list(todo)
+    deaths: dict[Path, int] = {}
     while remaining:
         pool = ProcessPoolExecutor(max_workers=1 if alone else jobs, mp_context=context,
                                    initializer=_initialise_reader, initargs=(progress,))
@@ -427,7 +428,13 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    # this file's process died; the files after it go to a new pool
+                    # this file's process died; the files after it go to a new pool,
+                    # with this one once more (a death that was not its own: the pool
+                    # breaks for every file in it)
+                    path = remaining[0][0]
+                    deaths[path] = deaths.get(path, 0) + 1
+                    if deaths[path] < 2:
+                        break
                     budget = options.get("max_memory")
                     yield remaining[0][0], None, DIED if not budget else DIED.replace(
                         "out of memory", f"over its memory budget of {budget >> 20} MiB, --max-memory-mib,")
