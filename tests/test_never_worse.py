@@ -176,7 +176,7 @@ def test_a_section_emptied_needs_force(variants, tmp_path):
     before = snapshot(db)
     assert before["calendar_events"]
     one_line(run_cli("ingest", variants["no_calendar"], "--db", db), variants["no_calendar"],
-             "2021-fr not replaced", "events of ", "would go (page", "--force replaces it")
+             "2021-fr not replaced", " events", "would go (page", "--force replaces it")
     assert snapshot(db) == before
 
 
