@@ -9,7 +9,7 @@ from bench.column_titles import evaluate, labelled, read_left_out
 
 from extract.sections.members import titles
 
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "es"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -146,3 +146,22 @@ def test_review_line_is_yaml_that_decisions_reads(tmp_path):
 def test_docstring_examples():
     result = doctest.testmod(titles)
     assert result.failed == 0 and result.attempted > 5
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    # issue 21: a Spanish report's titles, 143 + 3 cells lost
+    ("Títulos incorporados a la biblioteca en línea", "library_publications"),
+    ("Participó en actividades formativas", "training_participation"),
+])
+def test_spanish_titles_of_the_issue(title, key):
+    assert titles.read_columns([title], "es")[0].key == key
+    # and read by meaning, not by a spelling the vocabulary lists
+    assert read_left_out(title, "es").key == key
+
+
+def test_a_title_naming_what_an_indicator_is_never_maps_to_it():
+    """`Día Mundial de las Metrópolis` and `Día Mundial de las Ciudades` share all but a
+    word Metropolis (the association) makes generic: `never:` in the vocabulary."""
+    assert titles.read_columns(["Eventos del Día Mundial de las Metrópolis organizados"], "es")[0].key \
+        == "wmd_event_organiser"
+    assert not titles.read_columns(["Eventos del Día Mundial de las Ciudades organizados"], "es")[0].known

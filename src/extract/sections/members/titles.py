@@ -6,7 +6,8 @@ is not compared with known spellings but read for the notions it names:
 
 1. **Notions as data.** `vocab/<lang>/members.yml` lists, per indicator, the notions a
    title of it must name (`need`: news; Board *and* meeting) and may name (`also`:
-   website, published), each notion with its variants (fee | dues | quota). Words are
+   website, published), each notion with its variants (fee | dues | quota), and may list
+   what it is `never` (World Cities Day is not World Metropolitan Day). Words are
    stemmed with the language's Snowball stemmer (PyStemmer), stop words (spaCy's list)
    and generic words ("Number of", "member") are dropped.
 2. **Evidence, weighted.** A word is weighted by how specific it is to one indicator
@@ -40,7 +41,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -89,6 +90,8 @@ class Model:
     weights: Mapping[str, float]  # atom -> IDF weight
     top_weight: float  # the weight of a word no indicator knows
     known: Mapping[str, str]  # folded known title -> key
+    # key -> terms naming something else that shares its words (Día Mundial de las Ciudades)
+    nevers: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
 
 def _voc(language: str) -> dict[str, Any]:
@@ -115,7 +118,9 @@ def _stop_words(language: str) -> frozenset[str]:
     except ImportError:  # a language spaCy does not know: the vocabulary's words only
         stop = set()
     generic = [str(w) for w in _voc(language).get("generic_words") or []]
-    return frozenset(vocab.fold(w) for w in [*stop, *generic])
+    # spaCy's list holds words that name an indicator here (Spanish `día`: Día Mundial)
+    content = {vocab.fold(str(w)) for w in _voc(language).get("content_words") or []}
+    return frozenset(vocab.fold(w) for w in [*stop, *generic]) - content
 
 
 @lru_cache(maxsize=1 << 14)
@@ -222,7 +227,9 @@ def model(language: str, without: frozenset[str] = frozenset()) -> Model:
         df.update(atoms)
     n = max(len(needs), 1)
     weights = {atom: math.log(1 + n / count) for atom, count in df.items()}
-    return Model(language, needs, alsos, weights, math.log(1 + n), known)
+    nevers = {key: tuple(t for notion in _notions(spec.get("never") or [], language) for t in notion)
+              for key, spec in notions.items()}
+    return Model(language, needs, alsos, weights, math.log(1 + n), known, nevers)
 
 
 # --- scoring ----------------------------------------------------------------------------
@@ -271,7 +278,8 @@ def evidence(title: str, m: Model) -> dict[str, Evidence]:
     out = {}
     for key, need in m.needs.items():
         terms_need = _matching(atoms, need)
-        if len({n for n, _ in terms_need}) < len(need) or not need and not m.alsos.get(key):
+        if (len({n for n, _ in terms_need}) < len(need) or not need and not m.alsos.get(key)
+                or any(t <= atoms for t in m.nevers.get(key, ()))):
             out[key] = Evidence(0.0)
             continue
         terms = [t for _, t in terms_need + _matching(atoms, m.alsos.get(key, ()))]
