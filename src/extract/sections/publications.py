@@ -316,7 +316,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
             continue
         rows.append({
             "kind": tile_kind,
-            "title": join_lines((line.text for line in block.lines), ctx.language),
+            "title": join_lines((line.text for line in block.lines), vocab.lexicon(ctx.language)),
             "url": paired[i].uri if i in paired else None,
             "gender_focus": (gender_mark(tile_area(block, paired.get(i)), block.size, page.boxes, colors)
                              if colors else None),
