@@ -72,3 +72,13 @@ def test_a_rewrite_that_names_nothing_known_is_no_place(printed):
     (`South Corea`, `New León` are no places)."""
     names = NameCollector("2021-es")
     assert names.members[names.member(printed)]["city_id"] is None
+
+
+@pytest.mark.parametrize(("language", "printed"), [
+    ("fr", "Nouvelle-Delhi"), ("fr", "Tangerang Sud"), ("es", "Tangerang del Sur"), ("es", "Gran París")])
+def test_running_text_finds_a_curated_name_as_another_language_words_it(language, printed):
+    """Prose has no name to rewrite: it looks for known keys, so the curated names'
+    other-language forms are among them (read backwards from the same `name_forms`)."""
+    from extract.sections.prose import place_keys
+
+    assert place_keys(language).get(key(printed)) is True

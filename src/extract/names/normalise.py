@@ -118,6 +118,48 @@ def in_english(k: str) -> list[str]:
     return out
 
 
+@cache
+def _name_forms_back() -> tuple[tuple[dict[str, list[str]], tuple[tuple[re.Pattern[str], str], ...]], ...]:
+    """`_name_forms` read backwards: English words -> the language's words, and English
+    patterns (`south (?P<x>.+?)`) -> the language's template (`{X} del sur`)."""
+    out = []
+    for words, patterns in _name_forms():
+        back: dict[str, list[str]] = {}
+        for local, englishes in words.items():
+            for english in englishes:
+                back.setdefault(english, []).append(local)
+        templates = []
+        for rx, english in patterns:
+            head, _, tail = (key(part) for part in english.partition("{X}"))
+            eng = re.compile((re.escape(head) + " " if head else "") + "(?P<x>.+?)"
+                             + (" " + re.escape(tail) if tail else ""))
+            templates.append((eng, rx.pattern.replace("(?P<x>.+?)", "{X}").replace("\\", "")))
+        out.append((back, tuple(templates)))
+    return tuple(out)
+
+
+def in_other_languages(k: str) -> list[str]:
+    """The keys an English name's key takes in each language folder, by its `name_forms`
+    read backwards (for finding names in running text, which has no name to rewrite).
+
+    >>> "tangerang del sur" in in_other_languages("south tangerang")
+    True
+    >>> "nouvelle delhi" in in_other_languages("new delhi")
+    True
+    """
+    out: list[str] = []
+    for back, templates in _name_forms_back():
+        variants = [k]
+        for eng, local in templates:
+            variants += [local.replace("{X}", m.group("x")) for v in list(variants) if (m := eng.fullmatch(v))]
+        for v in list(variants):
+            options = [[t, *back.get(t, [])] for t in v.split()]
+            if any(len(o) > 1 for o in options):
+                variants += [" ".join(c) for c in itertools.islice(itertools.product(*options), 16)]
+        out += [v for v in variants if v != k and v not in out]
+    return out
+
+
 def slug(text: str) -> str:
     """The id form of a name: folded, apostrophes dropped, dashes between words.
 
@@ -279,6 +321,15 @@ class Resolver:
                     self.city_alias.setdefault(key(alias), (spec["city"], spec.get("country")))
         self.member_cities = frozenset(m.city_id for m in self.members.values() if m.city_id)
         self._curated_keys = sorted(set(self.city_alias) | set(self.manual))
+
+    @property
+    def translated_keys(self) -> list[str]:
+        """The curated names' keys as other language folders word them (`nueva delhi`,
+        `tangerang del sur`): what running text may print for a curated place."""
+        if not hasattr(self, "_translated"):
+            known = set(self.city_alias) | set(self.manual)
+            self._translated = sorted({alt for k in known for alt in in_other_languages(k)} - known)
+        return self._translated
 
     def place_tables(self) -> tuple[dict[str, int], dict[str, int]]:
         """The slug -> most populous place and place id -> geonames id tables."""
