@@ -471,7 +471,11 @@ def test_event_facts_pair_the_editions_of_a_year(server):
     assert len(rows) == len(fr) == len(en)
     assert sorted(fold(r["title_fr"]) for r in rows) == sorted(fold(t) for t in fr)
     assert sorted(fold(r["title_en"]) for r in rows) == sorted(fold(t) for t in en)
-    assert all(r["page_fr"] and r["page_en"] and r["editions"] == "en, fr" for r in rows)
+    es = [t for kind, t in data_titles("2021-es") if kind == "event"]
+    assert sorted(fold(r["title_es"]) for r in rows) == sorted(fold(t) for t in es)
+    # every edition of the year side by side, the Spanish one too
+    assert all(r["page_fr"] and r["page_en"] and r["page_es"]
+               and r["editions"] == "en, es, fr" for r in rows)
     # a hand-picked pair: the same event in both data files
     seoul = [r for r in rows if r["title_en"] and "Walk21 Seoul" in r["title_en"]]
     assert len(seoul) == 1 and "Walk21 de Séoul" in seoul[0]["title_fr"]

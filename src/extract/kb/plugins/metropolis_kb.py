@@ -239,7 +239,7 @@ def render_cell(row, value, column, table, database, datasette):
             other = _plain(row[f"report_{side}"])
             report = await _report(datasette, database, other) or {}
             return page_cell(datasette, database, other, report.get("source_file"), value, None)
-        is_report_id = (column in ("report_id", "report_fr", "report_en")
+        is_report_id = (column == "report_id" or is_language_column(column, "report")
                         or (table == "reports" and column == "id"))
         if is_report_id and isinstance(plain, str):
             report = await _report(datasette, database, plain)
@@ -253,7 +253,7 @@ def render_cell(row, value, column, table, database, datasette):
 
     if column == "synthetic" and plain == 1:
         return Markup("1{}").format(synthetic_badge())
-    if (column in ("page", "report_id", "report_fr", "report_en")
+    if (column in ("page", "report_id") or is_language_column(column, "report")
             or column.startswith("page_") and isinstance(value, int)
             or column == "id" and table == "reports"):
         return inner()
@@ -269,10 +269,10 @@ def render_cell(row, value, column, table, database, datasette):
             datasette.urls.row(database, "cities", tilde_encode(plain)), plain)
     if column == "source_file" and isinstance(plain, str):
         return Markup('<a href="{}">{}</a>').format(pdf_href(datasette, plain), plain)
-    if column in ("event_fr", "event_en") and isinstance(plain, int):
+    if is_language_column(column, "event") and isinstance(plain, int):
         return Markup('<a href="{}">{}</a>').format(
             datasette.urls.row(database, "calendar_events", plain), plain)
-    if column in ("publication_fr", "publication_en") and isinstance(plain, int):
+    if is_language_column(column, "publication") and isinstance(plain, int):
         return Markup('<a href="{}">{}</a>').format(
             datasette.urls.row(database, "publications", plain), plain)
     if column == "popup" and table == "member_map" and isinstance(value, str):
@@ -281,6 +281,12 @@ def render_cell(row, value, column, table, database, datasette):
                                                                           "longitude"):
         return Markup("{}").format(int(plain))
     return None
+
+
+def is_language_column(column: str, stem: str) -> bool:
+    """`report_fr`, `event_es`: one column per language of the views pairing editions."""
+    return column.startswith(stem + "_") and column[len(stem) + 1:].isalpha() and len(
+        column) - len(stem) - 1 in (2, 3)
 
 
 def popup_cell(value: str) -> Markup | None:
