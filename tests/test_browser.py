@@ -247,7 +247,7 @@ def test_chart_library_loads_only_for_a_chart(page):
 def test_cross_edition_check_of_a_year_with_one_edition(page):
     page.goto("/metropolis/cross_edition_check?year=2022")
     note = page.locator("td.col-note").first.inner_text()
-    assert "English edition of 2022 is missing" in note
+    assert "Only one edition of 2022" in note
 
 
 def test_member_profile_of_seoul_spelled_in_french(page):
