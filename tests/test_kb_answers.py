@@ -9,6 +9,7 @@ never from the server's own output.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -95,3 +96,78 @@ def test_no_view_holds_numbers_as_text(server):
             if n[0][0]:
                 found.append(f"{view}.{column}: {n[0][0]}")
     assert found == []
+
+
+def copy_with(server, tmp_path, *statements: str) -> Path:
+    """A copy of the session's database with `statements` applied: a state of the
+    archive (a check that failed) the committed specimens do not produce."""
+    db = tmp_path / "metropolis.db"
+    source, target = sqlite3.connect(server.db), sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    for statement in statements:
+        target.execute(statement)
+    target.commit()
+    target.close()
+    return db
+
+
+def notes(rows: list[dict]) -> list[str]:
+    return [r["note"] for r in rows if r.get("note")]
+
+
+def test_an_indicator_a_year_has_no_column_of_is_not_zero(server):
+    """The synthetic 2022 matrix prints a column no vocabulary knows; 2021 has none. Its
+    change from 2021 is not 0 for every member: no value, and notes say why (no such
+    column in 2021; the failed check of 2022, linked)."""
+    (key,), = sql(server, "SELECT DISTINCT indicator FROM member_indicators WHERE "
+                          "report_id = '2022-fr' AND indicator LIKE 'unknown:%'")
+    failed = sql(server, "SELECT \"check\" FROM checks WHERE report_id = '2022-fr' "
+                         "AND passed = 0 AND \"check\" LIKE 'members.%'")
+    assert failed  # the fixture's premise: the unknown column fails a members check
+    rows = server.json(f"/metropolis/indicator_change.json?indicator={key}&from_year=2021"
+                       "&to_year=2022&_shape=array&_size=max")
+    members = [r for r in rows if not r["note"]]
+    assert members and all(r["change"] is None for r in members)
+    assert all(r["value_from"] in ("no such column", "not listed") for r in members)
+    said = " ".join(notes(rows))
+    assert "No edition of 2021 has a column read as " + key in said
+    for (check,) in failed:
+        assert f"checks?report_id=2022-fr&check={check}" in said
+    assert rows[0]["note"]  # notes first
+    across = server.json(f"/metropolis/indicator_across_years.json?indicator={key}"
+                         "&_shape=array")
+    for row in across:
+        if row["year"] == 2021 and not row["note"]:
+            assert row["total"] is None and row["cells"] is None
+    assert sum("2021-fr has no column read as" in n for n in notes(across)) == 1
+    # the note's check is a link to it
+    html = server.text(f"/metropolis/indicator_change?indicator={key}&from_year=2021&to_year=2022")
+    assert f'href="/metropolis/checks?report_id=2022-fr&amp;check={failed[0][0]}"' in html
+
+
+def test_a_failed_check_is_said_in_the_answer_it_affects(server, tmp_path):
+    """A month page not read, a stated count the publications do not reach: the counts
+    per month and per kind carry the failed check first, with its detail and link."""
+    db = copy_with(server, tmp_path,
+                   "UPDATE checks SET passed = 0, detail = 'January missing: see pages 33-34' "
+                   "WHERE report_id = '2021-fr' AND \"check\" = 'calendar.months_present'",
+                   "UPDATE checks SET passed = 0 WHERE report_id = '2021-fr' "
+                   "AND \"check\" = 'publications.learning_products'")
+    with serve(db) as other:
+        rows = other.json("/metropolis/events_per_month.json?year=2021&_shape=array&_size=max")
+        assert "calendar.months_present of 2021-fr failed" in rows[0]["note"]
+        assert "January missing: see pages 33-34" in rows[0]["note"]
+        # every month of every edition is a row: a month with no event counts 0
+        counted = [r for r in rows if not r["note"]]
+        editions = sql(server, "SELECT count(*) FROM reports WHERE year = 2021")[0][0]
+        assert len(counted) == 12 * editions
+        per_edition = sql(server, "SELECT count(*) FROM calendar_events e JOIN reports r "
+                                  "ON r.id = e.report_id WHERE r.year = 2021 AND r.language = 'fr'")
+        assert sum(r["events"] for r in counted if r["edition"] == "2021-fr") == per_edition[0][0]
+        rows = other.json("/metropolis/publications_per_year.json?_shape=array&_size=max")
+        assert "publications.learning_products of 2021-fr failed" in rows[0]["note"]
+        assert "checks?report_id=2021-fr&check=publications.learning_products" in rows[0]["note"]
+    # on the clean database: no note
+    rows = server.json("/metropolis/events_per_month.json?year=2021&_shape=array")
+    assert notes(rows) == []

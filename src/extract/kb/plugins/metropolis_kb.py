@@ -251,6 +251,8 @@ def render_cell(row, value, column, table, database, datasette):
                 return Markup('<a href="{}">{}</a>').format(href, plain)
         return None
 
+    if column == "note" and isinstance(plain, str):
+        return note_cell(datasette, database, plain)
     if column == "synthetic" and plain == 1:
         return Markup("1{}").format(synthetic_badge())
     if (column in ("page", "report_id") or is_language_column(column, "report")
@@ -281,6 +283,26 @@ def render_cell(row, value, column, table, database, datasette):
                                                                           "longitude"):
         return Markup("{}").format(int(plain))
     return None
+
+
+# Where a canned query's note sends the reader: a table of the database with its filter
+# (`checks?report_id=2022-fr&check=members.columns_known`), written relative in the SQL,
+# which does not know the database's name.
+NOTE_LINK = re.compile(r"\b(checks|column_review|pages|name_review)\?[^\s)]+")
+
+
+def note_cell(datasette: Any, database: str, text: str) -> Markup:
+    """A note with its table addresses as links (the failed check, the column titles to
+    settle), the rest escaped."""
+    parts, last = [], 0
+    for match in NOTE_LINK.finditer(text):
+        parts.append(Markup("{}").format(text[last:match.start()]))
+        href = datasette.urls.table(database, match.group(1)) + match.group(0)[
+            len(match.group(1)):]
+        parts.append(Markup('<a href="{}">{}</a>').format(href, match.group(0)))
+        last = match.end()
+    parts.append(Markup("{}").format(text[last:]))
+    return Markup("").join(parts)
 
 
 def is_language_column(column: str, stem: str) -> bool:
