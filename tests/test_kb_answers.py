@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from tests.kb_server import ROOT, knowledge_base, serve
 
@@ -171,3 +172,52 @@ def test_a_failed_check_is_said_in_the_answer_it_affects(server, tmp_path):
     # on the clean database: no note
     rows = server.json("/metropolis/events_per_month.json?year=2021&_shape=array")
     assert notes(rows) == []
+
+
+def member_row(html: str, key: str) -> str:
+    start = html.index(f'data-indicator="{key}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_member_page_takes_no_change_across_a_column_a_year_lacks(server):
+    """A member with a cell in the synthetic 2022 edition's unknown column: 2021 has no
+    such column, so the change 2021→2022 is not +1 (a blank 2021 counted as 0)."""
+    (key, member), = sql(server, "SELECT indicator, member_id FROM member_indicators WHERE "
+                                 "report_id = '2022-fr' AND indicator LIKE 'unknown:%' "
+                                 "AND value_num IS NOT NULL LIMIT 1")
+    row = member_row(server.text(f"/-/member/{member}"), key)
+    change = row[row.rindex('<td class="change">'):]
+    assert "+" not in change and "no such column" in change
+
+
+def test_member_page_labels_in_every_language_folder(server):
+    """Labels come from indicator_labels (the language folders), Spanish included; the
+    reader picks the language."""
+    for lang in ("fr", "en", "es"):
+        (label,), = sql(server, "SELECT label FROM indicator_labels WHERE indicator = "
+                                "'news_published' AND language = ?", [lang])
+        html = server.text(f"/-/member/brussels?lang={lang}")
+        assert str(escape(label)) in member_row(html, "news_published"), lang
+        assert f'lang="{lang}"' in html
+    html = server.text("/-/member/brussels?lang=fr")
+    assert 'href="?lang=es"' in html and 'href="?lang=en"' in html
+
+
+def test_a_low_confidence_place_is_marked_wherever_shown(server):
+    """Bandar is kept as Bandar Abbas with confidence low: the map's bubble, the map's
+    table (and its CSV) and the member page say so."""
+    doubtful = {m for m, in sql(
+        server, "SELECT DISTINCT s.member_id FROM name_review n JOIN member_status s ON "
+                "s.report_id = n.report_id AND s.printed_name = n.name_as_printed "
+                "JOIN members m ON m.id = s.member_id AND m.city_id = n.city_id "
+                "WHERE n.confidence = 'low'")}
+    assert doubtful
+    rows = server.json("/metropolis/member_map.json?_shape=array&_size=max")
+    assert {r["member_id"] for r in rows if r["place_confidence"] == "low"} == doubtful
+    for r in rows:
+        assert ("place uncertain" in r["popup"]) == (r["member_id"] in doubtful)
+    csv = server.text("/metropolis/member_map.csv?place_confidence=low&_size=max")
+    assert csv.splitlines()[0].count("place_confidence") == 1 and len(csv.splitlines()) == len(doubtful) + 1
+    member = sorted(doubtful)[0]
+    assert "place uncertain" in server.text(f"/-/member/{member}")
+    assert "place uncertain" not in server.text("/-/member/brussels")

@@ -67,6 +67,18 @@ form.kb-search input[type=search] { width: 24em; font-size: 1.1em; }
 table.member td, table.member th { vertical-align: top; padding: 0.3em 0.6em;
                                    border-bottom: 1px solid #eee; }
 table.member td.change { font-weight: bold; }
+/* Compact at 1366 px: the label column wraps, cells and crops stay small, so every
+   edition and the change stay in view. */
+table.member { table-layout: auto; width: 100%; }
+table.member th.label { white-space: normal; min-width: 10em; max-width: 16em;
+                        font-weight: normal; text-align: left; }
+table.member th.label a.kb-key { display: block; font-size: 0.75em; color: #666; }
+table.member td, table.member th { padding: 0.2em 0.4em; }
+table.member img.provenance { max-width: 9em; max-height: 3em; }
+table.member td.edition a { word-break: break-word; }
+span.kb-doubt { background: #fee2e2; color: #7f1d1d; border-radius: 3px; padding: 0 0.3em;
+                font-size: 0.85em; }
+span.kb-nocol { color: #666; font-weight: normal; font-style: italic; }
 table.editions td, table.editions th { padding: 0.2em 0.6em; }
 """.replace("TECHNICAL_COLUMNS", ", ".join(f"th.col-{c}, td.col-{c}" for c in TECHNICAL))
 
@@ -516,25 +528,41 @@ async def member_lookup(request, datasette):
     return Response.redirect(datasette.urls.path(f"/-/member/{quote(name, safe='')}"))
 
 
+def reader_languages() -> tuple[str, ...]:
+    """The languages a reader can pick: the language folders with the knowledge base's
+    words (vocab/<lang>/kb.yml); a new folder is a new language, not new code."""
+    from extract.lang.vocab import languages, load
+
+    return tuple(lang for lang in languages() if load(lang).get("kb")) or ("en",)
+
+
 def reader_language(request) -> str:
+    """?lang= first, then the browser's Accept-Language, then English."""
+    known = reader_languages()
     asked = request.args.get("lang")
-    if asked in ("fr", "en"):
+    if asked in known:
         return asked
     for part in (request.headers.get("accept-language") or "").split(","):
         lang = part.split(";")[0].strip()[:2].lower()
-        if lang in ("fr", "en"):
+        if lang in known:
             return lang
-    return "en"
+    return "en" if "en" in known else known[0]
 
 
-LABELS = {
-    "en": {"printed_name": "Name as printed", "board": "Board of Directors (printed in red)",
-           "new": "New member (N)", "yes": "yes", "no": "no", "change": "change",
-           "not_listed": "not listed", "value": "Indicator"},
-    "fr": {"printed_name": "Nom imprimé", "board": "Conseil d’administration (en rouge)",
-           "new": "Nouveau membre (N)", "yes": "oui", "no": "non", "change": "évolution",
-           "not_listed": "absent", "value": "Indicateur"},
-}
+def words_of(lang: str) -> dict[str, str]:
+    """The member page's words in one language (vocab/<lang>/kb.yml), English where the
+    folder lacks one."""
+    from extract.lang.vocab import load
+
+    english = (load("en").get("kb") or {}).get("member_page") or {}
+    own = (load(lang).get("kb") or {}).get("member_page") or {}
+    return {**english, **own}
+
+
+def language_names() -> dict[str, str]:
+    from extract.lang.vocab import load
+
+    return {lang: (load(lang).get("kb") or {}).get("name", lang) for lang in reader_languages()}
 
 
 async def member_page(request, datasette):
@@ -546,6 +574,7 @@ async def member_page(request, datasette):
         return Response.text("forbidden", status=403)
     asked = unquote(request.url_vars["member_id"])  # Datasette hands the path encoded
     lang = reader_language(request)
+    words = words_of(lang)
     member = (await db.execute("SELECT m.id, m.name, m.city_id, c.name AS city, "
                                "c.country_code FROM members m LEFT JOIN cities c "
                                "ON c.id = m.city_id WHERE m.id = ?", [asked])).first()
@@ -567,16 +596,35 @@ async def member_page(request, datasette):
         "s.is_board_member, s.is_new_member, s.page, s.x0, s.top, s.x1, s.bottom "
         "FROM member_status s JOIN reports r ON r.id = s.report_id WHERE s.member_id = ? "
         "ORDER BY r.year, r.language", [member["id"]])).rows]
-    cells = {(r["report_id"], r["indicator"]): dict(r) for r in (await db.execute(
-        "SELECT report_id, indicator, value, value_num, page, x0, top, x1, bottom "
-        "FROM member_indicators WHERE member_id = ?", [member["id"]])).rows}
+    # A column is taken by its key across the editions of a year (indicator_columns):
+    # the French and English titles of a column no vocabulary knows are one row.
+    try:
+        columns = {(r["report_id"], r["indicator"]): r["key"] for r in (await db.execute(
+            "SELECT report_id, indicator, key FROM indicator_columns")).rows}
+    except sqlite3.Error:  # a database made before the view
+        columns = {}
+    has_column = {(report, key) for (report, _), key in columns.items()}
+    cells = {}
+    for r in (await db.execute(
+            "SELECT report_id, indicator, value, value_num, page, x0, top, x1, bottom "
+            "FROM member_indicators WHERE member_id = ?", [member["id"]])).rows:
+        key = columns.get((r["report_id"], r["indicator"]), r["indicator"])
+        has_column.add((r["report_id"], key))
+        cells[(r["report_id"], key)] = dict(r)
     indicators = [dict(r) for r in (await db.execute(
-        "SELECT id, label_fr, label_en, description FROM indicators ORDER BY rowid")).rows]
+        "SELECT id, description FROM indicators ORDER BY rowid")).rows]
+    try:
+        labels = {(r["indicator"], r["language"]): r["label"] for r in (await db.execute(
+            "SELECT indicator, language, label FROM indicator_labels")).rows}
+    except sqlite3.Error:
+        labels = {}
     known = {i["id"] for i in indicators}
-    indicators += [{"id": k, "label_fr": None, "label_en": None, "description": None}
+    indicators += [{"id": k, "description": None}
                    for k in sorted({k for _, k in cells} - known)]
     years = sorted({e["year"] for e in editions})
-    words = LABELS[lang]
+    doubt = (await db.execute(
+        "SELECT 1 FROM member_map WHERE member_id = ? AND place_confidence = 'low'",
+        [member["id"]])).first() is not None if await _has_view(db, "member_map") else False
 
     def cell_html(edition: dict[str, Any], cell: dict[str, Any] | None) -> Markup:
         if cell is None:
@@ -586,16 +634,20 @@ async def member_page(request, datasette):
                          cell["page"], bbox if all(v is not None for v in bbox) else None,
                          label=Markup("{}").format(cell["value"]))
 
-    def year_value(year: int, key: str) -> tuple[bool, float | None]:
-        """(listed that year, the number) in the reader's language, else any edition."""
+    def year_value(year: int, key: str) -> tuple[str, float | None]:
+        """("listed"|"not_listed"|"no_column", the number) in the reader's language when
+        that edition has the column, else in any edition of the year that has it."""
         same = [e for e in editions if e["year"] == year]
-        same.sort(key=lambda e: e["language"] != lang)
         if not same:
-            return False, None
+            return "not_listed", None
+        same = [e for e in same if (e["id"], key) in has_column]
+        if not same:
+            return "no_column", None
+        same.sort(key=lambda e: e["language"] != lang)
         cell = cells.get((same[0]["id"], key))
         if cell is None:
-            return True, 0.0  # a listed member's blank cell: nothing to report
-        return True, cell["value_num"]
+            return "listed", 0.0  # a listed member's blank cell: nothing to report
+        return "listed", cell["value_num"]
 
     # each year's editions, then the change from the year before
     ordered: list[tuple[str, Any]] = []
@@ -605,9 +657,12 @@ async def member_page(request, datasette):
             ordered.append(("change", (years[i - 1], year)))
 
     def change_html(key: str, span: tuple[int, int]) -> Markup:
-        (listed_a, a), (listed_b, b) = year_value(span[0], key), year_value(span[1], key)
-        if not listed_a or not listed_b:
+        (state_a, a), (state_b, b) = year_value(span[0], key), year_value(span[1], key)
+        if "not_listed" in (state_a, state_b):
             return Markup("{}").format(words["not_listed"])
+        if "no_column" in (state_a, state_b):
+            return Markup('<span class="kb-nocol" title="{}">{}</span>').format(
+                words["no_column_title"], words["no_column"])
         if a is None or b is None:
             return Markup("")
         diff = number(b - a)
@@ -627,8 +682,9 @@ async def member_page(request, datasette):
     for ind in indicators:
         if not any((e["id"], ind["id"]) in cells for e in editions):
             continue
-        label = ind[f"label_{lang}"] or ind["label_en"] or ind["label_fr"] or unknown_label(
-            ind["id"], lang)
+        label = (labels.get((ind["id"], lang)) or labels.get((ind["id"], "en"))
+                 or next((v for (k, _), v in labels.items() if k == ind["id"]), None)
+                 or unknown_label(ind["id"], words))
         row_cells = []
         for kind, item in ordered:
             if kind == "edition":
@@ -644,23 +700,27 @@ async def member_page(request, datasette):
                             "year": item["year"], "language": item["language"]})
         else:
             headers.append({"kind": "change", "label": f"{words['change']} {item[0]}→{item[1]}"})
+    names = language_names()
     html = await datasette.render_template("kb_member.html", {
         "member": dict(member), "headers": headers, "rows": rows, "lang": lang,
         "database": db.name, "editions": editions, "badge": synthetic_badge(),
-        "other_lang": "fr" if lang == "en" else "en",
+        "words": words, "doubt": doubt,
+        "other_langs": [(code, name) for code, name in names.items() if code != lang],
     }, request=request)
     return Response.html(html)
 
 
-def unknown_label(key: str, lang: str) -> str:
+async def _has_view(db: Any, name: str) -> bool:
+    return name in await db.view_names()
+
+
+def unknown_label(key: str, words: dict[str, str]) -> str:
     """A column the vocabulary does not know, named by its printed title (the slug of
     `unknown:<slug>`) and said to be unknown, not shown as a raw key."""
     if not key.startswith("unknown:"):
         return key
-    words = key[len("unknown:"):].replace("-", " ")
-    note = ("colonne inconnue du vocabulaire" if lang == "fr"
-            else "a column the vocabulary does not know")
-    return f"{words[:1].upper()}{words[1:]} ({note})"
+    text = key[len("unknown:"):].replace("-", " ")
+    return f"{text[:1].upper()}{text[1:]} ({words['unknown_column']})"
 
 
 def _profile_sql(datasette: Any, database: str) -> str:
