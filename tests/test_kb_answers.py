@@ -218,6 +218,100 @@ def test_a_low_confidence_place_is_marked_wherever_shown(server):
         assert ("place uncertain" in r["popup"]) == (r["member_id"] in doubtful)
     csv = server.text("/metropolis/member_map.csv?place_confidence=low&_size=max")
     assert csv.splitlines()[0].count("place_confidence") == 1 and len(csv.splitlines()) == len(doubtful) + 1
-    member = sorted(doubtful)[0]
+    member = min(doubtful)
     assert "place uncertain" in server.text(f"/-/member/{member}")
     assert "place uncertain" not in server.text("/-/member/brussels")
+
+
+def test_the_calendar_as_icalendar(server):
+    """One VEVENT per event of the edition, with its days, title, location as printed and
+    the link to its page of the PDF."""
+    from icalendar import Calendar
+
+    status, headers, body = server.get("/-/calendar.ics?report=2021-fr")
+    assert status == 200 and headers["content-type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(body).walk() if c.name == "VEVENT"]
+    expected = sql(server, "SELECT start_date, end_date, title, location, page FROM "
+                           "calendar_events WHERE report_id = '2021-fr'")
+    assert len(events) == len(expected) > 0
+    got = sorted((str(e.decoded("dtstart")), str(e.decoded("dtend")), str(e["url"]),
+                  str(e.get("location", ""))) for e in events)
+    import datetime as dt
+    want = sorted((s, str(dt.date.fromisoformat(e) + dt.timedelta(days=1)),
+                   f"{server.url.rstrip('/')}/raw/metropolis-annual-report-2021-fr.pdf#page={p}",
+                   loc or "") for s, e, _, loc, p in expected)
+    assert got == want
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    titles = " ".join(str(e["summary"]) for e in events)
+    assert all(t in titles for _, _, t, _, _ in expected)
+    status, _, body = server.get("/-/calendar.ics?report=1999-xx")
+    assert status == 404 and b"2021-fr" in body  # names the editions there are
+
+
+def test_every_csv_link_has_a_csv_for_excel_twin(server):
+    """Beside every CSV link of a table, view or canned query page: the same export with
+    a byte order mark (_bom=1), which spreadsheet programs need for accents."""
+    import re
+
+    database = server.json("/metropolis.json")
+    paths = [f"/metropolis/{t['name']}" for t in database["tables"] if not t["hidden"]]
+    paths += [f"/metropolis/{v['name']}" for v in database["views"]]
+    paths += ["/metropolis/events_per_month?year=2021", "/metropolis/checks_per_edition"]
+    for path in paths:
+        html = server.text(path)
+        csv = re.findall(r'<a href="([^"]*\.csv[^"]*)">CSV</a>', html)
+        excel = re.findall(r'<a href="([^"]*\.csv[^"]*)" class="kb-csv-excel">CSV for Excel</a>',
+                           html)
+        assert csv and [c + ("&amp;" if "?" in c else "?") + "_bom=1" for c in csv] == excel, path
+    status, _, body = server.get(excel[0].replace("&amp;", "&"))
+    assert status == 200 and body.startswith(b"\xef\xbb\xbf")
+
+
+def test_a_check_detail_links_its_pages(server):
+    """Page numbers in checks.detail open that page of the PDF and its pages row."""
+    import re
+
+    rows = sql(server, "SELECT report_id, detail FROM checks WHERE (detail GLOB '*page*[0-9]*' "
+                       "OR detail GLOB '*p. [0-9]*') AND report_id = '2021-fr' "
+                       "AND detail GLOB '*, [0-9]*' LIMIT 1")
+    assert rows, "no check of 2021-fr names a page"
+    report, detail = rows[0]
+    # every number of a list of pages ("read on p. 11, 12, 13, 14")
+    pages = [int(n) for m in re.finditer(r"(?:pages?|p\.)\s*(\d+(?:, \d+)*)", detail)
+             for n in m.group(1).split(", ")]
+    assert len(pages) > 2
+    html = server.text(f"/metropolis/checks?report_id={report}&_size=max")
+    for page in pages:
+        assert f'href="/raw/metropolis-annual-report-2021-fr.pdf#page={page}"' in html
+        assert f'href="/metropolis/pages/{report},{page}"' in html
+
+
+def test_serve_says_at_start_which_pdfs_it_cannot_serve(server, tmp_path):
+    db = copy_with(server, tmp_path, "UPDATE reports SET source_file = 'gone.pdf' "
+                                     "WHERE id = '2021-en'")
+    with serve(db) as other:
+        import time
+
+        log = Path(db).with_name(f"serve-{other.port}.log")
+        for _ in range(50):
+            if "cannot serve" in log.read_text():
+                break
+            time.sleep(0.1)
+        text = log.read_text()
+    assert "cannot serve the PDFs of 1 edition(s)" in text and "2021-en (gone.pdf)" in text
+
+
+def test_canned_query_titles_and_event_chart(server):
+    """A canned query's browser title is its title, not its SQL; the events per month
+    page shows its bar chart as an image drawn on the server."""
+    html = server.text("/metropolis/events_per_month?year=2021")
+    title = QUERIES["events_per_month"]["title"]
+    assert f"<title>{title}" in html
+    assert '<img src="/-/chart/events-per-month.svg?year=2021"' in html
+    status, headers, body = server.get("/-/chart/events-per-month.svg?year=2021")
+    assert status == 200 and headers["content-type"].startswith("image/svg+xml")
+    # one bar per month and edition, the counts as SQL gives them
+    counts = sql(server, "SELECT count(*) FROM calendar_events e JOIN reports r ON "
+                         "r.id = e.report_id WHERE r.year = 2021 AND r.language = 'fr' "
+                         "AND substr(start_date, 6, 2) = '10'")[0][0]
+    assert f"2021-fr, Oct: {counts}</title>".encode() in body

@@ -24,11 +24,11 @@ from extract.lang.vocab import languages
 def language_name(language: str) -> str:
     """The language's English name (French, Spanish), from babel's CLDR data; the code
     itself when babel does not know it."""
-    try:
-        from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
+    try:
         return Locale.parse(language).get_display_name("en") or language
-    except Exception:  # babel's UnknownLocaleError, a code babel cannot parse
+    except (UnknownLocaleError, ValueError, TypeError):  # a code babel cannot read
         return language
 
 

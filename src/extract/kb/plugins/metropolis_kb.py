@@ -36,6 +36,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extract.kb import exports
 from extract.kb import sql as kb_sql
 
 BBOX = ("x0", "top", "x1", "bottom")
@@ -115,14 +116,12 @@ CHART_LOADER = """
     script.onload = function () { document.addEventListener = add; };
     document.body.appendChild(script);
   }
+  // Only a chart a page asks for (a link of its description, #g.mark=...): a generic
+  // "chart these rows" drew whatever columns came first (the sum of the years).
   if (/(^#|&)g\\.mark=/.test(location.hash)) { load(); return; }
-  var link = document.createElement("a");
-  link.href = "#g.mark=bar"; link.textContent = "Chart these rows";
-  link.className = "kb-chart-link";
-  link.addEventListener("click", function () { setTimeout(load, 0); });
-  var p = document.createElement("p");
-  p.appendChild(link);
-  table.closest(".table-wrapper").before(p);
+  window.addEventListener("hashchange", function () {
+    if (/(^#|&)g\\.mark=/.test(location.hash)) { load(); }
+  });
 })();
 """
 
@@ -229,8 +228,29 @@ def prepare_connection(conn):
 
 @hookimpl
 def startup(datasette):
-    # The normaliser and the stemmers load once, before the first query's time limit runs.
-    kb_sql.warm()
+    async def inner() -> None:
+        # The normaliser and the stemmers load once, before the first query's time limit.
+        kb_sql.warm()
+        # Said at start, not discovered at the first dead page link: the editions whose
+        # PDF is in none of the served folders (their page links and crops answer 404).
+        db = _database(datasette)
+        if db is None or not pdf_dirs():
+            return
+        try:
+            rows = (await db.execute("SELECT id, source_file FROM reports ORDER BY id")).rows
+        except sqlite3.Error:
+            return
+        missing = [f"{r['id']} ({r['source_file']})" for r in rows
+                   if not r["source_file"] or find_pdf(r["source_file"]) is None]
+        if missing:
+            import sys
+
+            folders = ", ".join(str(d) for d in pdf_dirs())
+            print(f"cannot serve the PDFs of {len(missing)} edition(s), not found in "
+                  f"{folders}: {'; '.join(missing)} (their page links and crops answer 404)",
+                  file=sys.stderr, flush=True)
+
+    return inner
 
 
 @hookimpl
@@ -263,6 +283,8 @@ def render_cell(row, value, column, table, database, datasette):
                 return Markup('<a href="{}">{}</a>').format(href, plain)
         return None
 
+    if column == "detail" and table == "checks" and isinstance(plain, str) and "report_id" in keys:
+        return detail_cell(datasette, database, _plain(row["report_id"]), plain)
     if column == "note" and isinstance(plain, str):
         return note_cell(datasette, database, plain)
     if column == "synthetic" and plain == 1:
@@ -301,6 +323,25 @@ def render_cell(row, value, column, table, database, datasette):
 # (`checks?report_id=2022-fr&check=members.columns_known`), written relative in the SQL,
 # which does not know the database's name.
 NOTE_LINK = re.compile(r"\b(checks|column_review|pages|name_review)\?[^\s)]+")
+
+
+def detail_cell(datasette: Any, database: str, report_id: Any, text: str):
+    """A check's detail with the pages it names linked to the PDF and to their `pages`
+    row (why each page was or was not read)."""
+    async def inner() -> Markup:
+        report = await _report(datasette, database, report_id) or {}
+        source = report.get("source_file")
+
+        def href(page: int) -> str:
+            return (pdf_href(datasette, source) + f"#page={page}" if source
+                    else row_href(page))
+
+        def row_href(page: int) -> str:
+            return datasette.urls.row(database, "pages", f"{tilde_encode(str(report_id))},{page}")
+
+        return exports.linked_pages(text, href, row_href)
+
+    return inner
 
 
 def note_cell(datasette: Any, database: str, text: str) -> Markup:
@@ -743,7 +784,68 @@ def register_routes():
         (r"^/-/search$", search_redirect),
         (r"^/-/kb-vega/(?P<name>[^/]+)$", vega_static),
         (r"^/-/metropolis-kb\.css$", stylesheet),
+        (r"^/-/calendar\.ics$", calendar_export),
+        (r"^/-/chart/events-per-month\.svg$", events_per_month_chart),
     ]
+
+
+async def calendar_export(request, datasette):
+    """GET /-/calendar.ics?report=2021-fr : the edition's calendar for a calendar app."""
+    db = _database(datasette)
+    if db is None:
+        return Response.text("no database", status=404)
+    if not await _allowed(request, datasette, db):
+        return Response.text("forbidden", status=403)
+    report_id = request.args.get("report") or ""
+    report = await _report(datasette, db.name, report_id)
+    if report is None:
+        editions = ", ".join(r["id"] for r in (await db.execute(
+            "SELECT id FROM reports ORDER BY id")).rows)
+        return Response.text(f"No edition {report_id!r}: ask /-/calendar.ics?report=<edition>, "
+                             f"one of {editions}", status=404)
+    rows = [dict(r) for r in (await db.execute(
+        "SELECT e.*, r.synthetic FROM calendar_events e JOIN reports r ON r.id = e.report_id "
+        "WHERE e.report_id = ? ORDER BY e.start_date, e.page, e.top", [report_id])).rows]
+    base = f"{request.scheme}://{request.host}"
+    source = report.get("source_file")
+
+    def page_url(row: dict[str, Any]) -> str:
+        if source:
+            return base + pdf_href(datasette, source) + f"#page={row['page']}"
+        return base + datasette.urls.row(db.name, "calendar_events", row["id"])
+
+    body = exports.calendar_ics(rows, page_url, f"Metropolis {report_id}"
+                                + (" (synthetic)" if report.get("synthetic") else ""))
+    return Response(body, content_type="text/calendar; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="metropolis-{report_id}.ics"'})
+
+
+async def events_per_month_chart(request, datasette):
+    """GET /-/chart/events-per-month.svg?year=2021 : bars per month and edition, drawn on
+    the server (no chart library on the page)."""
+    db = _database(datasette)
+    if db is None:
+        return Response.text("no database", status=404)
+    if not await _allowed(request, datasette, db):
+        return Response.text("forbidden", status=403)
+    try:
+        year = int(request.args.get("year") or 0)
+    except ValueError:
+        year = 0
+    rows = (await db.execute(
+        "SELECT r.id, r.synthetic, CAST(substr(e.start_date, 6, 2) AS INTEGER) AS m, "
+        "count(e.id) AS n FROM reports r LEFT JOIN calendar_events e ON e.report_id = r.id "
+        "WHERE ? = 0 OR r.year = ? GROUP BY r.id, m ORDER BY r.year, r.language",
+        [year, year])).rows
+    series: dict[str, list[int]] = {}
+    for r in rows:
+        name = r["id"] + (" (synthetic)" if r["synthetic"] else "")
+        counts = series.setdefault(name, [0] * 12)
+        if r["m"] and 1 <= r["m"] <= 12:
+            counts[r["m"] - 1] = r["n"]
+    title = f"Events starting each month, {year}" if year else "Events starting each month"
+    return Response(exports.bar_chart_svg(series, title), content_type="image/svg+xml",
+                    headers={"cache-control": "max-age=60"})
 
 
 @hookimpl
@@ -763,10 +865,14 @@ def extra_body_script(template, datasette):
 
 
 @hookimpl
-def extra_template_vars(template, database, datasette):
+def extra_template_vars(template, database, datasette, request):
     async def inner() -> dict[str, Any]:
         db = datasette.get_database(database) if database else _database(datasette)
         extra: dict[str, Any] = {"kb_synthetic": await _synthetic_values(db)}
+        if request is not None and template == "query.html" and request.path.rstrip("/").rsplit(
+                "/", 1)[-1] in ("events_per_month", "events_by_month"):
+            extra["kb_chart"] = datasette.urls.path("/-/chart/events-per-month.svg") + (
+                "?" + urlencode({"year": request.args.get("year") or ""}))
         if template == "index.html":
             extra["kb"] = {name: await _contents(datasette, name, d)
                            for name, d in datasette.databases.items() if name != "_internal"}
@@ -835,6 +941,9 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def with_bom(scope, receive, send):
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            if scope.get("type") == "http" and not scope.get("path", "").endswith(
+                    (".csv", ".json", ".png", ".pdf", ".ics", ".svg", ".js", ".css")):
+                return await app(scope, receive, with_excel_links(send))
             if (scope.get("type") != "http" or not scope.get("path", "").endswith(".csv")
                     or query.get("_bom") not in ("1", "on", "true")):
                 return await app(scope, receive, send)
@@ -857,3 +966,32 @@ def asgi_wrapper(datasette):
 
     return wrap
 
+
+
+def with_excel_links(send):
+    """An HTML page's CSV links get a "CSV for Excel" twin (`_bom=1`) beside them. Only
+    text/html is held until its end (a page, never a streamed export)."""
+    state: dict[str, Any] = {"html": False, "start": None, "body": []}
+
+    async def send_html(message):
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            state["html"] = headers.get(b"content-type", b"").startswith(b"text/html")
+            if not state["html"]:
+                return await send(message)
+            state["start"] = message
+            return None
+        if message["type"] != "http.response.body" or not state["html"]:
+            return await send(message)
+        state["body"].append(message.get("body", b""))
+        if message.get("more_body"):
+            return None
+        body = exports.with_excel_links(b"".join(state["body"]))
+        start = state["start"]
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return None
+
+    return send_html
