@@ -315,3 +315,46 @@ def test_canned_query_titles_and_event_chart(server):
                          "r.id = e.report_id WHERE r.year = 2021 AND r.language = 'fr' "
                          "AND substr(start_date, 6, 2) = '10'")[0][0]
     assert f"2021-fr, Oct: {counts}</title>".encode() in body
+
+
+def board_names(edition: str) -> set[str]:
+    from tests.specimens.build import DATA, load_edition
+
+    members = load_edition(DATA / edition)["members"]
+    return {" ".join(r["name"]) for m in members["matrices"] for r in m["rows"] if r.get("board")}
+
+
+def test_board_joined_and_left_between_two_years(server):
+    """The data files say who is printed in red each year (2021-fr, the synthetic
+    2022-fr); the answer lists exactly the difference, each row with its page and image."""
+    before, after = board_names("2021-fr"), board_names("2022-fr")
+    # a name printed otherwise in one matrix (Bruxelles, Brussels) is one member
+    ids = dict(sql(server, "SELECT printed_name, member_id FROM member_status"))
+    before, after = {ids[n] for n in before}, {ids[n] for n in after}
+    expected = ({("left the Board", m) for m in before - after}
+                | {("joined the Board", m) for m in after - before})
+    assert expected  # the synthetic edition plants a change
+    rows = server.json("/metropolis/board_change.json?from_year=2021&to_year=2022&_shape=array")
+    assert {(r["change"], r["member_id"]) for r in rows if not r["note"]} == expected
+    assert all(r["page"] and r["x0"] is not None for r in rows if not r["note"])
+    html = server.text("/metropolis/board_change?from_year=2021&to_year=2022")
+    assert "img class=\"provenance\"" in html
+    rows = server.json("/metropolis/board_change.json?from_year=2021&to_year=2021&_shape=array")
+    assert len(rows) == 1 and rows[0]["note"].startswith("No change on the Board")
+
+
+def test_event_map_separates_held_in_from_named(server):
+    """An event printed with a location is held in the city the location names; a city
+    only its title names (a hybrid or online event) is `named in the title`."""
+    rows = server.json("/metropolis/event_map.json?report_id=2021-en&_shape=array&_size=max")
+    assert rows and all(r["latitude"] is not None for r in rows)
+    for r in rows:
+        held = r["place"] == "held in"
+        if r["location"] is None or r["location"].lower() in ("hybrid", "online", "virtual"):
+            assert not held, r
+        elif r["city"].lower() in r["location"].lower():
+            assert held, r
+    assert {r["place"] for r in rows} == {"held in", "named in the title"}
+    facet = server.json("/metropolis/event_map.json?report_id=2021-en&_facet=place&_size=0")
+    counts = {v["value"]: v["count"] for v in facet["facet_results"]["place"]["results"]}
+    assert counts["held in"] == sum(r["place"] == "held in" for r in rows)

@@ -231,6 +231,41 @@ def views(langs: Sequence[str] | None = None) -> dict[str, str]:
             FROM member_indicators i JOIN reports r ON r.id = i.report_id
         """,
         "indicator_columns": INDICATOR_COLUMNS,
+        # The cities of the calendar on a map, one row per event and city: `place` says
+        # whether the event was held there (the city is named in its printed location)
+        # or only named in its title (a webinar about Taipei, an event "held" online). A
+        # place chosen under doubt (name_review, confidence low, in that edition) says so.
+        "event_map": """
+            SELECT e.id AS event_id, e.report_id, r.year, r.language, r.synthetic,
+                   e.start_date, e.end_date, e.title, e.location,
+                   CASE WHEN e.location IS NOT NULL AND (
+                          instr(lower(e.location), lower(c.name)) > 0 OR EXISTS (
+                            SELECT 1 FROM city_aliases a WHERE a.city_id = c.id
+                            AND instr(lower(e.location), lower(a.alias)) > 0))
+                        THEN 'held in' ELSE 'named in the title' END AS place,
+                   c.id AS city_id, c.name AS city, c.country_code,
+                   CASE WHEN EXISTS (SELECT 1 FROM name_review n WHERE n.report_id = e.report_id
+                                     AND n.city_id = c.id AND n.confidence = 'low')
+                        THEN 'low' ELSE 'sure' END AS place_confidence,
+                   c.latitude, c.longitude,
+                   json_object('title', e.start_date || ' ' || e.title,
+                               'description', c.name || ', ' || ifnull(c.country_code, '?')
+                                 || ' - ' || CASE WHEN e.location IS NOT NULL AND (
+                                      instr(lower(e.location), lower(c.name)) > 0 OR EXISTS (
+                                        SELECT 1 FROM city_aliases a WHERE a.city_id = c.id
+                                        AND instr(lower(e.location), lower(a.alias)) > 0))
+                                    THEN 'held in' ELSE 'named in the title' END
+                                 || CASE WHEN EXISTS (SELECT 1 FROM name_review n
+                                                      WHERE n.report_id = e.report_id
+                                                      AND n.city_id = c.id AND n.confidence = 'low')
+                                         THEN ' - place uncertain (low confidence)' ELSE '' END
+                                 || ' - ' || e.report_id
+                                 || CASE WHEN r.synthetic THEN ' (synthetic)' ELSE '' END,
+                               'link', '/metropolis/calendar_events/' || e.id) AS popup,
+                   e.page
+            FROM event_cities ec JOIN calendar_events e ON e.id = ec.event_id
+            JOIN reports r ON r.id = e.report_id JOIN cities c ON c.id = ec.city_id
+        """,
         # One row per member, placed at its place (no coordinates: listed, not mapped); a
         # region or metropolitan area says so (place_kind, and in the marker's bubble).
         # `popup` is read by datasette-cluster-map for the marker's bubble; a member listed
