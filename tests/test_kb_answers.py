@@ -358,3 +358,25 @@ def test_event_map_separates_held_in_from_named(server):
     facet = server.json("/metropolis/event_map.json?report_id=2021-en&_facet=place&_size=0")
     counts = {v["value"]: v["count"] for v in facet["facet_results"]["place"]["results"]}
     assert counts["held in"] == sum(r["place"] == "held in" for r in rows)
+
+
+def test_search_for_a_type_finds_every_event_of_that_type(server):
+    """The type prefix (WEBINAR |) is not part of the title: searching `webinar` found 2
+    of 32 webinars. Every webinar of every edition is found now."""
+    webinars = {i for i, in sql(server, "SELECT id FROM calendar_events "
+                                        "WHERE event_type = 'webinar'")}
+    assert webinars
+    rows = server.json("/metropolis/search.json?q=webinar&_shape=array&_size=max")
+    found = {r["row_id"] for r in rows if r["kind"] == "event"}
+    assert webinars <= found
+
+
+def test_member_page_lists_the_events_and_mentions_of_its_place(server):
+    (member, city), = sql(server, "SELECT m.id, m.city_id FROM members m JOIN event_cities ec "
+                                  "ON ec.city_id = m.city_id GROUP BY m.id "
+                                  "ORDER BY count(*) DESC, m.id LIMIT 1")
+    events = sql(server, "SELECT count(*) FROM event_cities WHERE city_id = ?", [city])[0][0]
+    html = server.text(f"/-/member/{member}")
+    block = html[html.index('<ul class="kb-member-events">'):]
+    block = block[:block.index("</ul>")]
+    assert block.count("<li>") == events and block.count("#page=") == events

@@ -746,8 +746,26 @@ async def member_page(request, datasette):
                             "year": item["year"], "language": item["language"]})
         else:
             headers.append({"kind": "change", "label": f"{words['change']} {item[0]}→{item[1]}"})
+    # The member's place in the calendar and in the report's prose: each with its page.
+    events, mentions = [], []
+    if member["city_id"]:
+        sources = {e["id"]: e["source_file"] for e in editions}
+        for r in (await db.execute(
+                "SELECT e.report_id, e.start_date, e.title, e.location, e.page, r.source_file "
+                "FROM event_cities ec JOIN calendar_events e ON e.id = ec.event_id "
+                "JOIN reports r ON r.id = e.report_id WHERE ec.city_id = ? "
+                "ORDER BY e.start_date, r.language LIMIT 200", [member["city_id"]])).rows:
+            events.append({**dict(r), "page_html": page_cell(
+                datasette, db.name, r["report_id"], r["source_file"], r["page"], None)})
+        for r in (await db.execute(
+                "SELECT report_id, section, page, count(*) AS n FROM city_mentions "
+                "WHERE city_id = ? GROUP BY report_id, section, page "
+                "ORDER BY report_id, page LIMIT 200", [member["city_id"]])).rows:
+            mentions.append({**dict(r), "page_html": page_cell(
+                datasette, db.name, r["report_id"], sources.get(r["report_id"]), r["page"], None)})
     names = language_names()
     html = await datasette.render_template("kb_member.html", {
+        "events": events, "mentions": mentions,
         "member": dict(member), "headers": headers, "rows": rows, "lang": lang,
         "database": db.name, "editions": editions, "badge": synthetic_badge(),
         "words": words, "doubt": doubt,
