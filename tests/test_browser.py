@@ -459,3 +459,18 @@ def test_the_ten_questions_from_the_home_page(page, server):
     assert passed[:failed] == ["0"] * failed and "0" not in passed[failed:]
 
     assert len(clicks) == 10 and max(clicks.values()) <= 2
+
+
+def test_pages_without_a_chart_load_no_javascript(page):
+    """Home, member and canned query pages: 0 bytes of JavaScript files (the events per
+    month chart is an SVG image drawn on the server)."""
+    loaded: dict[str, int] = {}
+    page.on("response", lambda r: loaded.__setitem__(r.url, len(r.body()))
+            if r.request.resource_type == "script" and r.ok else None)
+    for path in ("/", "/-/member/brussels", "/metropolis/events_per_month?year=2021",
+                 "/metropolis/top_indicator?indicator=news_published&year=2021&other_year=2022&n=10",
+                 "/metropolis/cross_edition_check?year=2021"):
+        loaded.clear()
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert loaded == {}, path

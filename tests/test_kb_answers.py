@@ -380,3 +380,14 @@ def test_member_page_lists_the_events_and_mentions_of_its_place(server):
     block = html[html.index('<ul class="kb-member-events">'):]
     block = block[:block.index("</ul>")]
     assert block.count("<li>") == events and block.count("#page=") == events
+
+
+def test_member_profile_labels_each_edition_in_its_language(server):
+    """The labels come from indicator_labels (the language folders): the Spanish edition
+    reads in Spanish, not in English for want of a label_es column."""
+    labels = dict(sql(server, "SELECT language, label FROM indicator_labels "
+                              "WHERE indicator = 'news_published'"))
+    rows = server.json("/metropolis/member_profile.json?member=brussels&_shape=array")
+    for row in rows:
+        if row["report_id"].startswith("2021-"):
+            assert row["indicators"].startswith(labels[row["language"]] + ":"), row["report_id"]
