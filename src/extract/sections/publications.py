@@ -387,14 +387,26 @@ def is_heading_line(line: str, language: str | None) -> bool:
     return False
 
 
+def url_lines(text: str) -> int:
+    """Lines of a page's pre-pass text that are a printed URL alone (a product's link).
+
+    >>> url_lines("Ville résiliente\\nmetropolis.org/sessions/resilient-city\\nVoir www.metropolis.org")
+    1
+    """
+    return sum(1 for line in text.splitlines() if URL_RE.fullmatch(line.strip().rstrip(".,;:")))
+
+
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
+    """Pages with a product heading, and the pages after one that go on with its items:
+    under the same running header, or holding printed URLs of their own (a list of
+    URL-bearing items is products, whatever numbers it also prints)."""
     selected: list[int] = []
     header, run = None, 0
     for number, text in enumerate(texts, start=1):
         if any(is_heading_line(line, ctx.language) for line in text.splitlines()):
             selected.append(number)
             header, run = _first_line(text), 0
-        elif header and _first_line(text) == header and run < MAX_CONTINUATION:
+        elif header and (_first_line(text) == header or url_lines(text) >= 2) and run < MAX_CONTINUATION:
             selected.append(number)
             run += 1
         else:

@@ -254,8 +254,13 @@ def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
                      "size": size, "thumbs": group.get("links_per_tile", 1) > 1,
                      "split": layout.link_split}
             prev = pages[-1] if pages else None
+            if layout.product_list != "tiles":
+                block["height"] = (sum(list_item_heights(run, geo, layout))
+                                   + (group_head_height(group, geo) if n == 0 else 0))
+            fits = (layout.product_list == "tiles"
+                    or (prev and prev["blocks"][-1].get("height", 0) + block["height"] <= page_room(geo, group)))
             if (layout.share_pages and n == 0 and prev and prev["section"] == group["section"]
-                    and len(prev["blocks"]) == 1):
+                    and len(prev["blocks"]) == 1 and fits):
                 prev["blocks"].append(block)  # the next heading runs on under the last tiles
                 continue
             pages.append({"kind": "products", "section": group["section"],
@@ -268,23 +273,46 @@ LIST_SIZE = 9.0  # type size of a list or table of products, pt
 URL_SIZE = 7.5  # type size of a printed URL, pt
 
 
-def list_page_sizes(items: list[dict], group: dict, geo: Geometry, layout: HtmlLayout) -> list[int]:
-    """Items per page of a list or a table: as many as their lines fit (the first page
-    also holds the heading, the notes and the statements)."""
+def list_item_heights(items: list[dict], geo: Geometry, layout: HtmlLayout) -> list[float]:
+    """The height (pt) of each item of a list or a table, with some slack."""
     width = geo.width - 2 * geo.margin - 20
-    title_w = width * (0.55 if layout.product_list == "table" else 1.0)
-    url_w = width * 0.45 - 8 if layout.product_list == "table" else width
+    title_w = width * (0.55 if layout.product_list == "table" else 1.0) - 12
+    url_w = (width * 0.45 if layout.product_list == "table" else width) - 12
     heights = []
     for item in items:
         title = (wrap_count(item["title"], title_w, LIST_SIZE, geo.font, True) or 3) * LIST_SIZE * 1.3
         url = 0.0
         if item["printed"]:
-            chars = len(item["printed"]) * URL_SIZE * 0.6  # a long URL breaks anywhere
-            url = (int(chars // url_w) + 1) * URL_SIZE * 1.3
-        heights.append((max(title, url) if layout.product_list == "table" else title + url) + 10)
-    room = geo.height - 2 * geo.margin - 16 * 1.9 - 11 * 1.6 - 30
-    first_room = room - 13 * 2.4 - 40 * (len(group.get("notes") or []) + len(group.get("statements") or [])) - 30
-    sizes, used, limit = [0], 0.0, first_room
+            url = -(-measure(item["printed"], URL_SIZE, geo.font) // url_w) * URL_SIZE * 1.3 + 2
+        heights.append((max(title, url) + 9 if layout.product_list == "table" else title + url + 10) + 2)
+    return heights
+
+
+def group_head_height(group: dict, geo: Geometry) -> float:
+    """The height (pt) of a group's notes, heading, statements and legend."""
+    width = geo.width - 2 * geo.margin
+    height = 13 * 1.3 * (wrap_count(group["heading"], width, 13, geo.font, True) or 2) + 13 * 1.2
+    for note in group.get("notes") or []:
+        height += (wrap_count(note["text"], width, 9, geo.font) or 3) * 9 * 1.25 + 9
+    for statement in group.get("statements") or []:
+        height += (wrap_count(statement, width, 11, geo.font) or 2) * 11 * 1.25 + 12
+    if group.get("legend"):
+        height += 8 * 1.3 + 12
+    return height + 20
+
+
+def page_room(geo: Geometry, group: dict) -> float:
+    """The height (pt) under a page's heading and subtitle."""
+    subtitle = wrap_count(group.get("subtitle") or "", geo.width - 2 * geo.margin, 11, geo.font, True) or 0
+    return geo.height - 2 * geo.margin - 20 * 1.9 - subtitle * 11 * 1.3 - 24
+
+
+def list_page_sizes(items: list[dict], group: dict, geo: Geometry, layout: HtmlLayout) -> list[int]:
+    """Items per page of a list or a table: as many as their lines fit (the first page
+    also holds the heading, the notes and the statements)."""
+    heights = list_item_heights(items, geo, layout)
+    room = page_room(geo, group)
+    sizes, used, limit = [0], 0.0, room - group_head_height(group, geo)
     for h in heights:
         if sizes[-1] and used + h > limit:
             sizes.append(0)
