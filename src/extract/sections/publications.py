@@ -266,16 +266,20 @@ def printed_links(page: Page, blocks: list[Block], url_words: list[tuple[str, li
         x1, bottom = max(w.x1 for w in words), max(w.bottom for w in words)
         size = words[0].size
 
-        # a URL under its title (in its column), or beside it on its row (a table's cell)
-        near = [b for b in blocks if b.bottom <= top + 1 and top - b.bottom <= 2.5 * size
-                and min(b.x1, x1) > max(b.x0, x0)]
-        if near:
-            owner = max(near, key=lambda b: b.bottom)
-        else:
-            beside = [b for b in blocks if b.x1 <= x0 + 1 and abs(b.top - top) <= max(b.size, size)]
-            if not beside:
-                continue
+        # A URL right under its title (in its column), else beside it on its row (a
+        # table's cell: the text above a table is no title), else under it after some white.
+        above = [b for b in blocks if b.bottom <= top + 1 and min(b.x1, x1) > max(b.x0, x0)
+                 and top - b.bottom <= 2.5 * size]
+        beside = [b for b in blocks if b.x1 <= x0 + 1 and abs(b.top - top) <= max(b.size, size)]
+        close = [b for b in above if top - b.bottom <= size]
+        if close:
+            owner = max(close, key=lambda b: b.bottom)
+        elif beside:
             owner = max(beside, key=lambda b: b.x1)
+        elif above:
+            owner = max(above, key=lambda b: b.bottom)
+        else:
+            continue
         out.append(Link(normalise_url(text, www), min(x0, owner.x0), min(top, owner.top),
                         max(x1, owner.x1), max(bottom, owner.bottom)))
     return out

@@ -234,7 +234,8 @@ def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
         size = 10.0
         for item in group["items"]:
             for line in item.get("lines", []):
-                while size > 6 and measure(line, size, geo.font, True) > tile_w - 18:
+                # 4.5 pt at the least: four columns of long lines on a portrait page
+                while size > 4.5 and measure(line, size, geo.font, True) > tile_w - 18:
                     size -= 0.5
         tiles = [{
             "title": item["title"],
