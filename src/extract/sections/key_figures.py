@@ -265,7 +265,7 @@ class Tile:
 
     def text(self, language: str | None = None) -> str:
         number = " ".join(w.text for w in self.number)
-        label = join_lines((" ".join(w.text for w in line) for line in self.label), language)
+        label = join_lines((" ".join(w.text for w in line) for line in self.label), vocab.lexicon(language))
         return f"{number} {label}".strip()
 
 
@@ -545,7 +545,7 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
     pending.extend(unread)
     read: set[int] = set()  # number words whose figure the text blocks found
     for block in group_blocks(w for w in page.words if id(w) not in taken):
-        figures = find_figures(join_lines((line.text for line in block.lines), language), language)
+        figures = find_figures(join_lines((line.text for line in block.lines), vocab.lexicon(language)), language)
         if figures:
             found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
             for tile in pending:
@@ -559,7 +559,7 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
         label_lines = tile.label or next(
             (c for c in label_candidates(tile, page.words, taken | tile_words)[1:] if c), [])
         printed = _printed(tile)
-        label = join_lines((" ".join(w.text for w in line) for line in label_lines), language)
+        label = join_lines((" ".join(w.text for w in line) for line in label_lines), vocab.lexicon(language))
         if re.search(r"[^\W\d_]", label):
             key = f"unknown:{slug(label)}"
             box = bbox_of(tile.number + [w for line in label_lines for w in line])
