@@ -67,12 +67,29 @@ def outcome(design: Design, tmp: Path) -> tuple[dict[str, float], dict[str, floa
     return expected(data), got, checks, pdf
 
 
+def big_labels(data: dict) -> dict[str, str]:
+    """{key: label} of the figures printed as big numbers (the data file's label is the
+    printed number and its label lines)."""
+    printed = {f"{b['printed']} {' '.join(b.get('lines') or [])}" for page in data["key_figures"]["pages"]
+               for b in page.get("big") or []}
+    return {f["key"]: f["label"] for f in data["key_figures"]["figures"] if f["label"] in printed}
+
+
 def score(design: Design, tmp: Path, seed: int) -> Metrics:
-    want, got, checks, _ = outcome(design, tmp)
+    want, got, checks, pdf = outcome(design, tmp)
     found = sum(1 for k, v in want.items() if got.get(k) is not None and abs(got[k] - v) < 1e-6)
     everything = found == len(want)
-    return {"figures_found": found / len(want),
-            "caught": float(everything or any(not c["passed"] for c in checks))}
+    metrics = {"figures_found": found / len(want),
+               "caught": float(everything or any(not c["passed"] for c in checks))}
+    if design["number_style"] == "data":  # labels begin with the number as the data file prints it
+        labels = big_labels(design_data(design))
+        with Document(pdf) as doc:
+            ident = identify(doc.page_texts)
+            ctx = ReportContext(ident.report_id, ident.year, ident.language, pdf.name)
+            rows = key_figures.parse(list(doc.pages(key_figures.select_pages(doc.page_texts, ctx))), ctx)
+        read = {r["key"]: r["label"] for r in rows.tables.get("key_figures", [])}
+        metrics["big_labels_right"] = sum(read.get(k) == v for k, v in labels.items()) / max(1, len(labels))
+    return metrics
 
 
 SPACE = register(SectionSpace("key_figures", KNOBS, score, targets={"figures_found": 1.0, "caught": 1.0}))
