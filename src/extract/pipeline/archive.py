@@ -329,7 +329,7 @@ class _Archive:
 
 def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
     """Pass the gates against the stored edition, then write, all or nothing."""
-    from extract.pipeline import gates
+    from extract.pipeline import gates, siblings
     from extract.store import writer as store
 
     report = extraction.report
@@ -339,6 +339,9 @@ def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
+        # the same year's other editions, already in the archive, as evidence for the
+        # matrix's columns (before the gates: they compare the checks); read only
+        siblings.confirm(archive.conn, report, extraction.tables, extraction.warnings)
         stored = gates.stored_edition(archive.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:
