@@ -68,7 +68,7 @@ class HtmlLayout:
     yes_mark: str | None = None
     mark_legend: bool = True  # a legend line defines a mark other than the data's word (`✓ Oui`)
     board_color: str | None = None  # None: `red`; else any CSS colour (`#1f5fbf`, `grey`)
-    board_color_word: str | None = None  # the legend's word for board_color (`bleu`); None: no colour
+    board_color_word: str | None = None  # the legend's word for it (LEGEND_COLOURS key: `blue`); None: red
     board_marker: str | None = None  # a marker after a Board member's name instead of a colour
     legend_ink: bool = True  # the Board line of the legend printed in the Board colour
     new_marker: str = NEW_MARK
@@ -252,6 +252,14 @@ LEGEND_WORDS = {
            "board": "{mark} Miembro del Consejo de Administración", "new": "{mark} Nuevo miembro",
            "yes": "{mark} Sí"},
 }
+# Colour words of the legend per language, by the knob's key (another key is printed as is).
+LEGEND_COLOURS = {
+    "red": {"fr": "rouge", "en": "red", "es": "rojo"},
+    "blue": {"fr": "bleu", "en": "blue", "es": "azul"},
+    "green": {"fr": "vert", "en": "green", "es": "verde"},
+    "grey": {"fr": "gris", "en": "grey", "es": "gris"},
+    "orange": {"fr": "orange", "en": "orange", "es": "naranja"},
+}
 # Shapes a yes-cell may be drawn as (inline SVG, no text): the view box is 10 x 10.
 DRAWN_MARKS = {
     "circle": '<circle cx="5" cy="5" r="4"/>',
@@ -288,7 +296,8 @@ def member_legend(data: dict, layout: HtmlLayout, language: str) -> list[dict]:
         if layout.board_marker:
             lines.append(words["board"].format(mark=layout.board_marker))
         else:
-            lines.append(words["colour"].format(word=layout.board_color_word or "rouge"))
+            key = layout.board_color_word or "red"
+            lines.append(words["colour"].format(word=LEGEND_COLOURS.get(key, {}).get(language, key)))
         lines.append(words["new"].format(mark=layout.new_marker))
         mark = layout.yes_mark
         if mark and layout.mark_legend and not mark.startswith("drawn:") and not is_yes(mark):

@@ -210,7 +210,8 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
                     and (a == b or titles.indicators_named(short, ctx.language))]
         shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
         again = bool(shared) and len(shared) >= min(2, len(named))
-        if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text):
+        if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text) \
+                or (follows and is_continuation(text)):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
     return pages
@@ -221,6 +222,31 @@ def is_matrix_page(text: str) -> bool:
     lines = [line for line in text.splitlines() if line.strip()]
     rows = prepass.matrix_rows(text, frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()})
     return rows >= MIN_ROWS and rows >= 0.5 * len(lines)
+
+
+# Words in small letters beside names and cells: at most this share on a page of rows
+# (pieces of names a text layer cut, `de`), far more in prose.
+SMALL_SHARE = 0.5
+
+
+def is_continuation(text: str) -> bool:
+    """A page of rows only, without title or heading (a matrix whose header is printed
+    on its first page): names (capitalised words) and cells (numbers, codes, yes-words
+    and marks), MIN_ROWS of each at least, and few words in small letters (prose is made
+    of them). Judged by tokens: a text layer may cut a name anywhere (`Guad` / `alaj`),
+    or run several rows into one line. A calendar's days running 1, 2, 3... are no rows."""
+    if prepass.day_run(text):
+        return False
+    cell_words = frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()}
+    names = cells = small = 0
+    for token in text.split():
+        if prepass._is_cell(token, cell_words) or token in _yes_marks():
+            cells += 1
+        elif token[:1].isupper():
+            names += 1
+        elif token.isalpha():
+            small += 1
+    return names >= MIN_ROWS and cells >= MIN_ROWS and small <= SMALL_SHARE * (names + cells)
 
 
 def titles_on_page(words: set[str]) -> int:
@@ -341,7 +367,7 @@ class Marks:
         self.board = legends.marker_regex([lg.board_marker]) if lg.board_marker else None
         self.yes = frozenset(lg.yes_marks)
 
-    def strip(self, name: str) -> tuple[str, bool, bool]:
+    def unmark(self, name: str) -> tuple[str, bool, bool]:
         """The name without its marks; whether it had the new-member and the Board marker."""
         cleaned, new = self.new.subn(" ", name)
         board = 0
@@ -479,8 +505,8 @@ def _printed_row(row: matrix.MatrixRow, member_id: str, which: int, page: int,
                  ctx: ReportContext, marks: Marks) -> dict[str, Any]:
     """What the checks need of one printed row: its matrix, page, name lines, the band
     of its name and the vertical extent of each of its cells."""
-    printed = marks.strip(row.name)[0]
-    lines = [marks.strip(line.text)[0] for line in row.name_lines]
+    printed = marks.unmark(row.name)[0]
+    lines = [marks.unmark(line.text)[0] for line in row.name_lines]
     # two names run together over two lines read, line by line, as places, and as a
     # whole as none
     run_together = len(lines) > 1 and ctx.names.peek(printed) is None and all(
@@ -498,7 +524,7 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
     """Adds one printed row to the member's status and cells; its member id, or None
     when the names column holds no name."""
     marks = state.marks or Marks()
-    printed, new, board_marked = marks.strip(row.name)
+    printed, new, board_marked = marks.unmark(row.name)
     if not any(c.isalpha() for c in printed):
         # A folio or a stray number at the names column is not a member.
         if printed:

@@ -75,7 +75,7 @@ def same_colour(ink: RGB, declared: RGB, exact: bool) -> bool:
     if exact:
         return _distance(ink, declared) <= SAME_INK
     h1, l1, s1 = colorsys.rgb_to_hls(*ink)
-    h2, l2, s2 = colorsys.rgb_to_hls(*declared)
+    h2, _, s2 = colorsys.rgb_to_hls(*declared)
     if s2 < 0.15:  # a grey
         return s1 < 0.15 and 0.25 <= l1 <= 0.8
     gap = abs(h1 - h2) * 360
@@ -144,6 +144,9 @@ MEMBER_WORDS = {"membre", "membres", "member", "members", "miembro", "miembros",
                 "the", "la", "le", "el", "en", "in", "a", "un", "une", "uno", "una", "est", "is", "es"}
 
 
+MEMBERSHIP = {"membre", "membres", "member", "members", "miembro", "miembros"}
+
+
 def is_marker(word: str) -> bool:
     """A mark set beside a name: no letters (`*`, `†`), a bracketed code (`(N)`,
     `[nuevo]`) or one or two letters.
@@ -183,6 +186,13 @@ def read_line(text: str, ink: RGB, legend: Legend) -> bool:
         rest_words = [w for w in rest.split() if _fold(w) and _fold(w) not in MEMBER_WORDS]
         marks = [w for w in rest.split() if not _fold(w)]  # `*`, `†`: no letters at all
         colour = next((colour_words()[_fold(w)] for w in rest.split() if _fold(w) in colour_words()), None)
+        other = [w for w in rest_words if _fold(w) not in colour_words() and not is_marker(w)]
+        membership = any(_fold(w) in MEMBERSHIP for w in text.split())
+        # A legend line is the phrase, words of membership and one mark: a column title
+        # that names the Board (`Participation aux réunions du conseil d’administration`)
+        # has words of its own; one word unknown besides is a mark the vocabulary lacks.
+        if len(other) > 1 or not (membership or colour is not None or marks or rest_words):
+            return False
         if meaning == "board_phrases":
             if colour is not None:
                 exact = not is_black(ink)
@@ -197,8 +207,7 @@ def read_line(text: str, ink: RGB, legend: Legend) -> bool:
         else:
             mark = " ".join(w for w in rest.split() if not (_fold(w) in MEMBER_WORDS and w.isalpha()))
             if not mark:
-                legend.unread.append(text)
-                return True
+                return False  # a heading or a sentence about new members, not a legend
             legend.new_marker = mark
         legend.lines.append(text)
         return True
@@ -213,9 +222,8 @@ def read_legend(words: Sequence[Word], above: float | None = None) -> tuple[Lege
     for line in group_lines(words):
         if above is not None and line.top >= above:
             continue
-        for piece in [line, *split_line(line, 1.0)] if len(line.words) > 1 else [line]:
-            if any(id(w) in used for w in piece.words):
-                continue
+        # piece by piece: a legend may share its baseline with title lines
+        for piece in split_line(line, 1.0):
             if read_line(piece.text, _ink(piece.words), legend):
                 used.update(id(w) for w in piece.words)
     return legend, used

@@ -25,7 +25,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extract.pdf.layout import Box, Line, Rule, TurnedLine, Word, WordGroup, bbox_of, group_lines, split_line
+from extract.pdf.layout import (
+    Box,
+    Line,
+    Rule,
+    TurnedLine,
+    Word,
+    WordGroup,
+    bbox_of,
+    group_lines,
+    split_line,
+)
 from extract.toolkit.text import join_lines
 
 # Gap between the words of one title line wider than this (in font sizes) starts
