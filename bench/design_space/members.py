@@ -86,16 +86,19 @@ def read(pdf: Path, edition: str, language: str) -> tuple[dict, list[dict]]:
 
 def truth(data: dict, edition: str) -> tuple[set, dict]:
     """(member, Board, new) of every row and {(member, key): value} of every cell."""
-    rows, cells = set(), {}
+    flags: dict[str, tuple[bool, bool]] = {}
+    cells = {}
     for matrix in data["members"]["matrices"]:
         for row in matrix["rows"]:
             mid = member_id(row["name"])
-            rows.add((mid, bool(row.get("board")), bool(row.get("new"))))
+            # a member is on the Board, or new, when any of its rows says so
+            board, new = flags.get(mid, (False, False))
+            flags[mid] = (board or bool(row.get("board")), new or bool(row.get("new")))
             for index, value in (row.get("cells") or {}).items():
                 # every yes-mark is stored as `Yes` (SCHEMA.md), whatever the data prints
                 value = "Yes" if members.read_mark(str(value))[0] == "Yes" else str(value)
                 cells[(mid, KEYS[edition][matrix["id"]][int(index)])] = value
-    return rows, cells
+    return {(mid, board, new) for mid, (board, new) in flags.items()}, cells
 
 
 def compare(data: dict, tables: dict, edition: str) -> Metrics:

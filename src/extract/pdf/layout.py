@@ -386,8 +386,8 @@ def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
     return out
 
 
-# A drawn mark is at most this big (points) either way, at least MIN_SHAPE: smaller is
-# a hairline or a glyph bit, larger is a box, shading or a rule.
+# A drawn mark is at most this big (points) either way, at least MIN_SHAPE both ways:
+# thinner is a rule or a border segment, larger is a box or shading.
 MAX_SHAPE = 24.0
 MIN_SHAPE = 1.5
 MAX_SHAPES = 3000
@@ -416,7 +416,7 @@ def _shapes_of(page: pdfplumber.page.Page) -> list[Shape]:
         else:
             other[:4] = [min(other[0], box[0]), min(other[1], box[1]), max(other[2], box[2]), max(other[3], box[3])]
     return [Shape(m[0], m[1], m[2], m[3], (m[4], m[5], m[6])) for m in merged
-            if max(m[2] - m[0], m[3] - m[1]) >= MIN_SHAPE and m[2] - m[0] <= MAX_SHAPE and m[3] - m[1] <= MAX_SHAPE]
+            if min(m[2] - m[0], m[3] - m[1]) >= MIN_SHAPE and m[2] - m[0] <= MAX_SHAPE and m[3] - m[1] <= MAX_SHAPE]
 
 
 def _links_of(page: pdfplumber.page.Page) -> list[Link]:

@@ -227,12 +227,14 @@ def is_matrix_page(text: str) -> bool:
 # Words in small letters beside names and cells: at most this share on a page of rows
 # (pieces of names a text layer cut, `de`), far more in prose.
 SMALL_SHARE = 0.5
+CONTINUATION_ROWS = 3
 
 
 def is_continuation(text: str) -> bool:
     """A page of rows only, without title or heading (a matrix whose header is printed
     on its first page): names (capitalised words) and cells (numbers, codes, yes-words
-    and marks), MIN_ROWS of each at least, and few words in small letters (prose is made
+    and marks), CONTINUATION_ROWS of each at least (the last page of a matrix may hold
+    a few rows), and few words in small letters (prose is made
     of them). Judged by tokens: a text layer may cut a name anywhere (`Guad` / `alaj`),
     or run several rows into one line. A calendar's days running 1, 2, 3... are no rows."""
     if prepass.day_run(text):
@@ -246,7 +248,7 @@ def is_continuation(text: str) -> bool:
             names += 1
         elif token.isalpha():
             small += 1
-    return names >= MIN_ROWS and cells >= MIN_ROWS and small <= SMALL_SHARE * (names + cells)
+    return names >= CONTINUATION_ROWS and cells >= CONTINUATION_ROWS and small <= SMALL_SHARE * (names + cells)
 
 
 def titles_on_page(words: set[str]) -> int:

@@ -19,6 +19,7 @@ from functools import cache
 
 from extract.lang import vocab
 from extract.pdf.layout import BLACK, RGB, Word, group_lines, split_line
+from extract.sections.members.matrix import left_edge
 
 NAME = "members"
 # Ink this far from black (RGB distance, 0..1.7) is a colour, not black text.
@@ -219,11 +220,18 @@ def read_legend(words: Sequence[Word], above: float | None = None) -> tuple[Lege
     and the ids of its words (decoration, not matrix content)."""
     legend = Legend()
     used: set[int] = set()
-    for line in group_lines(words):
+    lines = group_lines(words)
+    if not lines:
+        return legend, used
+    left = left_edge(lines)
+    for line in lines:
         if above is not None and line.top >= above:
             continue
-        # piece by piece: a legend may share its baseline with title lines
+        # piece by piece: a legend may share its baseline with title lines; it starts at
+        # the page's left edge of text (over the names), where no column title does
         for piece in split_line(line, 1.0):
+            if piece.x0 > left + piece.size:
+                continue
             if read_line(piece.text, _ink(piece.words), legend):
                 used.update(id(w) for w in piece.words)
     return legend, used
