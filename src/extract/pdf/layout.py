@@ -391,6 +391,8 @@ def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
 MAX_SHAPE = 24.0
 MIN_SHAPE = 1.5
 MAX_SHAPES = 3000
+# A fill this light in every channel is a background tint.
+LIGHT = 0.85
 
 
 def _shapes_of(page: pdfplumber.page.Page) -> list[Shape]:
@@ -402,8 +404,8 @@ def _shapes_of(page: pdfplumber.page.Page) -> list[Shape]:
             continue
         fill = obj.get("non_stroking_color") if obj.get("fill") else None
         ink = normalise_color(fill if fill is not None else obj.get("stroking_color"))
-        if ink == (1.0, 1.0, 1.0):
-            continue
+        if min(ink) >= LIGHT:
+            continue  # white or a light tint: a cell's background (zebra rows), not a mark
         found.append([x0, top, x1, bottom, *ink])
     if len(found) > MAX_SHAPES:
         return []  # a map or an illustration drawn in strokes, not marks in cells

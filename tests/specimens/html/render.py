@@ -371,7 +371,9 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
                 if layout.name_wrap:
                     n = wrap_count(" ".join(r["lines"]) + marks, name_w - 2 * pad, body, font) or 3
                 lines += n
-            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * row_pad)
+            # (a row rule is a border of its own under each row)
+            rule = 1.0 if layout.row_rules else 0.0
+            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * (2 * row_pad + rule))
         if top + depth + tallest <= geo.height - geo.margin * 0.8 or body <= 4:
             return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad,
                     "row_pad": row_pad, "depth": depth}
