@@ -384,8 +384,8 @@ class Marks:
             return False
         declared = self.legend.board_color
         if declared is None:
-            if self.legend.found:
-                return False  # the legend declares no colour: nobody is marked so
+            if self.legend.board_unread:
+                return False  # the legend's Board line was not read: no guess (a failing check)
             return sum(is_red(w.color) for w in letters) * 2 > len(letters)
         exact = self.legend.board_color_exact
         return sum(legends.same_colour(w.color, declared, exact) for w in letters) * 2 > len(letters)

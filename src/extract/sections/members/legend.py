@@ -94,6 +94,7 @@ class Legend:
     yes_marks: set[str] = field(default_factory=set)
     lines: list[str] = field(default_factory=list)  # legend lines read
     unread: list[str] = field(default_factory=list)  # legend lines the vocabulary cannot read
+    board_unread: bool = False  # one of them names the Board
 
     @property
     def found(self) -> bool:
@@ -109,6 +110,7 @@ class Legend:
         self.yes_marks |= other.yes_marks
         self.lines += [line for line in other.lines if line not in self.lines]
         self.unread += [line for line in other.unread if line not in self.unread]
+        self.board_unread = self.board_unread or other.board_unread
 
 
 def _ink(words: Sequence[Word]) -> RGB:
@@ -204,6 +206,7 @@ def read_line(text: str, ink: RGB, legend: Legend) -> bool:
                 legend.board_color, legend.board_color_exact = ink, True  # the line in its colour
             else:
                 legend.unread.append(text)
+                legend.board_unread = True
                 return True
         else:
             mark = " ".join(w for w in rest.split() if not (_fold(w) in MEMBER_WORDS and w.isalpha()))
