@@ -160,3 +160,14 @@ def test_a_sample_of_the_design_space(tmp_path, design):
     assert compare(data, tables, design["edition"]) == EVERYTHING, design
     rows, _ = truth(data, design["edition"])
     assert len(tables["member_status"]) == len(rows)
+
+
+def test_a_heading_in_a_text_layer_without_word_gaps_selects_its_page():
+    """Chromium's print in DejaVu Serif gives pdfium no space characters: the matrix's
+    first page came out as `MEMBERSMAPPINGIngrey,` and was not selected (34 members lost,
+    found by the design space)."""
+    from extract.sections import ReportContext, members
+
+    page = "MEMBERSMAPPINGIngre\ny,\nmemberoftheBoardofDirectors\nAbi\ndj\na\nn\n1\n6\nAccra\n1\n5"
+    prose = "Une page de texte suivi, qui parle de la ville et de ses habitants en phrases."
+    assert members.select_pages([prose, page], ReportContext("2021-en", 2021, "en", "x.pdf")) == [2]

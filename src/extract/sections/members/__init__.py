@@ -31,6 +31,8 @@ NAME = "members"
 MIN_ROWS = 10
 # Fuzzy score (0..100) above which a line is a heading or a legend.
 DECORATION_SCORE = 85
+# A heading stands at the top of its page: within this many characters of its text.
+HEAD_CHARS = 200
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -194,7 +196,9 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         # (kept as printed too: an acronym is one in capitals only)
         title_lines = {norm(line): line for line in text.splitlines()
                        if any(map(is_title_word, line.split())) and not is_decoration(line)}
-        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
+        # (a text layer without word gaps, `MEMBERSMAPPINGIngrey,`: the heading squashed)
+        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings) \
+                or any(prepass.squash(h) in prepass.squash(text[:HEAD_CHARS]) for h in headings):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
             continue
