@@ -580,7 +580,9 @@ def main(argv: list[str] | None = None) -> None:
                 rows += bench_datasette(work, archive_db, args.editions, args.requests)
             else:
                 parser.error(f"unknown part {part!r}")
-            print(f"[{part}: {time.perf_counter() - part_started:.0f} s]", file=sys.stderr, flush=True)
+            # each part's rows as soon as it is done: a long run cut short keeps them
+            print(f"[{part}: {time.perf_counter() - part_started:.0f} s]\n"
+                  + table([r for r in rows if r.part == part]) + "\n", file=sys.stderr, flush=True)
         print(table(rows))
         print(f"\nTotal {time.perf_counter() - started:.0f} s.")
         if args.profile:
