@@ -21,9 +21,13 @@ SIZE = 9.0
 def draw(rc: ReportCanvas, data: dict, report: dict) -> None:
     m = rc.style.margin
     top = draw_subtitle(rc, rc.heading(data["heading"]), data.get("subtitle"))
-    half = (rc.width - 2 * m) / 2
-    draw_funding(rc, data["funding"], m, top, half - 20)
-    draw_budget(rc, data["budget"], m + half, top, half)
+    if rc.width > rc.height:  # side by side
+        half = (rc.width - 2 * m) / 2
+        draw_funding(rc, data["funding"], m, top, half - 20)
+        draw_budget(rc, data["budget"], m + half, top, half)
+    else:  # a portrait page: the funding tiles over the budget, each the page's width
+        draw_funding(rc, data["funding"], m, top, rc.width - 2 * m)
+        draw_budget(rc, data["budget"], m, top + 300, rc.width - 2 * m)
     if data.get("footnote"):
         rc.text(m, rc.height - m - 10, data["footnote"], size=7)
     rc.finish_page(data.get("margin_label"))

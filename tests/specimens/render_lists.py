@@ -13,4 +13,6 @@ from tests.specimens.render_prose import draw_list
 
 def draw(rc: ReportCanvas, data: dict, report: dict) -> None:
     for page in data["pages"]:
+        if rc.width < rc.height:  # a portrait page: fewer, wider columns, names never touch
+            page = {**page, "columns": min(page.get("columns", 5), 3)}
         draw_list(rc, page)
