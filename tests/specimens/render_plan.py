@@ -28,6 +28,9 @@ def draw(rc: ReportCanvas, data: dict, report: dict) -> None:
 
 
 def swatch(rc: ReportCanvas, x: float, top: float, status: str) -> None:
+    """The status's swatch; a status without one (`none`, a test's) draws nothing."""
+    if status not in SWATCHES:
+        return
     c = rc.canvas
     c.setFillColorRGB(*SWATCHES[status])
     c.rect(x, rc.y(top + SWATCH), SWATCH, SWATCH, stroke=0, fill=1)

@@ -39,6 +39,8 @@ BIG_RATIO = 1.5
 ROUNDING = 0.005
 MARKER_SCORE = 90
 MIN_CODES = 3
+# Lines of one label are this many font sizes apart at most (white between them).
+LEADING = 0.9
 
 
 def _vocab(language: str | None) -> dict[str, Any]:
@@ -124,14 +126,23 @@ def budget_lines(page: Page) -> tuple[list[dict[str, Any]], set[int], list[str]]
                   and code.top - size * 0.3 <= w.top < below - size * 0.3 and w is not code]
         taken: list[Word] = []
         share_word = None
+        previous = None
         for line in group_lines([code, *column]):
             line_words = [w for w in line.words if w is not code]
             shares = _percent_words(line_words)
+            if share_word is not None:
+                # the share stood on the label's first line and the label wraps on under
+                # it: lines of the same block (leading), without a share of their own
+                if shares or line.top - previous.bottom > LEADING * line.size:
+                    break
+                taken += line_words
+                previous = line
+                continue
             taken += [w for w in line_words if _share(w.text) is None and w.text != "%"]
+            previous = line
             if shares:
                 share_word = shares[0]
                 taken += [w for w in line_words if w.text == "%"]
-                break
         if share_word is None:
             unpaired.append(code.text)
             continue

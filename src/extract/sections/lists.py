@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -131,16 +132,16 @@ def _titles(page: Page, language: str | None) -> list[tuple[str, Block]]:
     for block in group_blocks(page.words):
         name = _list_of(_folded(block.text), language)
         if name:
-            out.append((name, _title_lines(block, language)))
+            out.append((name, _title_lines(block, lambda t: bool(_list_of(t, language)))))
     return out
 
 
-def _title_lines(block: Block, language: str | None) -> Block:
+def _title_lines(block: Block, holds: Callable[[str], bool]) -> Block:
     """The title's own lines: from the last line the phrase still starts in (a heading
     may stand close enough above to join the block) down to the first line in other type
     (a list's first names may stand close enough under it)."""
     start = max(i for i in range(len(block.lines))
-                if _list_of(_folded(" ".join(ln.text for ln in block.lines[i:])), language))
+                if holds(_folded(" ".join(ln.text for ln in block.lines[i:]))))
     first = block.lines[start]
     bold = all(w.bold for w in first.words)
     lines = [first]
@@ -247,14 +248,14 @@ def leader_rows(page: Page, ctx: ReportContext) -> list[dict[str, Any]]:
     titles = [b for b in group_blocks(page.words) if _is_leaders(_folded(b.text), ctx.language)]
     if not titles:
         return []
-    title = titles[0]
+    title = _title_lines(titles[0], lambda t: _is_leaders(t, ctx.language))
     words = [w for w in page.words if w.top > title.bbox[3] - 0.5]
     if not words:
         return []
     median = statistics.median(w.size for w in words)
     pieces = [p for line in group_lines(words) for p in split_line(line)]
     heads = [p for p in pieces if all(w.bold for w in p.words) and p.size >= CARD_RATIO * median]
-    if len(heads) < 2:
+    if not heads:  # the last page of cards may hold a single card
         return []
     lefts = sorted({round(h.x0, 0) for h in heads})
     rows = []
