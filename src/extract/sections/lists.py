@@ -103,7 +103,11 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     stated: list[dict[str, Any]] = []  # (list, count, page) the titles state
     for page in pages:
         got = False
-        for name, title in _titles(page, ctx.language):
+        # blocks only on a page whose layout text holds a phrase (grouping is the cost)
+        folded = _folded(page.text)
+        has_list, has_leaders = _list_of(folded, ctx.language), _is_leaders(folded, ctx.language)
+        blocks = group_blocks(page.words) if has_list or has_leaders else []
+        for name, title in _titles(blocks, ctx.language):
             spec = (_vocab(ctx.language).get("lists") or {}).get(name, {})
             below = [w for w in page.words if w.top > title.bbox[3] - 0.5]
             rows = (project_rows(below, page, name, ctx) if spec.get("projects")
@@ -115,7 +119,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                 if count is not None:
                     stated.append({"list": name, "count": count, "page": page.number,
                                    "projects": bool(spec.get("projects"))})
-        cards = leader_rows(page, ctx)
+        cards = leader_rows(page, blocks, ctx) if has_leaders else []
         if cards:
             got = True
             leaders += cards
@@ -126,10 +130,10 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     return section
 
 
-def _titles(page: Page, language: str | None) -> list[tuple[str, Block]]:
+def _titles(blocks: list[Block], language: str | None) -> list[tuple[str, Block]]:
     """(list name, title lines) for each block holding a list's phrase."""
     out = []
-    for block in group_blocks(page.words):
+    for block in blocks:
         name = _list_of(_folded(block.text), language)
         if name:
             out.append((name, _title_lines(block, lambda t: bool(_list_of(t, language)))))
@@ -243,9 +247,9 @@ def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -
     return rows
 
 
-def leader_rows(page: Page, ctx: ReportContext) -> list[dict[str, Any]]:
-    """Leaders' cards under a title holding a leaders phrase."""
-    titles = [b for b in group_blocks(page.words) if _is_leaders(_folded(b.text), ctx.language)]
+def leader_rows(page: Page, blocks: list[Block], ctx: ReportContext) -> list[dict[str, Any]]:
+    """Leaders' cards under a title holding a leaders phrase (`blocks`: the page's)."""
+    titles = [b for b in blocks if _is_leaders(_folded(b.text), ctx.language)]
     if not titles:
         return []
     title = _title_lines(titles[0], lambda t: _is_leaders(t, ctx.language))
