@@ -333,3 +333,82 @@ def test_the_parsers_read_only_their_pages():
     assert len(plan.select_pages(texts, ctx)) == 3
     assert len(budget.select_pages(texts, ctx)) == 1
     assert len(lists.select_pages(texts, ctx)) <= 7
+
+
+# --- the canned queries -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """A database written by the store from the data files of 2021-fr and 2022-fr (the
+    rows a perfect read gives), and the canned queries of metadata.yml."""
+    import sqlite3
+
+    from extract.kb import sql as kbsql
+    from extract.store import writer
+
+    db = writer.connect(tmp_path_factory.mktemp("kb") / "kb.db")
+    writer.ensure_schema(db)
+    members: set[str] = set()
+    for edition in ("2021-fr", "2022-fr"):
+        tables: dict[str, list[dict]] = {"members": [], "plan_deliverables": [], "budget_lines": [],
+                                         "member_lists": []}
+        for code, line, _, action, _, text, status in expected_plan(edition):
+            tables["plan_deliverables"].append({"code": code, "line": line, "action": action, "text": text,
+                                                "status": status, "page": 1})
+        for b in truth(edition, "budget")["budget"]["lines"]:
+            tables["budget_lines"].append({"programme_code": b["code"], "programme": b["programme"],
+                                           "share": b["share"] / 100, "page": 1})
+        for page in list_pages(edition):
+            for item in page["items"]:
+                name = item[0].replace("|", " ")
+                tables["member_lists"].append({"list": page["section"], "printed_name": name,
+                                               "member_id": key(item[1]).replace(" ", "-"), "page": 1})
+        members |= {r["member_id"] for r in tables["member_lists"]}
+        del tables["members"]
+        report = {"id": edition, "year": int(edition[:4]), "language": "fr", "title": edition,
+                  "source_file": f"{edition}.pdf", "sha256": edition, "page_count": 1,
+                  "synthetic": int(edition == "2022-fr")}
+        writer.write_report(db, report, tables)
+    conn = sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    conn.executemany("INSERT OR IGNORE INTO members (id, name) VALUES (?, ?)", [(m, m) for m in members])
+    conn.commit()
+    kbsql.register(conn)
+    queries = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))["databases"]["metropolis"]["queries"]
+
+    def run(name: str, **params) -> list[dict]:
+        cursor = conn.execute(queries[name]["sql"], params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+    return run
+
+
+def test_budget_change_names_the_new_programme_and_the_moves(kb):
+    rows = {r["programme_code"]: r for r in kb("budget_change", from_year="2021", to_year="2022")}
+    old, new = ({b["code"]: b["share"] for b in truth(e, "budget")["budget"]["lines"]} for e in ("2021-fr", "2022-fr"))
+    assert rows["P022"]["presence"] == "appears" and rows["P022"]["to_share_pct"] == new["P022"]
+    assert {c: r["change_points"] for c, r in rows.items() if c in old} == {c: new[c] - old[c] for c in old}
+    assert all(r["synthetic"] == 1 for r in rows.values())
+
+
+def test_budget_change_says_when_a_year_has_no_edition(kb):
+    rows = kb("budget_change", from_year="2019", to_year="2022")
+    assert [r["note"] for r in rows] == ["No edition of 2019. Years with an edition: 2021, 2022"]
+
+
+def test_plan_progress_counts_per_line(kb):
+    rows = kb("plan_progress")
+    for edition in ("2021-fr", "2022-fr"):
+        plan_rows = expected_plan(edition)
+        for line in ("L1", "L2", "L3"):
+            mine = [p for p in plan_rows if p[1] == line]
+            achieved = sum(p[6] == "achieved" for p in mine)
+            total = next(r for r in rows if r["report_id"] == edition and r["line"] == line and r["code"] == "total")
+            assert total["text"] == f"{achieved} achieved, {len(mine) - achieved} not achieved, {len(mine)} deliverables"
+        assert len([r for r in rows if r["report_id"] == edition and r["code"] != "total"]) == 35
+
+
+def test_member_lists_per_member_and_a_note_for_an_edition_without_lists(kb):
+    rows = kb("member_lists_per_member", member="")
+    assert {r["list"] for r in rows if r["report_id"] == "2021-fr"} == {"metropolitan_spaces", "gender_mainstreaming"}
+    assert [r["note"] for r in rows if r["report_id"] == "2022-fr"] == ["No list read in this edition"]
