@@ -146,7 +146,7 @@ def budget_lines(page: Page) -> tuple[list[dict[str, Any]], set[int], list[str]]
         if share_word is None:
             unpaired.append(code.text)
             continue
-        label = join_lines([ln.text for ln in group_lines([w for w in taken if w.text != "%"])])
+        label = join_lines([ln.text for ln in group_lines([w for w in taken if w.text != "%"])])  # names: no word list
         x0, top, x1, bottom = bbox_of([code, *taken, share_word])
         rows.append({"programme_code": code.text, "programme": label, "share": _share(share_word.text),
                      "page": page.number, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
@@ -182,12 +182,12 @@ def funding_sources(page: Page, used: set[int], language: str | None) -> list[di
                     break
         if not stack:
             continue
-        label = join_lines([ln.text for ln in stack[0].lines], language)
+        label = join_lines([ln.text for ln in stack[0].lines], vocab.lexicon(language))
         row: dict[str, Any] = {"source": source_key(label, language), "label": label,
                                "share": _share(number.text), "page": page.number}
         boxes = [number, *[w for ln in stack[0].lines for w in ln.words]]
         if len(stack) == 2:
-            agreements = agreements_of(join_lines([ln.text for ln in stack[1].lines], language), language)
+            agreements = agreements_of(join_lines([ln.text for ln in stack[1].lines], vocab.lexicon(language)), language)
             if agreements is not None:
                 row["agreements"] = agreements
                 boxes += [w for ln in stack[1].lines for w in ln.words]

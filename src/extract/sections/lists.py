@@ -190,7 +190,7 @@ def list_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -> l
         return []
     rows = []
     for block in sorted(items, key=lambda b: (round(b.bbox[0] / 10), b.bbox[1])):
-        printed = join_lines([ln.text for ln in block.lines], ctx.language)
+        printed = join_lines([ln.text for ln in block.lines], vocab.lexicon(ctx.language))
         x0, top, x1, bottom = block.bbox
         rows.append({"list": name, "printed_name": printed, "page": page.number,
                      **_ids(printed, page.number, ctx), "x0": x0, "top": top, "x1": x1, "bottom": bottom})
@@ -233,8 +233,8 @@ def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -
         below = min((t[0].top for t in titles if abs(t[0].x0 - x0) < 2 and t[0].top > top), default=math.inf)
         body = [w for w in words if x0 - 1 <= w.x0 and w.x1 <= right and top - 0.5 <= w.top < below
                 and not w.bold]
-        text = join_lines([ln.text for ln in group_lines(body)], ctx.language)
-        item = join_lines([ln.text for ln in title], ctx.language)
+        text = join_lines([ln.text for ln in group_lines(body)], vocab.lexicon(ctx.language))
+        item = join_lines([ln.text for ln in title], vocab.lexicon(ctx.language))
         seen = set()
         for match in prose.find_places(text, ctx.language, known):
             if match.text in seen:
@@ -272,7 +272,7 @@ def leader_rows(page: Page, blocks: list[Block], ctx: ReportContext) -> list[dic
             continue
         place = lines[0].text
         row: dict[str, Any] = {"printed_name": place, "person": lines[1].text,
-                               "institution": join_lines([ln.text for ln in lines[2:-1]], ctx.language),
+                               "institution": join_lines([ln.text for ln in lines[2:-1]], vocab.lexicon(ctx.language)),
                                "title": lines[-1].text, "page": page.number}
         row.update(_ids(place, page.number, ctx))
         row.update(zip(("x0", "top", "x1", "bottom"), bbox_of(card)))

@@ -122,8 +122,8 @@ def parse_page(page: Page, ctx: ReportContext, state: PlanState) -> list[dict[st
     edges = _edges([w.x0 for w in anchors], size)
     legend_top = min((w.top for w in legend.words), default=math.inf)
     legend_bottom = max((w.bottom for w in legend.words), default=-math.inf)
-    line_titles = {w.text: _title(w, words, codes, edges, size, page) for w in lines}
-    action_titles = {w.text: _title(w, words, codes, edges, size, page, legend_top, legend_bottom)
+    line_titles = {w.text: _title(w, words, codes, edges, size, page, ctx.language) for w in lines}
+    action_titles = {w.text: _title(w, words, codes, edges, size, page, ctx.language, legend_top, legend_bottom)
                      for w in actions}
     rows = []
     # the plan's order: column by column, top to bottom
@@ -131,7 +131,7 @@ def parse_page(page: Page, ctx: ReportContext, state: PlanState) -> list[dict[st
         m = CODE_RE.match(code.text)
         line_code, action_code = f"L{m.group(1)}", f"L{m.group(1)}A{m.group(2)}"
         text_words = _text_words(code, words, codes, edges, size, page, legend_top, legend_bottom)
-        text = join_lines([ln.text for ln in group_lines(text_words)], ctx.language)
+        text = join_lines([ln.text for ln in group_lines(text_words)], vocab.lexicon(ctx.language))
         status = _status(code, page, words, legend, size)
         if legend and status is None:
             state.unmarked.append((page.number, code.text))
@@ -185,7 +185,8 @@ def _text_words(code: Word, words: list[Word], codes: list[Word], edges: list[fl
 
 
 def _title(code: Word, words: list[Word], codes: list[Word], edges: list[float], size: float,
-           page: Page, legend_top: float = math.inf, legend_bottom: float = -math.inf) -> str:
+           page: Page, language: str | None, legend_top: float = math.inf,
+           legend_bottom: float = -math.inf) -> str:
     if CODE_RE.match(code.text).group(2) is None:  # a line's title runs the page's width
         stop = min((c.top for c in codes if c.top > code.top + code.size * 0.5), default=math.inf)
         if code.top < legend_top:
@@ -193,7 +194,7 @@ def _title(code: Word, words: list[Word], codes: list[Word], edges: list[float],
         mine = [w for w in words if w is not code and not CODE_RE.match(w.text)
                 and w.x0 >= code.x0 - 1 and code.top - code.size * 0.3 <= w.top < stop - code.size * 0.3
                 and not legend_top <= w.top <= legend_bottom]
-        return join_lines([ln.text for ln in group_lines(mine)])
+        return join_lines([ln.text for ln in group_lines(mine)], vocab.lexicon(language))
     # an action's title wraps under its code, within its column
     left, right = _column(code.x0, edges, size, page.width)
     stop = _below_in_column(code, codes, left, right)
@@ -203,7 +204,7 @@ def _title(code: Word, words: list[Word], codes: list[Word], edges: list[float],
             and w.x0 >= code.x0 - 1 and w.x1 <= right + size
             and code.top - code.size * 0.3 <= w.top < stop - code.size * 0.3
             and not legend_top <= w.top <= legend_bottom]
-    return join_lines([ln.text for ln in group_lines(mine)])
+    return join_lines([ln.text for ln in group_lines(mine)], vocab.lexicon(language))
 
 
 def _mark_left_of(word: Word, page: Page, words: list[Word]) -> tuple[str, Any] | None:

@@ -54,7 +54,7 @@ from extract.names.gazetteer import key
 from extract.names.normalise import resolver
 from extract.pdf.layout import Page, group_blocks
 from extract.sections import ReportContext, Section, register
-from extract.toolkit.text import elision, join_lines
+from extract.toolkit.text import join_lines
 
 if TYPE_CHECKING:  # spaCy is imported on the first prose page, not with the parsers
     from spacy.language import Language
@@ -107,7 +107,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         if not section:
             continue
         for block in group_blocks(page.words):
-            text = join_lines([line.text for line in block.lines], ctx.language)
+            text = join_lines([line.text for line in block.lines], vocab.lexicon(ctx.language))
             found = places_doc(text, ctx.language, known).ents
             places = [Match(e.text, e.start_char, e.end_char) for e in found]
             if use_ner:
@@ -178,7 +178,7 @@ def places_doc(text: str, language: str | None = None,
 @cache
 def _elision(language: str | None) -> str | None:
     """The language's elision, as a regex that needs a letter after it."""
-    pattern = elision(language)
+    pattern = vocab.elision(language)
     return f"(?:{pattern})(?=[^\\W\\d_])" if pattern else None
 
 
