@@ -265,7 +265,7 @@ def ingest(
 
 def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
     """Pass the gates against the stored edition, then write, all or nothing."""
-    from extract.pipeline import gates
+    from extract.pipeline import gates, siblings
     from extract.store import writer as store
 
     report = extraction.report
@@ -275,6 +275,9 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
+        # the same year's other editions, already in the archive, as evidence for the
+        # matrix's columns (before the gates: they compare the checks)
+        siblings.confirm(database.conn, report, extraction.tables, extraction.warnings)
         stored = gates.stored_edition(database.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:

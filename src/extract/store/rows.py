@@ -193,8 +193,9 @@ class ColumnReview(TypedDict, total=False):
     candidate: str  # the best-scoring indicator
     runner_up: str
     runner_up_score: float
-    reason: str  # weak | ambiguous | cells | taken | low confidence
+    reason: str  # weak | ambiguous | cells | taken | low confidence | unexpected cells | cells match …
     decision_line: str  # the decisions.yml line that settles it
+    cell_kind: str  # what most of its cells are: yes | count | flag (all 0/1) | role; NULL none
     x0: float
     top: float
     x1: float
