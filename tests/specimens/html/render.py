@@ -72,9 +72,14 @@ class HtmlLayout:
     share_pages: bool = False  # True: a section's groups run on, several on one page
     link_split: str = "tile"  # tile | line | word: one <a> per tile, per title line, per word
     tile_columns: int | None = None
+    product_list: str = "tiles"  # tiles | list | table: how a group's items are drawn
+    product_link: str = "annotation"  # annotation | printed | both: the link as an annotation, a printed URL or both
+    url_form: str = "full"  # full | bare | www: a printed URL as `https://www.x/…`, `x/…` or `www.x/…`
     # key figures
     figure_columns: int = 4
     label_wrap: float | None = None  # None: label lines as printed; else label width (em)
+    figure_label: str = "below"  # below | above | beside: where a big number's label stands
+    number_style: str = "data"  # data: as printed; spaced: `72,7 %`, `2,14 K`; grouped: `+2 140`
     # strategic plan, budget, lists
     plan_mark: str = "swatch"  # swatch: a coloured square; mark: a glyph (MARKS) before each code
     legend_place: str = "bottom"  # bottom | top: the plan's legend under or over the actions
@@ -135,9 +140,10 @@ def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]
     w, h = PAGE_SIZES[size]
     geo = Geometry(w, h, 42.0, layout.font)
     pages = [{"kind": "cover", "report": report}, narrative_page(report)]
-    builders = {"key_figures": figure_pages, "publications": product_pages, "prose": prose_pages,
-                "members": member_pages, "calendar": calendar_pages, "budget": budget_pages,
-                "lists": list_pages, "plan": plan_pages}
+    language = report.get("language", "fr")
+    builders = {"key_figures": lambda d, g, lay: figure_pages(d, g, lay, language), "publications": product_pages,
+                "prose": prose_pages, "members": member_pages, "calendar": calendar_pages,
+                "budget": budget_pages, "lists": list_pages, "plan": plan_pages}
     for name in ORDER:
         if name in data:
             pages += builders[name](data[name], geo, layout)
@@ -151,8 +157,47 @@ def narrative_page(report: dict) -> dict:
             "label": narrative.get("margin_label")}
 
 
-def figure_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
-    return [{"kind": "figures", "label": p.get("margin_label"), **p} for p in data.get("pages", [])]
+def figure_pages(data: dict, geo: Geometry, layout: HtmlLayout, language: str = "fr") -> list[dict]:
+    pages = [{"kind": "figures", "label": p.get("margin_label"), **p} for p in data.get("pages", [])]
+    if layout.number_style != "data":
+        for page in pages:
+            page["big"] = [{**fig, "printed": restyle_number(fig["printed"], layout.number_style, language)}
+                           for fig in page.get("big") or []] or page.get("big")
+    return pages
+
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
+
+
+def restyle_number(printed: str, style: str, language: str) -> str:
+    """A headline number as another designer writes it, with Babel's locale data:
+    `spaced` keeps a K and puts a no-break space before it and before %, the language's
+    decimal sign (`+2,14 K`, `72,7 %`); `grouped` writes the number out with the
+    language's grouping (`+2 140`).
+
+    >>> restyle_number("+2.14K", "spaced", "fr"), restyle_number("72,7%", "spaced", "en")
+    ('+2,14\u00a0K', '72.7\u00a0%')
+    >>> restyle_number("+2.14K", "grouped", "fr"), restyle_number("1 200", "grouped", "en")
+    ('+2\u202f140', '1,200')
+    """
+    from babel.numbers import format_decimal
+
+    m = re.fullmatch(r"(\+?)([\d  .,\u202f]+?)\s?([KkM]?)\s?(%?)", printed.strip())
+    if not m:
+        return printed
+    sign, digits, suffix, percent = m.groups()
+    digits = re.sub(r"[ \u00a0\u202f]", "", digits)
+    # one separator followed by exactly three digits is grouping, else a decimal sign
+    if re.fullmatch(r"\d+[.,]\d{3}", digits) and not suffix:
+        digits = digits.replace(",", "").replace(".", "")
+    value = float(digits.replace(",", "."))
+    locale = LOCALES.get(language, "en_GB")
+    if style == "grouped" and suffix:
+        value *= {"K": 1000, "k": 1000, "M": 1000000}[suffix]
+        suffix = ""
+    number = format_decimal(value, locale=locale, group_separator=style == "grouped")
+    tail = (f"\u00a0{suffix}" if suffix else "") + ("\u00a0%" if percent else "")
+    return f"{sign}{number}{tail}"
 
 
 # --- publications -------------------------------------------------------------------
@@ -175,8 +220,23 @@ def link_runs(text_lines: list[str], split: str) -> list[list[str]]:
     return [[line] for line in text_lines]
 
 
+def printed_url(url: str, form: str) -> str:
+    """A URL as a designer prints it in the text: whole, without its scheme, or without
+    its scheme and `www.`.
+
+    >>> printed_url("https://www.metropolis.org/node/1", "bare"), printed_url("https://www.metropolis.org/node/1", "www")
+    ('metropolis.org/node/1', 'www.metropolis.org/node/1')
+    """
+    if form == "full":
+        return url
+    short = re.sub(r"^https?://", "", url)
+    return re.sub(r"^www\.", "", short) if form == "bare" else short
+
+
 def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
     pages: list[dict] = []
+    annotated = layout.product_link in ("annotation", "both")
+    printed = layout.product_link in ("printed", "both")
     for group in data.get("groups", []):
         columns = layout.tile_columns or group.get("columns", 3)
         inner = geo.width - 2 * geo.margin
@@ -184,28 +244,93 @@ def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
         size = 10.0
         for item in group["items"]:
             for line in item.get("lines", []):
-                while size > 6 and measure(line, size, geo.font, True) > tile_w - 18:
+                # 4.5 pt at the least: four columns of long lines on a portrait page
+                while size > 4.5 and measure(line, size, geo.font, True) > tile_w - 18:
                     size -= 0.5
         tiles = [{
             "title": item["title"],
             "lines": item.get("lines"),
-            "url": item["url"] if item.get("url") and item.get("link_drawn", True) else None,
+            "url": item["url"] if item.get("url") and item.get("link_drawn", True) and annotated else None,
+            "printed": (printed_url(item["url"], layout.url_form)
+                        if printed and item.get("url") and item.get("link_drawn", True) else None),
             "focus": item.get("gender_focus"),
             "runs": link_runs(item.get("lines") or [item["title"]], layout.link_split),
         } for item in group["items"]]
-        for n, run in enumerate(chunks(tiles, group.get("page_sizes"))):
+        if layout.product_list != "tiles":
+            sizes = list_page_sizes(tiles, group, geo, layout)
+        else:
+            sizes = group.get("page_sizes")
+        for n, run in enumerate(chunks(tiles, sizes)):
             block = {"group": group, "first": n == 0, "tiles": run, "columns": columns,
                      "size": size, "thumbs": group.get("links_per_tile", 1) > 1,
                      "split": layout.link_split}
             prev = pages[-1] if pages else None
+            if layout.product_list != "tiles":
+                block["height"] = (sum(list_item_heights(run, geo, layout))
+                                   + (group_head_height(group, geo) if n == 0 else 0))
+            fits = (layout.product_list == "tiles"
+                    or (prev and prev["blocks"][-1].get("height", 0) + block["height"] <= page_room(geo, group)))
             if (layout.share_pages and n == 0 and prev and prev["section"] == group["section"]
-                    and len(prev["blocks"]) == 1):
+                    and len(prev["blocks"]) == 1 and fits):
                 prev["blocks"].append(block)  # the next heading runs on under the last tiles
                 continue
             pages.append({"kind": "products", "section": group["section"],
                           "subtitle": group.get("subtitle"), "blocks": [block],
                           "label": data.get("margin_label") or "PRINCIPAUX RÉSULTATS"})
     return pages
+
+
+LIST_SIZE = 9.0  # type size of a list or table of products, pt
+URL_SIZE = 7.5  # type size of a printed URL, pt
+
+
+def list_item_heights(items: list[dict], geo: Geometry, layout: HtmlLayout) -> list[float]:
+    """The height (pt) of each item of a list or a table, with some slack."""
+    width = geo.width - 2 * geo.margin - 20
+    title_w = width * (0.55 if layout.product_list == "table" else 1.0) - 12
+    url_w = (width * 0.45 if layout.product_list == "table" else width) - 12
+    heights = []
+    for item in items:
+        title = (wrap_count(item["title"], title_w, LIST_SIZE, geo.font, True) or 3) * LIST_SIZE * 1.3
+        url = 0.0
+        if item["printed"]:
+            url = -(-measure(item["printed"], URL_SIZE, geo.font) // url_w) * URL_SIZE * 1.3 + 2
+        heights.append((max(title, url) + 9 if layout.product_list == "table" else title + url + 10) + 2)
+    return heights
+
+
+def group_head_height(group: dict, geo: Geometry) -> float:
+    """The height (pt) of a group's notes, heading, statements and legend."""
+    width = geo.width - 2 * geo.margin
+    height = 13 * 1.3 * (wrap_count(group["heading"], width, 13, geo.font, True) or 2) + 13 * 1.2
+    for note in group.get("notes") or []:
+        height += (wrap_count(note["text"], width, 9, geo.font) or 3) * 9 * 1.25 + 9
+    for statement in group.get("statements") or []:
+        height += (wrap_count(statement, width, 11, geo.font) or 2) * 11 * 1.25 + 12
+    if group.get("legend"):
+        height += 8 * 1.3 + 12
+    return height + 20
+
+
+def page_room(geo: Geometry, group: dict) -> float:
+    """The height (pt) under a page's heading and subtitle."""
+    subtitle = wrap_count(group.get("subtitle") or "", geo.width - 2 * geo.margin, 11, geo.font, True) or 0
+    return geo.height - 2 * geo.margin - 20 * 1.9 - subtitle * 11 * 1.3 - 24
+
+
+def list_page_sizes(items: list[dict], group: dict, geo: Geometry, layout: HtmlLayout) -> list[int]:
+    """Items per page of a list or a table: as many as their lines fit (the first page
+    also holds the heading, the notes and the statements)."""
+    heights = list_item_heights(items, geo, layout)
+    room = page_room(geo, group)
+    sizes, used, limit = [0], 0.0, room - group_head_height(group, geo)
+    for h in heights:
+        if sizes[-1] and used + h > limit:
+            sizes.append(0)
+            used, limit = 0.0, room
+        sizes[-1] += 1
+        used += h
+    return sizes
 
 
 # --- prose --------------------------------------------------------------------------
@@ -470,6 +595,8 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
     data = data if data is not None else load_edition(folder)
     geo, pages = edition_pages(data, layout)
     css = (HERE / "report.css").read_text(encoding="utf-8")
+    if (layout.product_list, layout.product_link, layout.figure_label) != ("tiles", "annotation", "below"):
+        css += (HERE / "report-habits.css").read_text(encoding="utf-8")
     html = _environment().get_template("report.html.j2").render(
         pages=pages, geo=geo, layout=layout, report=data["report"], css=css,
         language=data["report"].get("language", "fr"), with_link=with_link)
