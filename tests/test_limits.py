@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from extract import cli
 from extract.pdf import guards
-from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
+from tests.conftest import SPECIMEN_2021_FR, copy_db, ingest_template, run_cli, snapshot
 
 
 def text_pdf(path, lines: list[str]) -> None:
@@ -86,8 +86,7 @@ def refused(result, path, *words: str) -> str:
 def good_db(tmp_path_factory):
     """A database holding the specimen, or none if the specimen does not ingest yet."""
     db = tmp_path_factory.mktemp("limits") / "kb.db"
-    run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
-    return db
+    return copy_db(ingest_template(tmp_path_factory, SPECIMEN_2021_FR), db)
 
 
 def test_a_pdf_of_another_organisation(tmp_path, good_db):

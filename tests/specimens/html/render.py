@@ -8,7 +8,11 @@ browser uses, so a page is never cut off.
 
 `HtmlLayout` holds the knobs the property tests turn (row alignment, wrapping of
 names, headers and labels, sections sharing a page, lanes left or right, narrow
-month boxes, links split per line or per word).
+month boxes, links split per line or per word) and the members design space of
+`bench/design_space/members.py` (titles turned 90° or 270°, yes-marks as words, glyphs
+or drawn shapes, the Board in any colour or by a marker, new-member markers, names
+re-cut on 1–3 lines, the header on the first page only). At their defaults the knobs
+draw the committed specimens byte for byte.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ PAGE_SIZES = {
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
 FONT_FILES = {
     "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    "Liberation Sans Narrow": ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
     "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
     "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
     "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -64,6 +69,19 @@ class HtmlLayout:
     row_shading: bool = False  # every other row on a light grey band
     row_pad: float = 0.3  # white above and below a row's text, em: 0 spaces all name lines alike
     rows_per_page: int | None = None  # None: the data's
+    title_turn: int = 0  # 0: titles horizontal; 90: turned to read bottom to top; 270: top to bottom
+    # a yes-cell: None as the data prints it; a word or glyph (`Oui`, `✓`, `●`); or a shape
+    # drawn as inline SVG with no text: `drawn:circle`, `drawn:tick`, `drawn:square`
+    yes_mark: str | None = None
+    mark_legend: bool = True  # a legend line defines a mark other than the data's word (`✓ Oui`)
+    board_color: str | None = None  # None: `red`; else any CSS colour (`#1f5fbf`, `grey`)
+    board_color_word: str | None = None  # the legend's word for it (LEGEND_COLOURS key: `blue`); None: red
+    board_marker: str | None = None  # a marker after a Board member's name instead of a colour
+    legend_ink: bool = True  # the Board line of the legend printed in the Board colour
+    new_marker: str = NEW_MARK
+    legend: list[str] | None = None  # None: the data's (or one written for the knobs above)
+    header_repeat: bool = True  # False: continuation pages have rows only (no heading, no titles)
+    name_lines: int | None = None  # None: names as printed; 1..3: each name re-cut into that many lines
     # calendar
     lanes_side: str = "right"  # right: day numbers left of the events; left: events left of them
     month_pages: list[list[int]] | None = None  # None: the data's pages
@@ -145,7 +163,9 @@ def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]
                 "prose": prose_pages, "members": member_pages, "calendar": calendar_pages,
                 "budget": budget_pages, "lists": list_pages, "plan": plan_pages}
     for name in ORDER:
-        if name in data:
+        if name == "members" and name in data:
+            pages += member_pages(data[name], geo, layout, report.get("language", "fr"))
+        elif name in data:
             pages += builders[name](data[name], geo, layout)
     return geo, pages
 
@@ -391,21 +411,92 @@ def header_lines(headers: list) -> list[list[str]]:
     return [[h] if isinstance(h, str) else [str(x) for x in h] for h in headers]
 
 
-def member_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+# The legend's wording per language, for the knobs that change what it declares.
+LEGEND_WORDS = {
+    "fr": {"colour": "En {word}, membre du conseil d’administration",
+           "board": "{mark} Membre du conseil d’administration", "new": "{mark} Nouveau membre",
+           "yes": "{mark} Oui"},
+    "en": {"colour": "In {word}, member of the Board of Directors",
+           "board": "{mark} Member of the Board of Directors", "new": "{mark} New member",
+           "yes": "{mark} Yes"},
+    "es": {"colour": "En {word}, miembro del Consejo de Administración",
+           "board": "{mark} Miembro del Consejo de Administración", "new": "{mark} Nuevo miembro",
+           "yes": "{mark} Sí"},
+}
+# Colour words of the legend per language, by the knob's key (another key is printed as is).
+LEGEND_COLOURS = {
+    "red": {"fr": "rouge", "en": "red", "es": "rojo"},
+    "blue": {"fr": "bleu", "en": "blue", "es": "azul"},
+    "green": {"fr": "vert", "en": "green", "es": "verde"},
+    "grey": {"fr": "gris", "en": "grey", "es": "gris"},
+    "orange": {"fr": "orange", "en": "orange", "es": "naranja"},
+}
+# Shapes a yes-cell may be drawn as (inline SVG, no text): the view box is 10 x 10.
+DRAWN_MARKS = {
+    "circle": '<circle cx="5" cy="5" r="4"/>',
+    "square": '<rect x="1.5" y="1.5" width="7" height="7"/>',
+    "tick": '<path d="M1.5 5.5 L4 8 L8.5 2" fill="none" stroke="currentColor" stroke-width="1.6"/>',
+}
+
+
+def is_yes(value: str) -> bool:
+    return value.strip().lower() in {"yes", "oui", "sí", "si"}
+
+
+def cut_name(lines: list[str], n: int) -> list[str]:
+    """A name's words re-cut into at most `n` lines of about equal length."""
+    words = " ".join(lines).split()
+    n = max(1, min(n, len(words)))
+    out: list[str] = []
+    for k in range(n):
+        out.append(" ".join(words[len(words) * k // n:len(words) * (k + 1) // n]))
+    return out
+
+
+def member_legend(data: dict, layout: HtmlLayout, language: str) -> list[dict]:
+    """The legend lines, each with its ink: the data's when no knob changes what it
+    declares, else written in the report's language for the knobs."""
+    if layout.legend is not None:
+        lines = list(layout.legend)
+    elif (layout.board_color is None and layout.board_marker is None and layout.new_marker == NEW_MARK
+          and layout.yes_mark is None):
+        return [{"text": line, "ink": "red" if k == 0 else None} for k, line in enumerate(data.get("legend", []))]
+    else:
+        words = LEGEND_WORDS[language]
+        lines = []
+        if layout.board_marker:
+            lines.append(words["board"].format(mark=layout.board_marker))
+        else:
+            key = layout.board_color_word or "red"
+            lines.append(words["colour"].format(word=LEGEND_COLOURS.get(key, {}).get(language, key)))
+        lines.append(words["new"].format(mark=layout.new_marker))
+        mark = layout.yes_mark
+        if mark and layout.mark_legend and not mark.startswith("drawn:") and not is_yes(mark):
+            lines.append(words["yes"].format(mark=mark))
+    return [{"text": line, "ink": "board" if k == 0 and layout.legend_ink and not layout.board_marker else None}
+            for k, line in enumerate(lines)]
+
+
+def member_pages(data: dict, geo: Geometry, layout: HtmlLayout, language: str = "fr") -> list[dict]:
     pages = []
-    legend = data.get("legend", [])
+    legend = member_legend(data, layout, language)
     per_page = layout.rows_per_page or data.get("rows_per_page", 26)
     for matrix in data["matrices"]:
         titles = header_lines(matrix["headers"])
         rows = [{
-            "lines": list(r["name"]), "board": bool(r.get("board")), "new": bool(r.get("new")),
+            "lines": cut_name(list(r["name"]), layout.name_lines) if layout.name_lines else list(r["name"]),
+            "board": bool(r.get("board")), "new": bool(r.get("new")),
             "cells": [str((r.get("cells") or {}).get(i, "") or "") for i in range(len(titles))],
         } for r in matrix["rows"]]
+        if layout.yes_mark:
+            for r in rows:
+                r["cells"] = [layout.yes_mark if is_yes(c) else c for c in r["cells"]]
         fit = fit_matrix(titles, rows, per_page, len(legend), geo, layout)
         for start in range(0, len(rows), per_page):
             pages.append({"kind": "members", "heading": data["heading"], "legend": legend,
                           "titles": titles, "rows": rows[start:start + per_page],
-                          "label": data.get("margin_label"), **fit})
+                          "label": data.get("margin_label"),
+                          "head_shown": layout.header_repeat or start == 0, **fit})
     return pages
 
 
@@ -418,13 +509,18 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
     while True:
         pad = 0.3 * body
         row_pad = layout.row_pad * body
+        marks = f" {layout.new_marker}" + (f" {layout.board_marker}" if layout.board_marker else "")
         if layout.name_wrap:
             name_w = layout.name_wrap
         else:
-            name_w = max(measure(f"{line} {NEW_MARK}", body, font) for r in rows for line in r["lines"]) + 2 * body
+            name_w = max(measure(f"{line}{marks}", body, font) for r in rows for line in r["lines"]) + 2 * body
         head = body - 1
         while True:
-            if layout.header_wrap:
+            if layout.title_turn:
+                # a turned title is as wide as its lines are many, as deep as its longest line
+                widths = [len(t) * head * 1.25 + 2 * pad for t in titles]
+                depth_lines = max(measure(line, head, font, True) for t in titles for line in t) / (head * 1.2)
+            elif layout.header_wrap:
                 widths = [max(layout.header_wrap, max(measure(w, head, font, True) for t in ts for w in t.split())
                               + 2 * pad) for ts in titles]
                 depth_lines = max(wrap_count(" ".join(t), w - 2 * pad, head, font, True) or 1
@@ -444,12 +540,14 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
             for r in rows[start:start + per_page]:
                 n = len(r["lines"])
                 if layout.name_wrap:
-                    n = wrap_count(" ".join(r["lines"]) + f" {NEW_MARK}", name_w - 2 * pad, body, font) or 3
+                    n = wrap_count(" ".join(r["lines"]) + marks, name_w - 2 * pad, body, font) or 3
                 lines += n
-            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * row_pad)
+            # (a row rule is a border of its own under each row)
+            rule = 1.0 if layout.row_rules else 0.0
+            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * (2 * row_pad + rule))
         if top + depth + tallest <= geo.height - geo.margin * 0.8 or body <= 4:
             return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad,
-                    "row_pad": row_pad}
+                    "row_pad": row_pad, "depth": depth}
         body -= 0.25
 
 
@@ -599,5 +697,5 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
         css += (HERE / "report-habits.css").read_text(encoding="utf-8")
     html = _environment().get_template("report.html.j2").render(
         pages=pages, geo=geo, layout=layout, report=data["report"], css=css,
-        language=data["report"].get("language", "fr"), with_link=with_link)
+        language=data["report"].get("language", "fr"), with_link=with_link, drawn=DRAWN_MARKS)
     return re.sub(r"[ \t]+\n", "\n", html)

@@ -47,7 +47,6 @@ from typing import Any
 
 import numpy as np
 import Stemmer
-from scipy.optimize import linear_sum_assignment
 
 from extract.lang import vocab
 from extract.toolkit.text import slug
@@ -110,13 +109,10 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 @cache
 def _stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words of the language (no model needed) and the vocabulary's generic words."""
-    from spacy.util import get_lang_class
-
-    try:
-        stop = get_lang_class(language).Defaults.stop_words
-    except ImportError:  # a language spaCy does not know: the vocabulary's words only
-        stop = set()
+    """The language's stop words (spaCy's lists, shipped as `vocab/<lang>/stop_words.yml`:
+    building spaCy's language class to read them cost a third of an ingest) and the
+    vocabulary's generic words."""
+    stop = vocab.load(language).get("stop_words", {}).get("words") or []
     generic = [str(w) for w in _voc(language).get("generic_words") or []]
     # spaCy's list holds words that name an indicator here (Spanish `día`: Día Mundial)
     content = {vocab.fold(str(w)) for w in _voc(language).get("content_words") or []}
@@ -494,7 +490,7 @@ def read_columns(titles: Sequence[str], language: str, cells: Sequence[Sequence[
                 # (a hair less for each later column: of two equal titles, the first wins)
                 grid[r, c] = 0.0 if k in vetoed[i] else table[i][k] - 1e-9 * r
             grid[r, len(keys) + r] = MIN_SCORE - 1e-9
-        rows, cols = linear_sum_assignment(grid, maximize=True)
+        rows, cols = _assignment(grid)
         assigned = {open_[r]: keys[c] for r, c in zip(rows, cols) if c < len(keys)}
     else:
         assigned = {}
@@ -520,6 +516,28 @@ def _with_cells(reading: Reading, values: Sequence[str]) -> Reading:
     if unexpected and reading.reason is None:
         reading = replace(reading, reason="unexpected cells")
     return replace(reading, cell_kind=kind, unexpected_cells=unexpected)
+
+
+def _assignment(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the assignment of greatest total (each row one column).
+
+    When every row's greatest value is in a column of its own and strictly above the
+    rest of its row, that choice is the one optimum (each row at its maximum), so
+    scipy (half a second to import) is only needed when rows compete for a column.
+
+    >>> _assignment(np.array([[3.0, 1.0], [1.0, 2.0]]))
+    (array([0, 1]), array([0, 1]))
+    >>> [c.tolist() for c in _assignment(np.array([[3.0, 2.5], [3.0, 1.0]]))]
+    [[0, 1], [1, 0]]
+    """
+    best = grid.argmax(axis=1)
+    top = grid[np.arange(len(grid)), best]
+    runner_up = np.partition(grid, -2, axis=1)[:, -2] if grid.shape[1] > 1 else top - 1
+    if len(set(best.tolist())) == len(best) and bool((top > runner_up).all()):
+        return np.arange(len(grid)), best
+    from scipy.optimize import linear_sum_assignment
+
+    return linear_sum_assignment(grid, maximize=True)
 
 
 def _judge(title: str, found: dict[str, Evidence], vetoed: set[str], key: str | None,
