@@ -64,8 +64,10 @@ def test_every_check_passes_and_only_members_are_left_for_review(db):
     printed = {" ".join(r["name"]) for m in truth("members")["matrices"] for r in m["rows"]}
     review = {r["name_as_printed"] for r in rows(db, "SELECT name_as_printed FROM name_review")}
     assert review <= printed, review - printed
-    # a clean report warns of nothing (links in running text are prose, not products)
-    assert rows(db, "SELECT message FROM ingest_warnings") == []
+    # a clean report warns of nothing (links in running text are prose, not products) but
+    # the two plan codes the real report prints twice, kept as printed (data/2021-es/plan.yml)
+    messages = [r["message"] for r in rows(db, "SELECT message FROM ingest_warnings")]
+    assert len(messages) == 1 and "printed more than once" in messages[0] and "L3A3D3, L3A5D1" in messages[0]
 
 
 def test_members_their_flags_and_every_cell(db):

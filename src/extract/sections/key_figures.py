@@ -128,9 +128,30 @@ def _entries(language: str) -> tuple[tuple[str, str, str | None], ...]:
     figures = vocab.section(NAME, language).get("figures", {})
     out = []
     for key, spec in figures.items():
+        if spec.get("of"):
+            continue  # read only as the whole of an "N sur M" figure (_of_entries)
         for label in spec.get("labels", []):
             out.append((key, vocab.fold(label), spec.get("after")))
     return tuple(out)
+
+
+@cache
+def _of_entries(language: str) -> tuple[tuple[str, str], ...]:
+    """(key, folded label) of the "N sur M" figures (`of: true` in the vocabulary)."""
+    figures = vocab.section(NAME, language).get("figures", {})
+    return tuple((key, vocab.fold(label)) for key, spec in figures.items() if spec.get("of")
+                 for label in spec.get("labels", []))
+
+
+def _of_label(following: str, language: str) -> str | None:
+    """The "N sur M" key whose label the words after M begin with (fuzzily), or None."""
+    text = " ".join(vocab.fold(following).lstrip(" ,;:-").split())
+    best = None
+    for key, label in _of_entries(language):
+        score = fuzz.ratio(label, text[: len(label)])
+        if score >= MIN_SCORE and (best is None or len(label) > best[0]):
+            best = (len(label), key)
+    return best[1] if best else None
 
 
 def match_label(following: str, previous_key: str | None, language: str) -> str | None:
@@ -211,13 +232,32 @@ def find_figures(text: str, language: str = "fr") -> list[Figure]:
 
     >>> [(f.key, f.value) for f in find_figures("24 nouvelles publications, dont 21 axées sur une perspective de genre")]
     [('new_publications', 24.0), ('gender_publications', 21.0)]
+    >>> [(f.key, f.value) for f in find_figures("14 accords sur 27 comprennent des clauses sur l’égalité des sexes")]
+    [('gender_clause_agreements', 14.0), ('gender_clause_agreements_total', 27.0)]
     """
     numbers = list(NUMBER_RE.finditer(text))
     figures: list[Figure] = []
     previous_key = None
+    of_words = {vocab.fold(w) for w in vocab.section(NAME, language).get("of_words", [])}
+    whole_of = -1  # the index of an "N sur M" figure's M, read with its N
     for i, m in enumerate(numbers):
+        if i == whole_of:
+            continue
         end = numbers[i + 1].start() if i + 1 < len(numbers) else len(text)
         following = text[m.end():end]
+        words = vocab.fold(following).split()
+        if words and words[-1] in of_words and i + 1 < len(numbers):
+            # "2 sur 5 secrétariats …", "14 accords sur 27 comprennent …": N keeps its
+            # key, M the same key with `_total`; the label is the whole clause
+            whole = numbers[i + 1]
+            after = numbers[i + 2].start() if i + 2 < len(numbers) else len(text)
+            key = _of_label(text[whole.end():after], language)
+            if key is not None:
+                label = _clean_label(text[m.start():whole.end()] + _clause(text[whole.end():after]), language)
+                figures += [Figure(key, parse_number(m.group(0), language), label),
+                            Figure(f"{key}_total", parse_number(whole.group(0), language), label)]
+                previous_key, whole_of = key, i + 1
+                continue
         key = match_label(following, previous_key, language)
         previous_key = key
         if key is None:
@@ -454,7 +494,25 @@ def _cut(line: Line, extents: list[tuple[float, float]]) -> list[list[Word]]:
     pieces: list[list[Word]] = [[] for _ in extents]
     for word in line.words:
         pieces[bisect.bisect(cuts, word.xmid)].append(word)
-    return pieces
+    return [_own_run(piece, extent) for piece, extent in zip(pieces, extents)]
+
+
+# White wider than this many font sizes inside a tile's piece of a line is a gutter to
+# text that is no tile's (a budget column beside the last funding tile).
+GUTTER = 2.0
+
+
+def _own_run(piece: list[Word], extent: tuple[float, float]) -> list[Word]:
+    """The words of a piece that run on from those under its number: the last tile of a
+    row takes everything right of the last cut, so text beyond a gutter is dropped."""
+    runs: list[list[Word]] = []
+    for word in piece:
+        if runs and word.x0 - runs[-1][-1].x1 <= GUTTER * max(word.size, runs[-1][-1].size):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    mine = [run for run in runs if min(run[-1].x1, extent[1]) > max(run[0].x0, extent[0])]
+    return [w for run in mine for w in run] if mine else piece
 
 
 def slug(text: str) -> str:

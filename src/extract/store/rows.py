@@ -215,6 +215,79 @@ class CityMention(TypedDict, total=False):
     context: str
 
 
+class PlanDeliverable(TypedDict, total=False):
+    """One deliverable of the strategic action plan, as printed (a code printed twice is
+    two rows); `status` from the swatch or mark the page's legend pairs with a status."""
+
+    report_id: str
+    code: str  # L1A1D1
+    line: str  # L1
+    line_title: str
+    action: str  # L1A1
+    action_title: str
+    text: str
+    status: str  # achieved | not_achieved; absent when the page has no legend
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class BudgetLine(TypedDict, total=False):
+    report_id: str
+    programme_code: str  # P002
+    programme: str
+    share: float  # 0.03 for 3%
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class FundingSource(TypedDict, total=False):
+    report_id: str
+    source: str  # membership_fees | member_partnerships | alliances | other | unknown:<slug>
+    label: str
+    share: float
+    agreements: int  # agreements signed, when printed beside it
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class MemberListEntry(TypedDict, total=False):
+    report_id: str
+    list: str  # metropolitan_spaces | gender_mainstreaming | pilot_projects | ...
+    item: str  # the sub-list (a pilot project's title)
+    printed_name: str
+    member_id: str
+    city_id: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Leader(TypedDict, total=False):
+    report_id: str
+    member_id: str
+    city_id: str
+    printed_name: str  # the city or member as printed above the person
+    person: str
+    institution: str
+    title: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class IngestWarning(TypedDict, total=False):
     report_id: str
     message: str

@@ -48,6 +48,12 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "pages": (columns_of(rows.PageRow), ("report_id", "page"), [("report_id", "reports", "id")]),
     "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
     "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
+    # the rest of the report: the plan, the budget and funding, named lists, leaders
+    "plan_deliverables": (columns_of(rows.PlanDeliverable), None, [("report_id", "reports", "id")]),
+    "budget_lines": (columns_of(rows.BudgetLine), None, [("report_id", "reports", "id")]),
+    "funding_sources": (columns_of(rows.FundingSource), None, [("report_id", "reports", "id")]),
+    "member_lists": (columns_of(rows.MemberListEntry), None, [("report_id", "reports", "id")]),
+    "leaders": (columns_of(rows.Leader), None, [("report_id", "reports", "id")]),
     # Matrix column titles read as unknown or with low confidence (extract.sections.members.titles), each
     # with the decisions.yml line that settles it; `extract review` lists them.
     "column_review": (columns_of(rows.ColumnReview), ("report_id", "printed_title"),
@@ -78,6 +84,9 @@ INDEXES = [
     ("members", ["city_id"]),
     ("city_aliases", ["city_id"]),
     ("city_mentions", ["city_id"]),
+    ("member_lists", ["member_id"]),
+    ("plan_deliverables", ["report_id"]),
+    ("budget_lines", ["report_id"]),
     ("name_review", ["report_id"]),
 ]
 

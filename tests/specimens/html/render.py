@@ -45,7 +45,10 @@ FONT_FILES = {
     "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
     "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
 }
-ORDER = ["key_figures", "publications", "prose", "members", "calendar"]
+ORDER = ["key_figures", "publications", "budget", "prose", "lists", "plan", "members", "calendar"]
+# The plan's status swatches and marks: the status is only in the colour or the mark.
+SWATCHES = {"achieved": "#4da85c", "not_achieved": "#ed8c29"}
+MARKS = {"achieved": "✓", "not_achieved": "✗"}
 NEW_MARK = "(N)"
 
 
@@ -95,6 +98,12 @@ class HtmlLayout:
     label_wrap: float | None = None  # None: label lines as printed; else label width (em)
     figure_label: str = "below"  # below | above | beside: where a big number's label stands
     number_style: str = "data"  # data: as printed; spaced: `72,7 %`, `2,14 K`; grouped: `+2 140`
+    # strategic plan, budget, lists
+    plan_mark: str = "swatch"  # swatch: a coloured square; mark: a glyph (MARKS) before each code
+    legend_place: str = "bottom"  # bottom | top: the plan's legend under or over the actions
+    plan_columns: int | None = None  # None: one column per action; else this many
+    budget_columns: int = 2  # the budget lines in one or two columns
+    list_columns: int | None = None  # None: the data's columns for named lists
     extra: dict = field(default_factory=dict)
 
 
@@ -150,8 +159,9 @@ def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]
     geo = Geometry(w, h, 42.0, layout.font)
     pages = [{"kind": "cover", "report": report}, narrative_page(report)]
     language = report.get("language", "fr")
-    builders = {"key_figures": lambda d, g, lay: figure_pages(d, g, lay, language), "publications": product_pages, "prose": prose_pages,
-                "members": member_pages, "calendar": calendar_pages}
+    builders = {"key_figures": lambda d, g, lay: figure_pages(d, g, lay, language), "publications": product_pages,
+                "prose": prose_pages, "members": member_pages, "calendar": calendar_pages,
+                "budget": budget_pages, "lists": list_pages, "plan": plan_pages}
     for name in ORDER:
         if name == "members" and name in data:
             pages += member_pages(data[name], geo, layout, report.get("language", "fr"))
@@ -361,6 +371,38 @@ def prose_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
             continue
         pages.append(out)
     return pages
+
+
+def list_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    """Named lists outside the prose pages (lists.yml), drawn like the prose lists."""
+    return [{**page, "label": page.get("margin_label"), "columns": layout.list_columns or page.get("columns", 5),
+             "places": [item[0].split("|") for item in page["items"]]} for page in data["pages"]]
+
+
+# --- strategic plan, budget ---------------------------------------------------------
+
+def plan_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    """A page per line of the plan; each deliverable's text cut at its `-|` breaks."""
+    pages = []
+    for line in data["lines"]:
+        actions = [{**a, "rows": [(code, [c.strip() for c in text.split("-|")], status)
+                                  for code, text, status in a["deliverables"]]}
+                   for a in line["actions"]]
+        pages.append({"kind": "plan", "heading": data["heading"], "label": data.get("margin_label"),
+                      "legend": data["legend"], "line": {**line, "actions": actions},
+                      "columns": layout.plan_columns or len(actions),
+                      "swatches": SWATCHES, "marks": MARKS})
+    return pages
+
+
+def budget_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    rows = data["budget"]["lines"]
+    if layout.budget_columns == 1:
+        columns = [rows]
+    else:
+        half = -(-len(rows) // 2)
+        columns = [rows[:half], rows[half:]]
+    return [{"kind": "budget", **data, "label": data.get("margin_label"), "budget_columns": columns}]
 
 
 # --- members ------------------------------------------------------------------------
