@@ -36,7 +36,8 @@ def read_figures(tmp: Path, data: dict, layout: HtmlLayout) -> tuple[dict[str, d
 
 def figures_only(edition: str) -> dict:
     data = load_edition(DATA / edition)
-    return {k: v for k, v in data.items() if k in ("report", "key_figures")}
+    # the funding tiles are figures printed on the budget page
+    return {k: v for k, v in data.items() if k in ("report", "key_figures", "budget")}
 
 
 def truth(data: dict) -> dict[str, dict]:

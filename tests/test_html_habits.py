@@ -190,7 +190,9 @@ def nine_figures(data: dict) -> dict:
     whose label no vocabulary knows."""
     data = copy.deepcopy(data)
     pages = data["key_figures"]["pages"]
-    big = pages[0]["big"] + next(p for p in pages if len(p.get("big") or []) == 4 and p is not pages[0])["big"]
+    # the funding four are tiles of the budget page since it is drawn (budget.yml)
+    funding = [{"printed": s["printed"], "lines": s["lines"]} for s in data["budget"]["funding"]["sources"]]
+    big = pages[0]["big"] + funding
     big.append({"printed": "12", "lines": ["ateliers de quartier", "avec les habitants"]})
     data["key_figures"]["pages"] = [{"heading": pages[0]["heading"], "big": big}]
     return data
@@ -215,7 +217,7 @@ def test_nine_big_numbers_in_a_grid_are_all_kept(tmp_path):
 @given(columns=st.sampled_from([2, 3, 4]), wrap=st.sampled_from([None, 8.0, 14.0]))
 def test_big_numbers_whatever_the_grid_and_the_label_wrapping(tmp_path_factory, columns, wrap):
     layout = HtmlLayout(figure_columns=columns, label_wrap=wrap)
-    pdf, data = section_pdf(tmp_path_factory.mktemp("figures"), "2021-fr", ["key_figures"], layout)
+    pdf, data = section_pdf(tmp_path_factory.mktemp("figures"), "2021-fr", ["key_figures", "budget"], layout)
     rows, _, _ = extract_figures(pdf)
     truth = {f["key"]: (float(f["value"]), f["label"]) for f in data["key_figures"]["figures"]}
     got = {r["key"]: (r["value"], r["label"]) for r in rows}

@@ -453,7 +453,7 @@ def test_run_together_lines_are_seen_in_a_parse():
         members_parser.matrix.Line([members_parser.Word("Lima", 0, 0, 20, 8)]),
         members_parser.matrix.Line([members_parser.Word("Quito", 0, 9, 22, 17)])])
     ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
-    assert members_parser._printed_row(row, "lima", 0, 20, ctx)["lines_are_names"] == 1
+    assert members_parser._printed_row(row, "lima", 0, 20, ctx, members_parser.Marks())["lines_are_names"] == 1
 
 
 def test_publication_checks_fail():

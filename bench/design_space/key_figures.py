@@ -47,7 +47,7 @@ def layout_of(design: Design) -> HtmlLayout:
 
 def design_data(design: Design) -> dict:
     data = load_edition(DATA / design["edition"])
-    return {k: v for k, v in data.items() if k in ("report", "key_figures")}
+    return {k: v for k, v in data.items() if k in ("report", "key_figures", "budget")}  # funding tiles: budget page
 
 
 def expected(data: dict) -> dict[str, float]:

@@ -101,6 +101,10 @@ def _title_patterns() -> list[tuple[str, str]]:
             for pattern in vocab.section("report", lang).get("title_patterns", [])]
 
 
+# An address printed on a page (`metropolis.org/node/1`, `www.…`, `https://…`).
+PRINTED_URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:org|com|net|int)/", re.IGNORECASE)
+
+
 def title_on_cover(text: str) -> tuple[int, str, str] | None:
     """(year, title as printed, language of the title) when `text` is a cover or title
     page: one of its first lines is the title (a word or two besides at most: a tile's
@@ -215,7 +219,10 @@ def one_report(texts: list[str]) -> None:
     """Raise IngestError when the file holds two reports: two covers apart, or a
     calendar whose months start over."""
     covers = cover_pages(texts)
-    apart = [c for c in covers if c[0] > covers[0][0] + 1] if covers else []
+    # A later page that reads as a cover but prints an address is a product page (a tile
+    # "Rapport annuel 2020" over its printed URL), not a second report's cover.
+    apart = [c for c in covers if c[0] > covers[0][0] + 1
+             and not PRINTED_URL.search(texts[c[0] - 1])] if covers else []
     if apart:
         shown = "; ".join(f"page {n}: {title}" for n, _, title, _ in [covers[0], *apart][:3])
         raise IngestError(f"two reports in one file (covers on {shown}); split the file")

@@ -343,7 +343,11 @@ def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force
         # matrix's columns (before the gates: they compare the checks); read only
         siblings.confirm(archive.conn, report, extraction.tables, extraction.warnings)
         stored = gates.stored_edition(archive.conn, rid)
-        refusal = gates.against_stored(extraction.tables, stored, force=force)
+        # The same file read again because the archivist's decisions changed: what moves
+        # (a member settled elsewhere, a column given its key) is their decision, not a loss.
+        decided = bool(stored) and archive.conn.execute(
+            "SELECT 1 FROM reports WHERE id = ? AND sha256 = ?", [rid, report.get("sha256")]).fetchone() is not None
+        refusal = gates.against_stored(extraction.tables, stored, force=force or decided)
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
         changes = gates.said_changes(gates.differences(extraction.tables, stored)) if stored else None
