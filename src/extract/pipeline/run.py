@@ -132,6 +132,7 @@ def extract_report(
                 found = parser.checks(tables, sections[parser.name].state, ctx)
                 tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        tables["checks"].extend(inventory.unclaimed_checks(tables["pages"]))
         tables["checks"].extend(gates.agreement_checks(*read, plan))
         data_sections = {p.name for p in registered if p.checks is not None}
         tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))

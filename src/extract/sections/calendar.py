@@ -101,6 +101,7 @@ def cldr_names(languages: tuple[str, ...]) -> tuple[dict[str, int], dict[str, in
     return full, tokens, frozenset(days)
 
 
+@cache
 def load_vocab(language: str | None = None) -> Vocab:
     """Every language merged by default, on purpose (not `ctx.language`): an English page in a
     French report still reads, and no word of one language means another thing in another."""
@@ -1065,7 +1066,10 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
             "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
     if state.months:
-        out.append(months_present(state.months, ctx.language))
+        # the calendar of a year's report covers its year: January to December, and any
+        # month it prints beyond (a calendar running into the next January)
+        out.append(months_present(state.months, ctx.language,
+                                  expected=(_index(ctx.year, 1), _index(ctx.year, 12))))
         out.append(events_cut(events, state.copies, state.months))
     return out
 
@@ -1083,18 +1087,26 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def months_present(months: list[dict[str, Any]], language: str) -> dict[str, Any]:
-    """Every month from the first month column read to the last, each on some page.
+def months_present(months: list[dict[str, Any]], language: str,
+                   expected: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Every month expected (`expected`: the first and last month index, the report's
+    January to December; else from the first month read to the last), each on some page.
 
-    A month page lost (not in the file, or not read) leaves a hole: named, with the
-    pages around it."""
+    A month page lost (not in the file, or not read) leaves a hole, the first and the
+    last month too: named, with the pages around it."""
     seen = {_index(m["year"], m["month"]): m["page"] for m in months}
     lo, hi = min(seen), max(seen)
+    if expected:
+        lo, hi = min(lo, expected[0]), max(hi, expected[1])
     missing = [i for i in range(lo, hi + 1) if i not in seen]
 
     def around(i: int) -> str:
         before = max((seen[j] for j in seen if j < i), default=None)
         after = min((seen[j] for j in seen if j > i), default=None)
+        if before is None:
+            return f"before p. {after}, the first month read"
+        if after is None:
+            return f"after p. {before}, the last month read"
         return f"between p. {before} and p. {after}"
 
     names = [_month_name(i // 12, i % 12 + 1, language) for i in missing]
