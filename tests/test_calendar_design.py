@@ -14,13 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from bench.design_space import designs, space_of
+
 from extract.pdf.layout import Document
 from extract.pipeline.run import extract_report
-from extract.sections import ReportContext
+from extract.sections import ReportContext, key_figures
 from extract.sections import calendar as calendar_parser
-from extract.sections import key_figures
 from tests.conftest import DATA
 from tests.specimens.html.render import HtmlLayout, load_edition
 from tests.test_calendar import as_tuples

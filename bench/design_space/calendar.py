@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bench.design_space import Design, Metrics, SectionSpace, register
-from extract.pipeline.run import extract_report
 from tests.conftest import DATA
 from tests.specimens.html.render import PAGE_SIZES, HtmlLayout, load_edition
 from tests.test_calendar import as_tuples, expected
 from tests.test_html_habits import section_pdf
+
+from bench.design_space import Design, Metrics, SectionSpace, register
+from extract.pipeline.run import extract_report
 
 KNOBS = {
     "calendar_layout": ["grid-one", "grid-two", "grid-stacked", "agenda-one", "agenda-two"],
@@ -63,7 +64,7 @@ def read_design(design: Design, tmp: Path) -> tuple[dict, list[dict], list[dict]
 def score(design: Design, tmp: Path, seed: int) -> Metrics:
     data, rows, checks = read_design(design, tmp)
     want, got = expected(data["calendar"]), as_tuples(rows)
-    key = lambda c: Counter({(t[2], t[0], t[1]): n for t, n in c.items()})  # noqa: E731
+    key = lambda c: Counter({(t[2], t[0], t[1]): n for t, n in c.items()})
     titles_got = {t[2] for t in got}
     read = Counter({t: n for t, n in key(want).items() if t[0] in titles_got})
     exact = got == want

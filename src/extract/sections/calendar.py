@@ -27,6 +27,7 @@ import datetime as dt
 import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -131,11 +132,19 @@ def month_of(text: str, months: dict[str, int]) -> tuple[int, int | None] | None
     (8, 2022)
     >>> month_of("AUGUST 2022 (cont.)", {"august": 8})
     (8, 2022)
+
+    A letter-spaced heading may come apart where the spacing meets a kerned pair:
+
+    >>> month_of("Ene ro ( cont.)", {"enero": 1})
+    (1, None)
     """
     m = re.fullmatch(r"(?P<name>[^\d(]+?)\s*(?P<year>(?:19|20)\d\d)?\s*(?:\([^)]{1,20}\))?", vocab.fold(text))
-    if not m or m.group("name") not in months:
+    if not m:
         return None
-    return months[m.group("name")], int(m.group("year")) if m.group("year") else None
+    name = m.group("name") if m.group("name") in months else m.group("name").replace(" ", "")
+    if name not in months:
+        return None
+    return months[name], int(m.group("year")) if m.group("year") else None
 
 
 def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
@@ -308,7 +317,7 @@ def events_side(words: list[Word], columns: list[DayColumn]) -> str:
     rows = [w for w in words if id(w) not in days and top - 1 <= w.ymid <= bottom + 1]
     right = sum(w.x0 >= columns[-1].x1 for w in rows)
     left = sum(w.x1 <= columns[0].x0 for w in rows)
-    return "left" if left > right else "right"
+    return "left" if left > right else "right" if right > left else "none"
 
 
 def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
@@ -321,7 +330,10 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
             found = month_of(part.text, voc.months)
             if found:
                 headings.append((part, found))
-    left_side = events_side(page.words, columns) == "left"
+    side = events_side(page.words, columns)
+    if side == "none":  # a month with no event: its lanes lie on the side of its heading
+        side = "left" if any(h.x1 <= columns[0].x0 for h, _ in headings) else "right"
+    left_side = side == "left"
     frames = []
     for col in columns:
         band = [c for c in columns if beside(c, col)]  # the months side by side with it
@@ -774,17 +786,22 @@ def read_agenda(page: Page, voc: Vocab, year: int, excluded: set[int], carried: 
                        + [(row[id(pc)], 1, pc, None) for pc in body if column_of(pc) == col],
                        key=lambda t: (t[0], t[1], t[2].x0))
         entries: list[tuple[AgendaMonth, DateRange, list[Line]]] = []
-        for _, kind, piece, heading in items:
+        shared = Counter(n for n, kind, _, _ in items if kind == 1)
+        for n, kind, piece, heading in items:
             if kind == 0:
                 month = heading
                 continue
             date = date_at_start(piece.text, voc)
+            if date and not (date.first_month or date.last_month) and shared[n] < 2:
+                date = None  # a bare number alone on its line ends a title (`ODS` / `11`)
             if date is not None and month is not None:
                 entries.append((month, date, [piece]))
             elif entries:  # a line of the entry above (its title runs on, its location)
                 entries[-1][2].append(piece)
         for agenda_month, date, lines in entries:
-            printed.append(agenda_entry(agenda_month, date, lines, page, voc, is_city))
+            entry = agenda_entry(agenda_month, date, lines, page, voc, is_city)
+            if entry.title:  # a date with nothing after it is no event (a grid's day number)
+                printed.append(entry)
     return printed, [m for _, m in headings], month
 
 
@@ -891,6 +908,8 @@ def is_month_page(text: str, voc: Vocab) -> bool:
         if head and head[1] in voc.months:
             rest = head[2].split()
             months += not rest or not rest[0].isalpha()
+        elif len(line) <= 40 and month_of(line, voc.months):  # `Ene ro (cont.)`, letter-spaced
+            months += 1
     if not months:
         return False
     return (any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
