@@ -29,7 +29,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -74,6 +74,8 @@ class Vocab:
     # month names in full and abbreviated (no final dot), and day names: dates of entries
     month_tokens: dict[str, int] = field(default_factory=dict)
     day_names: frozenset[str] = frozenset()
+    # the report's language: its lexicon tells a line-end hyphen to keep (`co-` / `agir`)
+    language: str | None = None
 
 
 @cache
@@ -623,7 +625,7 @@ def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[s
     elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
-    text = join_lines([ln.text for ln in lines])
+    text = join_lines([ln.text for ln in lines], voc.language)
     prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
     return EntryText(title.rstrip("*").strip(), prefix, location, gender)
@@ -960,7 +962,7 @@ class CalendarState:
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
-    voc = load_vocab()
+    voc = replace(load_vocab(), language=ctx.language)
     printed: list[Printed] = []
     statements: list[dict[str, Any]] = []
     memo: dict[str, bool] = {}
