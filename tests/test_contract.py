@@ -101,3 +101,15 @@ def test_dedupe_keeps_rows_whose_key_the_database_assigns():
     assert len(store._dedupe("publications", pubs)) == 2
     cities = [{"id": "a", "name": "A"}, {"id": "a", "name": "A again"}]
     assert store._dedupe("cities", cities) == [cities[0]]
+
+
+def test_an_unknown_ingest_option_is_a_type_error_naming_it(tmp_path):
+    """`max_page=5` came back as every file "failed: cannot read this PDF (TypeError…)"."""
+    import pytest
+
+    import extract
+    from tests.conftest import SPECIMEN_2021_FR
+
+    with pytest.raises(TypeError, match="max_page"):
+        extract.ingest([SPECIMEN_2021_FR], tmp_path / "kb.db", max_page=5)
+    assert not (tmp_path / "kb.db").exists()

@@ -55,7 +55,7 @@ def expected_cells(data: dict) -> dict[tuple[str, str], str]:
     return out
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", ["fr", "en", "es"])
 def test_a_matrix_of_paraphrased_titles_keeps_every_cell_under_its_key(tmp_path, language):
     chosen = paraphrases(language)
     known = {titles.fold_title(t) for entries in titles.known_titles().values() for _, t in entries}

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extract.lang import vocab
 from extract.lang.identify import identify
 from extract.pdf.layout import Document, Link, Page, Word, load_pages
 from extract.pipeline.run import Extraction
@@ -259,7 +260,7 @@ def test_random_tiles_rendered_and_extracted(tmp_path_factory, titles, seed):
 
 def test_join_lines_by_hand():
     def join(lines):
-        return join_lines(lines, "fr")
+        return join_lines(lines, vocab.lexicon("fr"))
     assert join(["Infrastructures métropoli-", "taines vertes"]) == "Infrastructures métropolitaines vertes"
     assert join(["Rapport de progrès avril-", "juin 2020"]) == "Rapport de progrès avril-juin 2020"
     assert join(["Gouvernance de l’urgence", "dans les villes", ": document"]) == \

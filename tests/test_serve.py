@@ -623,3 +623,20 @@ def test_a_column_the_vocabulary_does_not_know_is_named_not_keyed(server):
     text = next(r["indicators"] for r in rows if r["report_id"] == "2022-fr")
     assert "participation aux laboratoires urbains (a column" in text
     assert "unknown:" not in text
+
+
+def test_serving_twice_leaves_no_file_per_run(tmp_path, monkeypatch):
+    """`serve` becomes Datasette (execv): a temporary metadata file per run was never
+    deleted. The renamed metadata is one file per content, reused by every run."""
+    from extract.kb import serve as serving
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(serving.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    db = tmp_path / "other-name.db"
+    source = serving.find_metadata()
+    first = serving.write_metadata(db, source)
+    second = serving.write_metadata(db, source)
+    assert first == second and first.is_file()
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert [p.name for p in first.parent.iterdir()] == [first.name]

@@ -8,20 +8,20 @@ from extract.toolkit import text
 
 def test_french_reports_keep_a_real_hyphen_at_a_line_end():
     # the French lexicon (report.yml: hyphenation_lexicon) knows both halves, not the join
-    assert text.join_lines(["Rapport de progrès juillet-", "septembre 2020"], "fr") == (
+    assert text.join_lines(["Rapport de progrès juillet-", "septembre 2020"], vocab.lexicon("fr")) == (
         "Rapport de progrès juillet-septembre 2020")
-    assert text.join_lines(["Forum politique de haut ni-", "veau"], "fr") == "Forum politique de haut niveau"
+    assert text.join_lines(["Forum politique de haut ni-", "veau"], vocab.lexicon("fr")) == "Forum politique de haut niveau"
     # a city the lexicon does not know is still joined: one half is no word
-    assert text.join_lines(["à Bar-", "celone"], "fr") == "à Barcelone"
+    assert text.join_lines(["à Bar-", "celone"], vocab.lexicon("fr")) == "à Barcelone"
 
 
 def test_a_language_without_a_lexicon_takes_every_hyphen_before_lower_case_as_soft():
-    assert text.lexicon("en") == frozenset()
-    assert text.join_lines(["the Uni-", "ted Nations", "UN-", "Habitat"], "en") == "the United Nations UN-Habitat"
+    assert vocab.lexicon("en") == frozenset()
+    assert text.join_lines(["the Uni-", "ted Nations", "UN-", "Habitat"], vocab.lexicon("en")) == "the United Nations UN-Habitat"
 
 
 def test_elision_is_a_language_s_data():
-    assert text.elision("fr") and text.elision("en") is None
+    assert vocab.elision("fr") and vocab.elision("en") is None
     assert all(lang in vocab.LANGUAGES for lang in ("fr", "en"))
 
 

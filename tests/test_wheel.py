@@ -2,9 +2,10 @@
 run time, and a venv outside the checkout ingests a report and serves the full
 knowledge base from it.
 
-Offline and fast: the wheel is built without build isolation (the test venv's own
-setuptools) from a copy of the project, and installed with `--no-deps` in a venv that
-sees the test venv's packages (a .pth file), never its editable `extract`.
+The wheel is built without build isolation (the test venv's own setuptools) from a copy
+of the project, then installed with its declared dependencies, and nothing else, in a
+clean venv (pip's cache makes that a minute or so): a dependency the code imports but
+the wheel does not declare fails here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import site
 import subprocess
 import sys
 import time
@@ -50,7 +50,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_vocabularies_data_plugin_templates_and_metadata(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    languages = {p.name for p in (ROOT / "src" / "extract" / "vocab").iterdir() if (p / "report.yml").is_file()}
+    languages = {p.name for p in (ROOT / "src" / "extract" / "lang" / "vocab").iterdir() if (p / "report.yml").is_file()}
     assert {f"extract/lang/vocab/{lang}/report.yml" for lang in languages} <= names
     assert {"extract/names/data/aliases.yml", "extract/kb/plugins/metropolis_kb.py",
             "extract/kb/plugins/templates/index.html"} <= names
@@ -61,12 +61,10 @@ def test_the_wheel_carries_vocabularies_data_plugin_templates_and_metadata(wheel
 def venv(wheel, tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("venv") / "kb"
     assert run(sys.executable, "-m", "venv", "--without-pip", where, cwd=where.parent).returncode == 0
-    (purelib,) = (where / "lib").glob("python*/site-packages")
-    # the test venv's third-party packages, read after the new venv's own (the wheel)
-    (purelib / "test-venv.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    # only the wheel and what it declares (pip's cache and the machine's package index)
     result = run(sys.executable, "-m", "pip", "--python", where / "bin" / "python", "install",
-                 "--no-deps", "--no-index", "-q", wheel, cwd=where.parent)
-    assert result.returncode == 0, result.stderr
+                 "-q", wheel, cwd=where.parent)
+    assert result.returncode == 0, result.stderr[-2000:]
     return where
 
 

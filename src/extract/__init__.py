@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from extract.toolkit.version import __version__
+
+__all__ = ["ArchiveError", "Outcome", "__version__", "ingest"]
 _API = ("ingest", "Outcome", "ArchiveError")
 
 

@@ -8,6 +8,7 @@ API. `--immutable` is not used because it would ignore a WAL file left by an ing
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from extract.toolkit import diskcache
 
 SQL_TIME_LIMIT_MS = 3000
 PLUGINS = Path(__file__).parent / "plugins"
@@ -61,10 +64,19 @@ def write_metadata(db_path: Path, source: Path) -> Path:
     adapted = metadata_for(db_path, metadata)
     if adapted is metadata:
         return source
-    handle, name = tempfile.mkstemp(prefix="metropolis-kb-metadata-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as fh:
-        json.dump(adapted, fh)
-    return Path(name)
+    # `serve` becomes Datasette (execv), so nothing is left to delete a temporary file:
+    # the adapted metadata is kept under a name of its content's hash instead (one file
+    # per distinct metadata, rewritten in place, never one per run).
+    text = json.dumps(adapted, sort_keys=True)
+    folder = diskcache.cache_dir() or Path(tempfile.gettempdir()) / diskcache.APP
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"metadata-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    if not target.is_file():
+        handle, name = tempfile.mkstemp(dir=folder, prefix="metadata-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(name, target)  # atomic: two servers starting at once read a whole file
+    return target
 
 
 def free_port(host: str) -> int:

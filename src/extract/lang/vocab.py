@@ -6,8 +6,11 @@ under `vocab/` that hold a `report.yml`: a new language is a new folder, not new
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -65,3 +68,40 @@ def section(name: str, language: str | None = None) -> dict[str, Any]:
             elif isinstance(value, dict):
                 merged[key] = {**merged[key], **value}
     return merged
+
+
+# --- word lists of a language (what `text.join_lines` and the name finders need) ---
+
+def _report_vocab(language: str) -> dict:
+    return section("report", language)
+
+
+@cache
+def lexicon(language: str | None) -> frozenset[str]:
+    """Known word forms (lower case) of a language, from the package its `report.yml`
+    names as `hyphenation_lexicon` (a spaCy model's strings); empty when there is none
+    or it is not installed: then every line-end hyphen before a lower-case letter is
+    taken as a soft one."""
+    package = _report_vocab(language).get("hyphenation_lexicon") if language else None
+    spec = importlib.util.find_spec(package) if package else None
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    for root in spec.submodule_search_locations:
+        for path in Path(root).glob("*/vocab/strings.json"):
+            words = json.loads(path.read_text(encoding="utf-8"))
+            return frozenset(w.lower() for w in words if w.isalpha())
+    return frozenset()
+
+
+def elision(language: str | None) -> str | None:
+    """The regex of the elided words a name may be glued to (`l’Aire`, `d’Abidjan`), from
+    `report.yml`; None for a language without elision. With no language, any language's.
+
+    >>> import re
+    >>> elision("en") is None, bool(re.match(elision("fr"), "d’Abidjan"))
+    (True, True)
+    """
+    if language:
+        return _report_vocab(language).get("elision")
+    found = [p for lang in LANGUAGES if (p := _report_vocab(lang).get("elision"))]
+    return "|".join(f"(?:{p})" for p in found) or None

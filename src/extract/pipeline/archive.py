@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.pdf import guards
+from extract.store.ledger import unchanged
 from extract.toolkit.errors import IngestError
 from extract.toolkit.workers import ctrl_c_deferred
 
@@ -31,6 +32,33 @@ if TYPE_CHECKING:
     from extract.pipeline import run as pipeline
 
 WRITTEN, UNCHANGED, SKIPPED, FAILED = "written", "unchanged", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How each report is read: the options `extract.ingest` accepts beside its own.
+
+    A misspelt option is a TypeError naming it, not every file "failed" later:
+
+    >>> IngestOptions(max_page=5)
+    Traceback (most recent call last):
+    ...
+    TypeError: IngestOptions.__init__() got an unexpected keyword argument 'max_page'
+    """
+
+    year: int | None = None  # overrides the year read from the report's title
+    language: str | None = None  # overrides the language (a folder of lang/vocab/)
+    max_pages: int = guards.DEFAULT_MAX_PAGES
+    max_bytes: int = guards.DEFAULT_MAX_BYTES
+    max_inflated: int = guards.DEFAULT_MAX_INFLATED  # decompression bombs
+    timeout: float | None = None  # seconds per file (None: no limit in this process)
+    spacy_ner: bool = False  # spaCy's statistical NER on narrative pages too
+    decisions: Path | None = None  # the archive's decisions.yml
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only what differs from the defaults: what `extract_report` is given."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) != f.default}
 
 
 class ArchiveError(Exception):
@@ -80,21 +108,6 @@ def find_inputs(paths: list[Path]) -> list[Path | Outcome]:
             continue
         found.extend(pdfs or [Outcome(path, FAILED, reason="no PDF file in this folder")])
     return found
-
-
-# A report is unchanged when its file and the decisions it was read with both are.
-UNCHANGED_SQL = ("SELECT id FROM reports WHERE sha256 = ? "
-                 "AND coalesce(decisions_sha256, '') = ?")
-
-
-def unchanged(conn: sqlite3.Connection, digest: str, decisions_sha256: str = "") -> str | None:
-    """The one rule of the skip: the id of a report already ingested from these bytes
-    with the decisions file of this hash ("" for none).
-
-    Plain sqlite3, so the fast path needs no sqlite-utils; `store.known_sha256` is this.
-    """
-    row = conn.execute(UNCHANGED_SQL, [digest, decisions_sha256]).fetchone()
-    return row[0] if row else None
 
 
 def _all_unchanged(db_path: Path, files: list[Path | Outcome], digests: dict[Path, str],
@@ -192,6 +205,7 @@ def ingest(
     in this process. Raises ArchiveError when the database cannot be opened.
     Ctrl-C (KeyboardInterrupt) leaves no report half-written.
     """
+    options = IngestOptions(**options).as_dict()  # an unknown key: TypeError naming it
     db = Path(db)
     outcomes: list[Outcome] = []
 
@@ -251,7 +265,7 @@ def ingest(
 
 def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
     """Pass the gates against the stored edition, then write, all or nothing."""
-    from extract.pipeline import gates
+    from extract.pipeline import gates, siblings
     from extract.store import writer as store
 
     report = extraction.report
@@ -261,6 +275,9 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
+        # the same year's other editions, already in the archive, as evidence for the
+        # matrix's columns (before the gates: they compare the checks)
+        siblings.confirm(database.conn, report, extraction.tables, extraction.warnings)
         stored = gates.stored_edition(database.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:

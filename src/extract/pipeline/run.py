@@ -11,7 +11,6 @@ from typing import Any
 
 import pypdfium2
 
-from extract import __version__
 from extract import sections as parsers
 from extract.lang.identify import identify, is_synthetic
 from extract.names.decisions import load as load_decisions
@@ -25,7 +24,10 @@ from extract.pdf.guards import (
 )
 from extract.pdf.layout import Document
 from extract.pipeline import gates, inventory
+from extract.store.rows import check_rows
+from extract.store.writer import SCHEMA
 from extract.toolkit.errors import IngestError
+from extract.toolkit.version import __version__
 
 
 @dataclass
@@ -120,6 +122,8 @@ def extract_report(
             section = parser.parse([pages[n] for n in plan[parser.name]], ctx)
             sections[parser.name] = section
             for table, rows in section.tables.items():
+                if table in SCHEMA:  # an undeclared table is the store's SchemaError
+                    check_rows(table, rows, SCHEMA[table][0])
                 tables.setdefault(table, []).extend(rows)
         # every page once, before the checks: they cite it
         tables["pages"] = inventory.pages_table(texts, doc.margin_texts, plan, sections, filled)

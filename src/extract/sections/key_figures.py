@@ -268,7 +268,7 @@ class Tile:
 
     def text(self, language: str | None = None) -> str:
         number = " ".join(w.text for w in self.number)
-        label = join_lines((" ".join(w.text for w in line) for line in self.label), language)
+        label = join_lines((" ".join(w.text for w in line) for line in self.label), vocab.lexicon(language))
         return f"{number} {label}".strip()
 
 
@@ -497,7 +497,7 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
             pending.append(tile)
     read: set[int] = set()  # number words whose figure the text blocks found
     for block in group_blocks(w for w in page.words if id(w) not in taken):
-        figures = find_figures(join_lines((line.text for line in block.lines), language), language)
+        figures = find_figures(join_lines((line.text for line in block.lines), vocab.lexicon(language)), language)
         if figures:
             found.append((block.top, block.x0, [replace(f, bbox=block.bbox) for f in figures]))
             for tile in pending:
@@ -510,7 +510,7 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
         # A big number the report prints is never dropped: kept under its printed label.
         label_lines = tile.label or label_above(tile, page.words, taken | tile_words)
         printed = _printed(tile)
-        label = join_lines((" ".join(w.text for w in line) for line in label_lines), language)
+        label = join_lines((" ".join(w.text for w in line) for line in label_lines), vocab.lexicon(language))
         if re.search(r"[^\W\d_]", label):
             key = f"unknown:{slug(label)}"
             box = bbox_of(tile.number + [w for line in label_lines for w in line])

@@ -54,7 +54,7 @@ from extract.names.gazetteer import key
 from extract.names.normalise import resolver
 from extract.pdf.layout import Page, group_blocks
 from extract.sections import ReportContext, Section, register
-from extract.toolkit.text import elision, join_lines
+from extract.toolkit.text import join_lines
 
 if TYPE_CHECKING:  # spaCy is imported on the first prose page, not with the parsers
     from spacy.language import Language
@@ -107,7 +107,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         if not section:
             continue
         for block in group_blocks(page.words):
-            text = join_lines([line.text for line in block.lines], ctx.language)
+            text = join_lines([line.text for line in block.lines], vocab.lexicon(ctx.language))
             found = places_doc(text, ctx.language, known).ents
             places = [Match(e.text, e.start_char, e.end_char) for e in found]
             if use_ner:
@@ -178,7 +178,7 @@ def places_doc(text: str, language: str | None = None,
 @cache
 def _elision(language: str | None) -> str | None:
     """The language's elision, as a regex that needs a letter after it."""
-    pattern = elision(language)
+    pattern = vocab.elision(language)
     return f"(?:{pattern})(?=[^\\W\\d_])" if pattern else None
 
 
@@ -314,7 +314,8 @@ def place_keys(language: str | None = None) -> dict[str, bool]:
     for k, ids in res.gaz.by_key.items():
         if len(k) >= 4 and k not in stop and res.gaz.places[ids[0]].population >= MIN_POPULATION:
             out[k] = False
-    for k in [*res.city_alias, *res.manual]:
+    # (and the curated names as each language folder words them: `Nouvelle-Delhi`)
+    for k in [*res.city_alias, *res.manual, *res.translated_keys]:
         if k not in stop or k in res.manual:
             out[k] = True
     for k in res.gaz.countries:  # a country is never a city mention

@@ -21,6 +21,7 @@ from extract.pdf import prepass
 from extract.pdf.layout import RGB, Block, Box, Link, Page, group_blocks
 from extract.sections import ReportContext, Section, register
 from extract.toolkit import geometry
+from extract.toolkit.geometry import linked_groups
 from extract.toolkit.text import join_lines
 
 NAME = "publications"
@@ -58,27 +59,16 @@ def merge_links(blocks: list[Block], links: list[Link]) -> list[Link]:
     >>> merge_links([block], [Link("u", 0, 0, 30, 10), Link("u", 0, 12, 30, 22)])
     [Link(uri='u', x0=0, top=0, x1=30, bottom=22)]
     """
-    parent = list(range(len(links)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    same_link_over_a_block = []
     for block in blocks:
         over: dict[str, list[int]] = {}
         for i, link in enumerate(links):
             if _intersects(block, link):
                 over.setdefault(link.uri, []).append(i)
-        for group in over.values():
-            for i in group[1:]:
-                parent[find(i)] = find(group[0])
-    parts: dict[int, list[Link]] = {}
-    for i, link in enumerate(links):
-        parts.setdefault(find(i), []).append(link)
+        same_link_over_a_block += [(i, group[0]) for group in over.values() for i in group[1:]]
+    parts = [[links[i] for i in group] for group in linked_groups(len(links), same_link_over_a_block)]
     out = []
-    for part in parts.values():
+    for part in parts:
         if len(part) == 1:
             out.append(part[0])
         else:
@@ -316,7 +306,7 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
             continue
         rows.append({
             "kind": tile_kind,
-            "title": join_lines((line.text for line in block.lines), ctx.language),
+            "title": join_lines((line.text for line in block.lines), vocab.lexicon(ctx.language)),
             "url": paired[i].uri if i in paired else None,
             "gender_focus": (gender_mark(tile_area(block, paired.get(i)), block.size, page.boxes, colors)
                              if colors else None),

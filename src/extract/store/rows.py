@@ -15,7 +15,7 @@ what each column means (a test holds the two together).
 from __future__ import annotations
 
 import typing
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Report(TypedDict, total=False):
@@ -193,8 +193,9 @@ class ColumnReview(TypedDict, total=False):
     candidate: str  # the best-scoring indicator
     runner_up: str
     runner_up_score: float
-    reason: str  # weak | ambiguous | cells | taken | low confidence
+    reason: str  # weak | ambiguous | cells | taken | low confidence | unexpected cells | cells match …
     decision_line: str  # the decisions.yml line that settles it
+    cell_kind: str  # what most of its cells are: yes | count | flag (all 0/1) | role; NULL none
     x0: float
     top: float
     x1: float
@@ -242,3 +243,53 @@ def columns(row_type: type) -> dict[str, type]:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         out[name] = args[0] if args else hint
     return out
+
+
+BOX = ("x0", "top", "x1", "bottom")
+
+
+class RowError(TypeError):
+    """A row that breaks its type: said by the parser's name, table, column and page."""
+
+
+def _accepts(expected: type, value: Any) -> bool:
+    if value is None:
+        return True
+    if expected is float:  # an integer is a number too (`3` for 3.0); a bool is not
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:  # SQLite's booleans are integers 0/1: a Python bool is one
+        return isinstance(value, int)
+    return isinstance(value, expected)
+
+
+def check_rows(table: str, rows: list[dict[str, Any]], types: dict[str, type] | type) -> None:
+    """Each row's values of its declared types, and the page-and-box rule: a row with
+    any of `x0, top, x1, bottom` has all four, ordered, and a `page` ≥ 1.
+
+    `types` is the table's row type or its `columns`.
+
+    >>> check_rows("key_figures", [{"key": "x", "value": 3, "page": 2}], KeyFigure)
+    >>> check_rows("key_figures", [{"key": "x", "value": "3"}], KeyFigure)
+    Traceback (most recent call last):
+    ...
+    extract.store.rows.RowError: key_figures.value: float expected, got str '3'
+    >>> check_rows("key_figures", [{"key": "x", "page": 2, "x0": 5, "top": 1}], KeyFigure)
+    Traceback (most recent call last):
+    ...
+    extract.store.rows.RowError: key_figures (page 2): a box needs x0, top, x1 and bottom, got x0, top
+    """
+    types = types if isinstance(types, dict) else columns(types)
+    for row in rows:
+        where = f"{table} (page {row['page']})" if row.get("page") is not None else table
+        for column, value in row.items():
+            if column in types and not _accepts(types[column], value):
+                raise RowError(f"{table}.{column}: {types[column].__name__} expected, "
+                               f"got {type(value).__name__} {value!r}"[:300])
+        box = [c for c in BOX if row.get(c) is not None]
+        if box and len(box) < 4:
+            raise RowError(f"{where}: a box needs x0, top, x1 and bottom, got {', '.join(box)}")
+        if box:
+            if not (row["x0"] <= row["x1"] and row["top"] <= row["bottom"]):
+                raise RowError(f"{where}: box {tuple(row[c] for c in BOX)} is not ordered")
+            if not isinstance(row.get("page"), int) or row["page"] < 1:
+                raise RowError(f"{where}: a row with a box needs its page (1-based)")

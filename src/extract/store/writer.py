@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from extract.store import rows
+from extract.store import ledger, rows
 from extract.store import views as kb_views
 from extract.store.rows import columns as columns_of
 
@@ -147,10 +147,8 @@ def ensure_views(db: sqlite_utils.Database) -> None:
 
 def known_sha256(db: sqlite_utils.Database, sha256: str, decisions_sha256: str = "") -> str | None:
     """The id of a report already ingested from a file with this hash, read with the
-    decisions file of this hash ("" for none): `archive.unchanged`, the one rule."""
-    from extract.pipeline.archive import unchanged
-
-    return unchanged(db.conn, sha256, decisions_sha256)
+    decisions file of this hash ("" for none): `ledger.unchanged`, the one rule."""
+    return ledger.unchanged(db.conn, sha256, decisions_sha256)
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], upsert: bool) -> list[int]:

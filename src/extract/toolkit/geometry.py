@@ -190,6 +190,29 @@ def clusters(items: Iterable[T], key: Callable[[T], float], tolerance: float) ->
 Extent = tuple[float, float, float, float]
 
 
+def linked_groups(n: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Items 0..n-1 joined by `links` (pairs of indices), as groups of indices: each in
+    order, the groups in the order of their first item (one union-find for every caller).
+
+    >>> linked_groups(5, [(0, 3), (3, 4)])
+    [[0, 3, 4], [1], [2]]
+    """
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]  # path halving: the trees stay flat
+            i = parent[i]
+        return i
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
 def area(x0: float, top: float, x1: float, bottom: float) -> float:
     """The area of a box; 0 when it is empty (x1 < x0 or bottom < top)."""
     return max(0.0, x1 - x0) * max(0.0, bottom - top)

@@ -8,13 +8,10 @@ real one) and `elision` (the prefixes a name may be glued to: French `l’`, `d�
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 
 @lru_cache(maxsize=1 << 16)
@@ -89,46 +86,6 @@ def marker_pattern(markers: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(inner or [r"(?!)"]) + r")\s*", flags)
 
 
-# --- language data --------------------------------------------------------------------
-
-def _report_vocab(language: str) -> dict:
-    from extract.lang import vocab  # vocab imports this module for `fold`
-
-    return vocab.section("report", language)
-
-
-@cache
-def lexicon(language: str | None) -> frozenset[str]:
-    """Known word forms (lower case) of a language, from the package its `report.yml`
-    names as `hyphenation_lexicon` (a spaCy model's strings); empty when there is none
-    or it is not installed: then every line-end hyphen before a lower-case letter is
-    taken as a soft one."""
-    package = _report_vocab(language).get("hyphenation_lexicon") if language else None
-    spec = importlib.util.find_spec(package) if package else None
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    for root in spec.submodule_search_locations:
-        for path in Path(root).glob("*/vocab/strings.json"):
-            words = json.loads(path.read_text(encoding="utf-8"))
-            return frozenset(w.lower() for w in words if w.isalpha())
-    return frozenset()
-
-
-def elision(language: str | None) -> str | None:
-    """The regex of the elided words a name may be glued to (`l’Aire`, `d’Abidjan`), from
-    `report.yml`; None for a language without elision. With no language, any language's.
-
-    >>> elision("en") is None, bool(re.match(elision("fr"), "d’Abidjan"))
-    (True, True)
-    """
-    if language:
-        return _report_vocab(language).get("elision")
-    from extract.lang import vocab
-
-    found = [p for lang in vocab.LANGUAGES if (p := _report_vocab(lang).get("elision"))]
-    return "|".join(f"(?:{p})" for p in found) or None
-
-
 # --- lines ----------------------------------------------------------------------------
 
 def soft_hyphen(head: str, tail: str, known: Callable[[str], bool] | frozenset[str]) -> bool:
@@ -144,12 +101,12 @@ def soft_hyphen(head: str, tail: str, known: Callable[[str], bool] | frozenset[s
     return not (is_known(head) and is_known(tail))
 
 
-def join_lines(lines: Iterable[str], language: str | None = None,
-               known: Callable[[str], bool] | None = None) -> str:
+def join_lines(lines: Iterable[str],
+               known: Callable[[str], bool] | frozenset[str] = frozenset()) -> str:
     """Printed lines as one text, one space between lines, hyphenation undone.
 
     A line-end hyphen after a letter before a lower-case letter is dropped when it is a
-    soft one (`soft_hyphen`, with the language's lexicon or `known`), else kept with no
+    soft one (`soft_hyphen` with `known`, the language's word forms: `vocab.lexicon`), else kept with no
     space; before a capital or a digit it is part of the word (`ONU-` / `Habitat`,
     `2021-` / `2027`); a dash standing alone (`Cities -` / `Le`) keeps its spaces.
 
@@ -161,7 +118,9 @@ def join_lines(lines: Iterable[str], language: str | None = None,
     >>> join_lines(["haut ni-", "veau, juillet-", "septembre"], known=lambda w: w.lower() in words)
     'haut niveau, juillet-septembre'
     """
-    words = known if known is not None else lexicon(language)
+    if isinstance(known, str):  # the old signature took a language code here
+        raise TypeError("join_lines(lines, known): pass vocab.lexicon(language), not a language code")
+    words = known
     out = ""
     for line in (" ".join(raw.split()) for raw in lines):
         if not line:

@@ -233,6 +233,7 @@ REASONS = {
     "ambiguous": "it reads as two indicators",
     "cells": "its cells contradict the indicator",
     "taken": "another column holds that indicator",
+    "unexpected cells": "its cells are of a kind not seen for that indicator",
 }
 
 
@@ -250,6 +251,12 @@ def read_columns(columns: list[matrix.Column], ctx: ReportContext,
             _warn_once(ctx, f"members matrix: column header {reading.title!r} matches no known "
                             f"indicator ({REASONS.get(reading.reason or '', reading.reason)}{best}); "
                             f"kept as {reading.key}")
+        elif reading.unexpected_cells:
+            # The title names this indicator and no other: it stands; the cells only say
+            # that this producer prints it another way (`cell_kinds` in the vocabulary).
+            _warn_once(ctx, f"members matrix: column {reading.title!r} read as {reading.key}, but its "
+                            f"cells are {reading.cell_kind} cells, a kind not seen for {reading.key} "
+                            "(kept; add the kind to cell_kinds in the vocabulary if this is how it is printed)")
         if reading.key == "fee_paid":
             year = re.search(r"\b(?:19|20)\d\d\b", reading.title)
             if year and int(year.group()) != ctx.year:
@@ -275,6 +282,7 @@ def review_rows(columns: list[matrix.Column], readings: list[titles.Reading], pa
             "candidate": r.candidate, "runner_up": r.runner_up,
             "runner_up_score": round(r.runner_up_score, 3), "reason": r.reason,
             "decision_line": titles.review_line(r.title, r.candidate or "<indicator_key>").strip(),
+            "cell_kind": r.cell_kind,
             "x0": column.x0, "top": column.top, "x1": column.x1, "bottom": column.bottom,
         })
     return rows

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from extract.pdf.layout import Box, Line, Rule, Word, WordGroup, bbox_of, group_lines, split_line
+from extract.toolkit.geometry import linked_groups
 from extract.toolkit.text import join_lines
 
 # Gap between the words of one title line wider than this (in font sizes) starts
@@ -219,24 +220,11 @@ def cluster_columns(phrases: Sequence[Line]) -> list[Column]:
     >>> [(c.title, c.x0) for c in cluster_columns([a, b, c])]
     [('Paiement du quota', 100), ('Membre', 160)]
     """
-    parent = list(range(len(phrases)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(phrases):
-        for j in range(i + 1, len(phrases)):
-            b = phrases[j]
-            if min(a.x1, b.x1) - max(a.x0, b.x0) > 0:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Line]] = {}
-    for i, phrase in enumerate(phrases):
-        groups.setdefault(find(i), []).append(phrase)
+    overlapping = ((i, j) for i, a in enumerate(phrases) for j in range(i + 1, len(phrases))
+                   if min(a.x1, phrases[j].x1) - max(a.x0, phrases[j].x0) > 0)
+    groups = [[phrases[i] for i in group] for group in linked_groups(len(phrases), overlapping)]
     columns = []
-    for members in groups.values():
+    for members in groups:
         members.sort(key=lambda p: (p.top, p.x0))
         columns.append(Column(
             x0=min(p.x0 for p in members), x1=max(p.x1 for p in members),
