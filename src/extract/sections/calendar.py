@@ -625,7 +625,7 @@ def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[s
     elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
-    text = join_lines([ln.text for ln in lines], voc.language)
+    text = join_lines([ln.text for ln in lines], vocab.lexicon(voc.language))
     prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
     return EntryText(title.rstrip("*").strip(), prefix, location, gender)
