@@ -74,7 +74,8 @@ class Vocab:
     # month names in full and abbreviated (no final dot), and day names: dates of entries
     month_tokens: dict[str, int] = field(default_factory=dict)
     day_names: frozenset[str] = frozenset()
-    # the report's language: its lexicon tells a line-end hyphen to keep (`co-` / `agir`)
+    # the report's language (titles are joined without its lexicon: the French one keeps
+    # `prog-` / `ram`, both French words, in the English `program`)
     language: str | None = None
 
 
@@ -625,7 +626,7 @@ def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[s
     elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
-    text = join_lines([ln.text for ln in lines], vocab.lexicon(voc.language))
+    text = join_lines([ln.text for ln in lines])
     prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
     return EntryText(title.rstrip("*").strip(), prefix, location, gender)
