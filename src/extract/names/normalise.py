@@ -220,7 +220,7 @@ class Resolution:
     city: City | None
     source: str = ""  # manual | curated | gazetteer | fuzzy
     score: float = 0.0
-    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country | unknown_decision
+    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country | unknown_decision | not_in_country
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -533,14 +533,14 @@ class Resolver:
             preferred = [p for p in own or related if self.place_id(p) in prefer]
             if preferred:
                 pool = preferred
-        chosen = pool[0] if pool else places[0]
-        city = self.city_from_place(chosen)
         candidates = [self._candidate(self.city_from_place(p), 100.0) for p in places[:5]]
-        reason = None
         if not pool:
-            reason = "ambiguous"  # the report's country has no place of that name
+            # The country the report prints decides: `Bali, Indonesia` is not the Bāli of
+            # India. No place of that name there: the archivist says what it is.
+            return Resolution(None, reason="not_in_country", candidates=candidates)
+        city = self.city_from_place(pool[0])
         # without a country, whether the name is shared is `rivals`' question (_doubt)
-        return Resolution(city, "gazetteer", 100.0, reason, candidates)
+        return Resolution(city, "gazetteer", 100.0, None, candidates)
 
     def _same_name_in(self, places: list[Place], cc: str | None) -> list[Place]:
         """Places named like these (`Cordoue` -> `Córdoba`) in country `cc` (or anywhere)."""

@@ -92,6 +92,7 @@ class MemberIndicator(TypedDict, total=False):
     member_id: str
     indicator: str
     value: str
+    printed: str | None
     value_num: float
     page: int
     x0: float
