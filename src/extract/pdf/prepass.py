@@ -163,6 +163,10 @@ _YEAR_GLUED = re.compile(r"(?<!\d)(?:19|20)\d\d(\d{1,2})\s*$")
 MISSING_DAYS = 2
 
 
+# the digits of the day numbers 1..n read in order, run together
+DIGITS_OF_DAYS = {n: "".join(str(d) for d in range(1, n + 1)) for n in range(1, 32)}
+
+
 def day_run(text: str, min_days: int = MIN_DAYS) -> bool:
     """Day numbers 1..`min_days` in order down the page: a calendar month page, whatever
     its month name reads as. A day number is a line of its own, the start of the line
@@ -174,7 +178,16 @@ def day_run(text: str, min_days: int = MIN_DAYS) -> bool:
     True
     >>> day_run("\\n".join(str(d) for d in range(1, 28)))
     False
+
+    A producer's text layer may also cut the two-digit days into digits, one a line
+    (`9`, `1`, `0`, `1`, `1`): the digits of the page then run `12345678910111213…28`,
+    a string no other page prints.
+
+    >>> day_run("AVRIL\\n" + "\\n".join("".join(str(d) for d in range(1, 31))))
+    True
     """
+    if DIGITS_OF_DAYS[min_days] in "".join(c for c in text if c.isdigit()):
+        return True
     want, skipped = 1, 0
     for line in text.splitlines():
         m = _LONE.match(line) or _LEADING.match(line) or _GLUED_END.search(line) or _YEAR_GLUED.search(line)

@@ -137,7 +137,8 @@ def extract_report(
             if parser.checks is not None:
                 found = parser.checks(tables, sections[parser.name].state, ctx)
                 tables.setdefault("checks", []).extend(found)
-        tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
+        tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs, sections))
+        tables["checks"].extend(inventory.unclaimed_checks(tables["pages"]))
         tables["checks"].extend(gates.agreement_checks(*read, plan))
         tables["checks"].extend(gates.presence_checks(tables, tables["pages"], plan))
         data_sections = {p.name for p in registered if p.checks is not None}

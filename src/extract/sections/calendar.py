@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
+import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from babel.dates import get_day_names, get_month_names
 from rapidfuzz import fuzz, process
 
 from extract.lang import vocab
@@ -38,7 +42,7 @@ from extract.pdf import prepass
 from extract.pdf.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.sections import ReportContext, Section, register
 from extract.sections.prose import find_places
-from extract.toolkit.geometry import centre_inside, clusters
+from extract.toolkit.geometry import bbox_of, centre_inside, clusters
 from extract.toolkit.text import fold_with_offsets, join_lines, strip_glued_number
 
 NAME = "calendar"
@@ -60,21 +64,59 @@ PREFIX = re.compile(r"^(?P<prefix>[^|]{1,80}?)\s*\|\s*(?P<rest>.*)$")
 
 @dataclass(frozen=True)
 class Vocab:
-    months: dict[str, int]
+    months: dict[str, int]  # month names in full, folded: headings, statements
     prefixes: dict[str, str]
     headings: tuple[str, ...]
     footnotes: tuple[str, ...]
     online: frozenset[str]
     connectors: frozenset[str]
     statements: tuple[str, ...]
+    # month names in full and abbreviated (no final dot), and day names: dates of entries
+    month_tokens: dict[str, int] = field(default_factory=dict)
+    day_names: frozenset[str] = frozenset()
+    # the report's language (titles are joined without its lexicon: the French one keeps
+    # `prog-` / `ram`, both French words, in the English `program`)
+    language: str | None = None
 
 
+@cache
+def cldr_names(languages: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
+    """Month names (full; full and abbreviated) and day names of `languages`, folded, from
+    Babel's CLDR data: the well-kept tables, not ours. Where two languages spell one
+    month alike they agree; the first language wins otherwise.
+
+    >>> full, tokens, days = cldr_names(("fr", "en"))
+    >>> full["aout"], tokens["sept"], tokens["feb"], "lundi" in days
+    (8, 9, 2, True)
+    """
+    full: dict[str, int] = {}
+    tokens: dict[str, int] = {}
+    days: set[str] = set()
+    for lang in languages:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for n, name in get_month_names(width, context, locale=lang).items():
+                    key = vocab.fold(name).rstrip(".")
+                    tokens.setdefault(key, n)
+                    if width == "wide":
+                        full.setdefault(key, n)
+                for name in get_day_names(width, context, locale=lang).values():
+                    days.add(vocab.fold(name).rstrip("."))
+    return full, tokens, frozenset(days)
+
+
+@cache
 def load_vocab(language: str | None = None) -> Vocab:
     """Every language merged by default, on purpose (not `ctx.language`): an English page in a
     French report still reads, and no word of one language means another thing in another."""
     v = vocab.section(NAME, language)
+    full, tokens, days = cldr_names((language,) if language else vocab.LANGUAGES)
+    # spellings CLDR does not give (`setiembre`), from the language's folder
+    variants = {vocab.fold(k): int(n) for k, n in v.get("month_variants", {}).items()}
     return Vocab(
-        months={vocab.fold(k): int(n) for k, n in v.get("months", {}).items()},
+        months={**full, **variants},
+        month_tokens={**tokens, **variants},
+        day_names=days,
         prefixes={vocab.fold(k): str(t) for k, t in v.get("prefixes", {}).items()},
         headings=tuple(vocab.fold(h) for h in v.get("heading", [])),
         footnotes=tuple(vocab.fold(f) for f in v.get("gender_footnote", [])),
@@ -91,11 +133,21 @@ def month_of(text: str, months: dict[str, int]) -> tuple[int, int | None] | None
     (2, None)
     >>> month_of("August 2022", {"august": 8})
     (8, 2022)
+    >>> month_of("AUGUST 2022 (cont.)", {"august": 8})
+    (8, 2022)
+
+    A letter-spaced heading may come apart where the spacing meets a kerned pair:
+
+    >>> month_of("Ene ro ( cont.)", {"enero": 1})
+    (1, None)
     """
-    m = re.fullmatch(r"(?P<name>[^\d]+?)\s*(?P<year>(?:19|20)\d\d)?", vocab.fold(text))
-    if not m or m.group("name") not in months:
+    m = re.fullmatch(r"(?P<name>[^\d(]+?)\s*(?P<year>(?:19|20)\d\d)?\s*(?:\([^)]{1,20}\))?", vocab.fold(text))
+    if not m:
         return None
-    return months[m.group("name")], int(m.group("year")) if m.group("year") else None
+    name = m.group("name") if m.group("name") in months else m.group("name").replace(" ", "")
+    if name not in months:
+        return None
+    return months[name], int(m.group("year")) if m.group("year") else None
 
 
 def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
@@ -204,6 +256,7 @@ class MonthFrame:
     x1: float  # right edge of the event area
     heading: Line
     x0: float = 0.0  # left edge of the event area
+    y1: float = math.inf  # bottom of the month's region: the next month's heading under it
 
     @property
     def events_left(self) -> bool:
@@ -211,13 +264,17 @@ class MonthFrame:
         return self.x1 <= self.column.x1 + 0.5
 
 
-def _day_chain(words: list[Word]) -> list[Word]:
-    """1, 2, 3, ... in order down the page (stray numbers skipped)."""
-    chain: list[Word] = []
+def _day_chains(words: list[Word]) -> list[list[Word]]:
+    """Runs 1, 2, 3, ... in order down the page (stray numbers skipped); a new run starts
+    at a 1 under a run of MIN_DAYS or more (two months stacked at one x)."""
+    chains: list[list[Word]] = [[]]
     for w in sorted(words, key=lambda w: w.top):
-        if int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
+        chain = chains[-1]
+        if int(w.text) == 1 and len(chain) >= MIN_DAYS:
+            chains.append([w])
+        elif int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
             chain.append(w)
-    return chain
+    return chains
 
 
 def find_day_columns(words: list[Word]) -> list[DayColumn]:
@@ -227,19 +284,29 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     for key in (lambda w: w.x0, lambda w: w.x1):
         tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
         for cluster in clusters(numbers, key, tolerance):
-            chain = _day_chain(cluster)
-            if len(chain) >= MIN_DAYS:
-                found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
-    columns = sorted(found.values(), key=lambda c: c.x0)
-    # one column per x: keep the longest if two clusterings overlap
+            for chain in _day_chains(cluster):
+                if len(chain) >= MIN_DAYS:
+                    found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
+    columns = sorted(found.values(), key=lambda c: (c.x0, c.bbox[1]))
+    # one column per place: keep the longest if two clusterings overlap
     kept: list[DayColumn] = []
     for c in columns:
-        if kept and c.x0 < kept[-1].x1 and c.x1 > kept[-1].x0:
-            if len(c.words) > len(kept[-1].words):
-                kept[-1] = c
+        twin = next((k for k in kept if overlaps(c, k)), None)
+        if twin is not None:
+            if len(c.words) > len(twin.words):
+                kept[kept.index(twin)] = c
             continue
         kept.append(c)
-    return kept
+    return sorted(kept, key=lambda c: (c.x0, c.bbox[1]))
+
+
+def overlaps(a: WordGroup, b: WordGroup) -> bool:
+    return a.x0 < b.x1 and a.x1 > b.x0 and beside(a, b)
+
+
+def beside(a: WordGroup, b: WordGroup) -> bool:
+    """Two day columns of one band of months (their rows overlap down the page)."""
+    return a.bbox[1] < b.bbox[3] and a.bbox[3] > b.bbox[1]
 
 
 def events_side(words: list[Word], columns: list[DayColumn]) -> str:
@@ -253,7 +320,7 @@ def events_side(words: list[Word], columns: list[DayColumn]) -> str:
     rows = [w for w in words if id(w) not in days and top - 1 <= w.ymid <= bottom + 1]
     right = sum(w.x0 >= columns[-1].x1 for w in rows)
     left = sum(w.x1 <= columns[0].x0 for w in rows)
-    return "left" if left > right else "right"
+    return "left" if left > right else "right" if right > left else "none"
 
 
 def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
@@ -266,13 +333,18 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
             found = month_of(part.text, voc.months)
             if found:
                 headings.append((part, found))
-    left_side = events_side(page.words, columns) == "left"
+    side = events_side(page.words, columns)
+    if side == "none":  # a month with no event: its lanes lie on the side of its heading
+        side = "left" if any(h.x1 <= columns[0].x0 for h, _ in headings) else "right"
+    left_side = side == "left"
     frames = []
-    for i, col in enumerate(columns):
+    for col in columns:
+        band = [c for c in columns if beside(c, col)]  # the months side by side with it
+        i = band.index(col)
         if left_side:  # the month runs from the previous day column to its own
-            x0, x1 = (columns[i - 1].x1 + 0.5 if i else 0.0), col.x1
+            x0, x1 = (band[i - 1].x1 + 0.5 if i else 0.0), col.x1
         else:  # from its day column to the next one
-            x0, x1 = col.x0, (columns[i + 1].x0 - 0.5 if i + 1 < len(columns) else page.width)
+            x0, x1 = col.x0, (band[i + 1].x0 - 0.5 if i + 1 < len(band) else page.width)
         start = col.x0 if not left_side else x0
         above = [
             (h, f) for h, f in headings
@@ -287,6 +359,11 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
             continue  # a column that stops early is not this month's days
         col.words = col.words[:n]
         frames.append(MonthFrame(month, printed_year or year, col, x1, heading, x0=x0))
+    # A month's region ends where the heading of a month printed under it starts.
+    for f in frames:
+        below = [g.heading.top for g in frames if g is not f and g.heading.top > f.column.bottom
+                 and g.x0 < f.x1 and g.x1 > f.x0]
+        f.y1 = min(below, default=math.inf)
     return frames
 
 
@@ -323,6 +400,8 @@ def event_boxes(words: list[Word], boxes: list[Box], min_height: float) -> dict[
         if b.bottom - b.top < min_height:
             continue
         inner = [w for w in words if centre_inside(w, (b.x0, b.top, b.x1, b.bottom))]
+        if inner and len(inner) < len(words) and all(is_tag_word(w) for w in inner):
+            continue  # a type tag drawn on its own background, inside its entry
         if inner and single_stack(inner):
             stacks.append((-len(inner), round(b.x1 - b.x0, 1), -(b.bottom - b.top), b, inner))
     owner: dict[int, Box] = {}
@@ -470,6 +549,30 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     return would_fit and is_city(last)
 
 
+def is_bold(word: Word) -> bool:
+    name = word.fontname.lower()
+    return "bold" in name or "black" in name or "heavy" in name
+
+
+def is_tag_word(word: Word) -> bool:
+    """A word of a type tag: bold capitals (`WEBINAR`, `10 ANS APRÈS`)."""
+    letters = [c for c in word.text if c.isalpha()]
+    return is_bold(word) and all(c.isupper() for c in letters) and (bool(letters) or word.text.isdigit())
+
+
+def tag_prefix(lines: list[Line]) -> tuple[str | None, list[Line]]:
+    """The type printed as a tag (bold capitals) before a title in regular type: the
+    prefix as the `TAG |` form, and the lines without it; (None, lines) otherwise."""
+    words = [w for line in lines for w in line.words]
+    run = 0
+    while run < len(words) and is_tag_word(words[run]):
+        run += 1
+    if not run or run == len(words) or is_bold(words[run]) or not any(
+            c.isalpha() for w in words[:run] for c in w.text):
+        return None, lines
+    return " ".join(w.text for w in words[:run]) + " |", group_lines(words[run:])
+
+
 def is_italic(word: Word) -> bool:
     name = word.fontname.lower()
     return "italic" in name or "oblique" in name
@@ -502,12 +605,17 @@ def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
     return 0
 
 
-def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
-               is_city: Callable[[str], bool]) -> Printed:
-    lines = block.lines
-    width = max(ln.x1 - ln.x0 for ln in lines)
-    if block.box:  # the box less its padding, taken as even on both sides
-        width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
+@dataclass
+class EntryText:
+    title: str
+    prefix: str | None
+    location: str | None
+    gender: bool
+
+
+def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[str], bool]) -> EntryText:
+    """An entry's prefix (printed `TYPE |` or as a tag), title, `*` mark and location."""
+    tag, lines = tag_prefix(lines)
     location = None
     lines, italics = italic_tail(lines)
     if italics:  # the typography says where the location starts
@@ -519,9 +627,18 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
     text = join_lines([ln.text for ln in lines])
-    prefix, title = split_prefix(text)
+    prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
-    title = title.rstrip("*").strip()
+    return EntryText(title.rstrip("*").strip(), prefix, location, gender)
+
+
+def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
+               is_city: Callable[[str], bool]) -> Printed:
+    lines = block.lines
+    width = max(ln.x1 - ln.x0 for ln in lines)
+    if block.box:  # the box less its padding, taken as even on both sides
+        width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
+    entry = entry_text(lines, width, voc, is_city)
     col = frame.column
     tol = 0.5 * col.size
     first = col.row_of(block.top, tol)
@@ -533,7 +650,7 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
     return Printed(
         start=dt.date(frame.year, frame.month, first),
         end=dt.date(frame.year, frame.month, max(first, last)),
-        title=title, prefix=prefix, location=location, gender=gender,
+        title=entry.title, prefix=entry.prefix, location=entry.location, gender=entry.gender,
         page=page.number, bbox=block.bbox,
     )
 
@@ -546,14 +663,183 @@ def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
     words = [
         w for w in page.words
         if id(w) not in column_ids and id(w) not in excluded
-        and w.top >= top and (frame.x0 < w.xmid and w.x1 <= col.x0 if frame.events_left
-                              else w.x0 >= col.x1 and w.xmid < frame.x1)
+        and top <= w.top < frame.y1 and (frame.x0 < w.xmid and w.x1 <= col.x0 if frame.events_left
+                                         else w.x0 >= col.x1 and w.xmid < frame.x1)
     ]
     if frame.events_left:
         boxes = [b for b in page.boxes if b.x0 >= frame.x0 - 1 and b.x1 <= col.x0 + 1]
     else:
         boxes = [b for b in page.boxes if b.x0 >= col.x1 - 1 and b.x1 <= frame.x1 + 1]
+    boxes = [b for b in boxes if b.top >= top - col.size and b.bottom <= frame.y1 + 1]
     return [read_block(b, frame, page, voc, is_city) for b in event_blocks(words, boxes, col, voc.connectors)]
+
+
+# --- agendas: month headings and dated entries ------------------------------------
+
+ORDINAL = r"(?:er|re|st|nd|rd|th|o|º|\.?º)?"
+
+
+@cache
+def date_pattern(tokens: tuple[str, ...], days: tuple[str, ...]) -> re.Pattern[str]:
+    """A date or a range at the start of folded text: `19 jan`, `15-19 feb`, `27 jan - 3 feb`,
+    `lundi 3 mai 2021`, `14 mar. - 6 may`; month and day names from CLDR (`cldr_names`)."""
+    month = "(?:" + "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)) + r")\.?"
+    day_name = "(?:(?:" + "|".join(re.escape(d) for d in sorted(days, key=len, reverse=True)) + r")\.?,?\s+)?"
+    year = r"(?:,?\s+(?:19|20)\d\d)?"
+    one = rf"{day_name}(?P<{{d}}>\d{{{{1,2}}}}){ORDINAL}(?:\s+(?:de\s+)?(?P<{{m}}>{month}){year})?"
+    first = one.format(d="d1", m="m1")
+    last = one.format(d="d2", m="m2")
+    return re.compile(rf"^{first}(?:\s*(?:-|au|al|to|a)\s*{last})?(?=\s|$)")
+
+
+@dataclass
+class DateRange:
+    first_day: int
+    first_month: int | None
+    last_day: int | None
+    last_month: int | None
+    length: int  # characters of the folded text the date took
+
+
+def date_at_start(text: str, voc: Vocab) -> DateRange | None:
+    """The date an entry starts with, if it does; a bare day only when nothing follows
+    it (a date column of days under the month heading).
+
+    >>> v = load_vocab()
+    >>> d = date_at_start("27 Jan – 3 Feb Forum", v); (d.first_day, d.first_month, d.last_day, d.last_month)
+    (27, 1, 3, 2)
+    >>> d = date_at_start("15–19 févr. WEBINAR | X", v); (d.first_day, d.first_month, d.last_day, d.last_month)
+    (15, None, 19, 2)
+    >>> date_at_start("10 ANS APRÈS | Recommandation", v) is None
+    True
+    """
+    folded = vocab.fold(text)
+    m = date_pattern(tuple(voc.month_tokens), tuple(voc.day_names)).match(folded)
+    if not m:
+        return None
+    rest = folded[m.end():].strip()
+    m1, m2 = m.group("m1"), m.group("m2")
+    if not (m1 or m2) and rest:
+        return None  # `10 ANS`: a number leading a title, not a date
+    d1, d2 = int(m.group("d1")), int(m.group("d2")) if m.group("d2") else None
+    if not 1 <= d1 <= 31 or (d2 is not None and not 1 <= d2 <= 31):
+        return None
+
+    def month(token: str | None) -> int | None:
+        return voc.month_tokens.get(token.rstrip(".")) if token else None
+
+    return DateRange(d1, month(m1), d2, month(m2), m.end())
+
+
+@dataclass
+class AgendaMonth:
+    month: int
+    year: int
+    heading: Line
+
+
+def agenda_headings(pieces: list[Line], voc: Vocab, year: int) -> list[tuple[Line, AgendaMonth]]:
+    out = []
+    for piece in pieces:
+        found = month_of(piece.text, voc.months)
+        if found:
+            out.append((piece, AgendaMonth(found[0], found[1] or year, piece)))
+    return out
+
+
+def agenda_columns(headings: list[Line], size: float) -> list[float]:
+    """The left edges of the columns of entries: where month headings start."""
+    edges: list[float] = []
+    for h in sorted(headings, key=lambda h: h.x0):
+        if not edges or h.x0 - edges[-1] > 3 * size:
+            edges.append(h.x0)
+    return edges
+
+
+def read_agenda(page: Page, voc: Vocab, year: int, excluded: set[int], carried: AgendaMonth | None,
+                is_city: Callable[[str], bool]) -> tuple[list[Printed], list[AgendaMonth], AgendaMonth | None]:
+    """The entries of an agenda page, each under the month heading above it in its column
+    (or the month carried on from the previous column or page); returns the entries, the
+    months whose headings the page prints, and the month the page ends in."""
+    words = [w for w in page.words if id(w) not in excluded]
+    pieces: list[Line] = []
+    row: dict[int, int] = {}  # piece -> its line of the page: reading order across a date column
+    for n, line in enumerate(group_lines(words)):
+        for piece in split_line(line, 1.5):
+            pieces.append(piece)
+            row[id(piece)] = n
+    headings = agenda_headings(pieces, voc, year)
+    if not headings:
+        return [], [], carried
+    size = statistics.median(w.size for w in words)
+    edges = agenda_columns([h for h, _ in headings], size)
+    heading_ids = {id(h) for h, _ in headings}
+    first_top = min(h.top for h, _ in headings)
+
+    def column_of(piece: Line) -> int:
+        return max((i for i, x in enumerate(edges) if x <= piece.x0 + size), default=-1)
+
+    # the calendar heading and anything above the first month heading are not entries
+    body = [pc for pc in pieces if id(pc) not in heading_ids and pc.top >= first_top - 0.5 * size
+            and column_of(pc) >= 0]
+    printed: list[Printed] = []
+    month = carried
+    for col in range(len(edges)):
+        items = sorted([(row[id(h)], 0, h, m) for h, m in headings if column_of(h) == col]
+                       + [(row[id(pc)], 1, pc, None) for pc in body if column_of(pc) == col],
+                       key=lambda t: (t[0], t[1], t[2].x0))
+        entries: list[tuple[AgendaMonth, DateRange, list[Line]]] = []
+        shared = Counter(n for n, kind, _, _ in items if kind == 1)
+        for n, kind, piece, heading in items:
+            if kind == 0:
+                month = heading
+                continue
+            date = date_at_start(piece.text, voc)
+            if date and not (date.first_month or date.last_month) and shared[n] < 2:
+                date = None  # a bare number alone on its line ends a title (`ODS` / `11`)
+            if date is not None and month is not None:
+                entries.append((month, date, [piece]))
+            elif entries:  # a line of the entry above (its title runs on, its location)
+                entries[-1][2].append(piece)
+        for agenda_month, date, lines in entries:
+            entry = agenda_entry(agenda_month, date, lines, page, voc, is_city)
+            if entry.title:  # a date with nothing after it is no event (a grid's day number)
+                printed.append(entry)
+    return printed, [m for _, m in headings], month
+
+
+def agenda_entry(month: AgendaMonth, date: DateRange, lines: list[Line], page: Page, voc: Vocab,
+                 is_city: Callable[[str], bool]) -> Printed:
+    """One agenda entry: its date words taken off its first line, the rest read as an event."""
+    first = lines[0]
+    taken, text = 0, ""
+    while taken < len(first.words) and len(vocab.fold(text).rstrip()) < date.length:
+        text += first.words[taken].text + " "
+        taken += 1
+    if taken >= 2 and re.fullmatch(r"(?:19|20)\d\d", first.words[taken - 1].text):
+        # `23 Mar 2021 Urban Forestry…`: a year set like the title, or apart from the
+        # date, starts the title
+        year, before = first.words[taken - 1], first.words[taken - 2]
+        if is_bold(year) != is_bold(before) or year.x0 - before.x1 > SEGMENT_GAP * year.size:
+            taken -= 1
+    # a date column: the date's own words; the entry's lines are the ones right of it
+    rest = [*first.words[taken:], *[w for ln in lines[1:] for w in ln.words]]
+    body = group_lines(rest) if rest else []
+    width = max((ln.x1 - ln.x0 for ln in body), default=0.0)
+    entry = entry_text(body, width, voc, is_city) if body else EntryText("", None, None, False)
+    start_month = date.first_month or date.last_month or month.month
+    start = dt.date(month.year, start_month, date.first_day)
+    end = start
+    if date.last_day is not None:
+        end_month = date.last_month or start_month
+        end_year = month.year + (end_month < start_month)
+        end = dt.date(end_year, end_month, date.last_day)
+        if end < start and not date.last_month:  # `28 – 2`: into the next month
+            end = (dt.date(end_year, end_month, 28) + dt.timedelta(days=7)).replace(day=date.last_day)
+    x0, top, x1, bottom = bbox_of([w for ln in lines for w in ln.words])
+    return Printed(start=start, end=end, title=entry.title, prefix=entry.prefix,
+                   location=entry.location, gender=entry.gender, page=page.number,
+                   bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)))
 
 
 def merge_repeats(printed: list[Printed]) -> list[Printed]:
@@ -625,9 +911,34 @@ def is_month_page(text: str, voc: Vocab) -> bool:
         if head and head[1] in voc.months:
             rest = head[2].split()
             months += not rest or not rest[0].isalpha()
+        elif len(line) <= 40 and month_of(line, voc.months):  # `Ene ro (cont.)`, letter-spaced
+            months += 1
     if not months:
         return False
-    return any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
+    return (any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
+            or dated_lines(text, voc) >= MIN_DATED)
+
+
+# An agenda page: a month heading over at least this many lines that start with a date.
+MIN_DATED = 3
+
+
+def dated_lines(text: str, voc: Vocab) -> int:
+    """Lines that start with a date (`19 Jan`, `27 janv. – 3 févr.`): agenda entries."""
+    count = 0
+    for line in text.splitlines():
+        date = date_at_start(line.strip(), voc) if line.strip()[:1].isalnum() else None
+        count += bool(date and (date.first_month or date.last_month))  # a bare day: a grid's
+    return count
+
+
+def is_month_text(text: str, voc: Vocab | None = None) -> bool:
+    """Is this page (its pre-pass text) a month of the calendar: a month heading with the
+    calendar's heading, day numbers or dated entries, or day numbers 1..28+ down the page
+    whatever the month name reads as? Such a page is the calendar's, never key figures'
+    (its day numbers and the figures in its titles are not the report's results)."""
+    voc = voc or load_vocab()
+    return is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
@@ -636,7 +947,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     voc = load_vocab()
     return [
         number for number, text in enumerate(texts, start=1)
-        if is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
+        if is_month_text(text, voc)
         or any(re.search(p, vocab.fold(text)) for p in voc.statements)
     ]
 
@@ -652,7 +963,7 @@ class CalendarState:
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
-    voc = load_vocab()
+    voc = replace(load_vocab(), language=ctx.language)
     printed: list[Printed] = []
     statements: list[dict[str, Any]] = []
     memo: dict[str, bool] = {}
@@ -668,6 +979,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
                           and ctx.names.peek(text) is not None)
         return memo[text]
 
+    carried: AgendaMonth | None = None  # an agenda's month running on to the next page
     for page in pages:
         footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
@@ -678,17 +990,23 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             month_events = read_month(page, frame, voc, excluded, is_city)
             printed.extend(month_events)
             marked = marked or any(e.gender for e in month_events)
+        agenda: list[AgendaMonth] = []
+        if not frames:  # no month grid: an agenda, month headings over dated entries
+            month_events, agenda, carried = read_agenda(page, voc, ctx.year, footnote_words, carried, is_city)
+            months.extend({"year": m.year, "month": m.month, "page": page.number} for m in agenda)
+            printed.extend(month_events)
+            marked = any(e.gender for e in month_events)
         if marked and not footnote_words:
             ctx.warn(f"calendar p.{page.number}: events marked * but no footnote says what * means "
                      "(gender_perspective is set from the * alone); check the page's footnote "
                      "and add its wording to vocab/<lang>/calendar.yml gender_footnote")
         stated = []
-        if not frames:
+        if not frames and not agenda:
             stated = find_statements(page.text, voc, ctx.year)
             statements.extend({**s, "page": page.number} for s in stated)
-        notes[page.number] = None if frames or stated else (
-            "no month here: no column of day numbers 1..28+ under a month name, "
-            "and no statement of a number of events")
+        notes[page.number] = None if frames or agenda or stated else (
+            "no month here: no column of day numbers 1..28+ under a month name, no month "
+            "heading over dated entries, and no statement of a number of events")
     events = merge_repeats(printed)
     section = Section(pages=notes, state=CalendarState(
         statements=_dedupe_statements(statements), months=months,
@@ -772,7 +1090,10 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
             "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
     if state.months:
-        out.append(months_present(state.months, ctx.language))
+        # the calendar of a year's report covers its year: January to December, and any
+        # month it prints beyond (a calendar running into the next January)
+        out.append(months_present(state.months, ctx.language,
+                                  expected=(_index(ctx.year, 1), _index(ctx.year, 12))))
         out.append(events_cut(events, state.copies, state.months))
     return out
 
@@ -782,26 +1103,34 @@ def _pages(pages: list[int]) -> str:
 
 
 def _month_name(year: int, month: int, language: str) -> str:
-    names = {n: name for name, n in vocab.section(NAME, language).get("months", {}).items()}
-    return f"{names.get(month, str(month))} {year}"
+    names = get_month_names("wide", locale=language if language in vocab.LANGUAGES else "en")
+    return f"{names[month]} {year}"
 
 
 def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def months_present(months: list[dict[str, Any]], language: str) -> dict[str, Any]:
-    """Every month from the first month column read to the last, each on some page.
+def months_present(months: list[dict[str, Any]], language: str,
+                   expected: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Every month expected (`expected`: the first and last month index, the report's
+    January to December; else from the first month read to the last), each on some page.
 
-    A month page lost (not in the file, or not read) leaves a hole: named, with the
-    pages around it."""
+    A month page lost (not in the file, or not read) leaves a hole, the first and the
+    last month too: named, with the pages around it."""
     seen = {_index(m["year"], m["month"]): m["page"] for m in months}
     lo, hi = min(seen), max(seen)
+    if expected:
+        lo, hi = min(lo, expected[0]), max(hi, expected[1])
     missing = [i for i in range(lo, hi + 1) if i not in seen]
 
     def around(i: int) -> str:
         before = max((seen[j] for j in seen if j < i), default=None)
         after = min((seen[j] for j in seen if j > i), default=None)
+        if before is None:
+            return f"before p. {after}, the first month read"
+        if after is None:
+            return f"after p. {before}, the last month read"
         return f"between p. {before} and p. {after}"
 
     names = [_month_name(i // 12, i % 12 + 1, language) for i in missing]

@@ -271,10 +271,15 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """Pages with a figure in their pre-pass text, or a digit and some label's words
     with the word gaps lost (a letter-spaced heading: `2 4 nouvellespublications`):
     the layout, which keeps the gaps, then tells."""
+    from extract.sections.calendar import is_month_text  # a sibling section's page test
+
     squashed = {prepass.squash(label) for _, label, _ in _entries(ctx.language)}
+    # A month of the calendar is never the report's figures, however many numbers it
+    # prints (day numbers, `2 300 participants` in a title).
     return [i + 1 for i, text in enumerate(texts)
-            if find_figures(" ".join(text.split()), ctx.language)
-            or (any(c.isdigit() for c in text) and _squashed_label(text, squashed))]
+            if (find_figures(" ".join(text.split()), ctx.language)
+                or (any(c.isdigit() for c in text) and _squashed_label(text, squashed)))
+            and not is_month_text(text)]
 
 
 GLUED_WORD = 8

@@ -86,6 +86,13 @@ class HtmlLayout:
     lanes_side: str = "right"  # right: day numbers left of the events; left: events left of them
     month_pages: list[list[int]] | None = None  # None: the data's pages
     box_single_days: bool = False
+    # None: the data's month pages, drawn as grids; grid-one | grid-two (side by side) |
+    # grid-stacked (two months one above the other) | agenda-one | agenda-two (columns)
+    calendar_layout: str | None = None
+    month_heading: str = "data"  # data: as month_names prints it | upper-year (JANUARY 2022) | title (Janvier)
+    date_form: str = "column-abbr"  # agenda: column | leading (the date starts the entry), -abbr | -full month
+    type_form: str = "prefix"  # prefix: `WEBINAR | Title` | tag: a bold capital tag before the title
+    location_italic: bool = True
     # publications
     share_pages: bool = False  # True: a section's groups run on, several on one page
     link_split: str = "tile"  # tile | line | word: one <a> per tile, per title line, per word
@@ -165,6 +172,8 @@ def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]
     for name in ORDER:
         if name == "members" and name in data:
             pages += member_pages(data[name], geo, layout, report.get("language", "fr"))
+        elif name == "calendar" and name in data:  # an agenda's month names are in the report's language
+            pages += calendar_pages({"language": report.get("language", "fr"), **data[name]}, geo, layout)
         elif name in data:
             pages += builders[name](data[name], geo, layout)
     return geo, pages
@@ -563,6 +572,8 @@ class Entry:
     end: dt.date
     head: str  # prefix and title as printed, with the gender mark
     location: str | None
+    prefix: str | None = None
+    title: str = ""  # with the gender mark
 
 
 def entries(data: dict) -> list[Entry]:
@@ -573,12 +584,13 @@ def entries(data: dict) -> list[Entry]:
         end = dt.date(e.get("end_year", year), e.get("end_month", e["month"]), e.get("end_day", e["day"]))
         title = " ".join(e["title"].split())
         head = f"{e['prefix']} {title}" if e.get("prefix") else title
-        out.append(Entry(i, start, end, head + ("*" if e.get("gender") else ""), e.get("location")))
+        mark = "*" if e.get("gender") else ""
+        out.append(Entry(i, start, end, head + mark, e.get("location"), e.get("prefix"), title + mark))
     return out
 
 
 def month_grid(events: list[Entry], year: int, month: int, width: float, size: float,
-               geo: Geometry, layout: HtmlLayout) -> dict | None:
+               geo: Geometry, layout: HtmlLayout, pad_em: float = 0.45) -> dict | None:
     """Lanes and rows of one month at `size`, or None when it would not fit `width`."""
     days = cal.monthrange(year, month)[1]
     first, last = dt.date(year, month, 1), dt.date(year, month, days)
@@ -595,7 +607,7 @@ def month_grid(events: list[Entry], year: int, month: int, width: float, size: f
     lanes = max(1, len(taken))
     day_w = 2.2 * size
     lane_w = (width - day_w) / lanes
-    pad = 0.45 * size
+    pad = pad_em * size
     line_h = 1.25 * size
     rows = [line_h + 2 * pad] * days
     for p in placed:
@@ -621,14 +633,19 @@ def month_grid(events: list[Entry], year: int, month: int, width: float, size: f
 
 
 def fit_months(events: list[Entry], year: int, months: list[int], geo: Geometry,
-               layout: HtmlLayout, gap: float) -> list[dict] | None:
+               layout: HtmlLayout, gap: float, stacked: bool = False) -> list[dict] | None:
     """The month grids of one page at the largest size that fits, or None."""
     width = (geo.width - 2 * geo.margin - gap * (len(months) - 1)) / len(months)
     # heading, month name, footnote: what the page holds besides the grids
     room = geo.height - geo.margin * 2 - 16 * 1.9 - 12 * 1.8 - 20
+    if stacked:  # each month the page's width, the height shared
+        width = geo.width - 2 * geo.margin
+        room = (room - (len(months) - 1) * (gap + 12 * 1.8)) / len(months)
     size = 7.0
-    while size >= 3.5:
-        grids = [month_grid(events, year, m, width, size, geo, layout) for m in months]
+    # stacked months: tight rows (calendar-designs.css), and smaller type if need be
+    pad_em, smallest = (0.12, 3.0) if stacked else (0.45, 3.5)
+    while size >= smallest:
+        grids = [month_grid(events, year, m, width, size, geo, layout, pad_em) for m in months]
         # 8 % for the browser's rounding and the way it shares spanned rows
         if all(g and g["height"] * 1.08 <= room for g in grids):
             for g in grids:
@@ -648,24 +665,120 @@ def calendar_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
     names = data.get("month_names") or ["JANVIER", "FÉVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET",
                                         "AOÛT", "SEPTEMBRE", "OCTOBRE", "NOVEMBRE", "DÉCEMBRE"]
     events = entries(data)
+    if layout.calendar_layout and layout.calendar_layout.startswith("agenda"):
+        return pages + agenda_pages(data, events, names, geo, layout)
     gap = 18.0
-    queue = [list(m) for m in (layout.month_pages or data.get("pages") or [[m] for m in range(1, 13)])]
+    stacked = layout.calendar_layout == "grid-stacked"
+    plan = {"grid-one": [[m] for m in range(1, 13)],
+            "grid-two": [[m, m + 1] for m in range(1, 13, 2)],
+            "grid-stacked": [[m, m + 1] for m in range(1, 13, 2)]}.get(layout.calendar_layout or "")
+    queue = [list(m) for m in (plan or layout.month_pages or data.get("pages") or [[m] for m in range(1, 13)])]
     while queue:
         months = queue.pop(0)
-        grids = fit_months(events, year, months, geo, layout, gap)
+        grids = fit_months(events, year, months, geo, layout, gap, stacked)
         if grids is None and len(months) > 1:
             queue[:0] = [[m] for m in months]  # too crowded side by side: a page each
             continue
         if grids is None:
             raise ValueError(f"calendar month {months[0]} does not fit a {geo.width:.0f}x{geo.height:.0f} page")
         for g in grids:
-            g["name"] = names[g["month"] - 1]
+            g["name"] = month_heading(names, g["month"], year, layout)
         gendered = any(p["e"].head.endswith("*") for g in grids for p in g["placed"])
         pages.append({"kind": "calendar", "heading": data.get("heading", "CALENDRIER INTERNATIONAL"),
-                      "grids": grids, "width": grids[0]["width"], "gap": gap,
+                      "grids": grids, "width": grids[0]["width"], "gap": gap, "stacked": stacked,
                       "footnote": data.get("footnote") if gendered else None,
                       "label": data.get("margin_label", "ANNEXES")})
     return pages
+
+
+def month_heading(names: list[str], month: int, year: int, layout: HtmlLayout) -> str:
+    """The month's name as the design prints it: `JANVIER`, `JANUARY 2022` or `Janvier`."""
+    name = names[month - 1]
+    if layout.month_heading == "upper-year":
+        return f"{name.upper()} {year}"
+    if layout.month_heading == "title":
+        return name.capitalize()
+    return name
+
+
+# What a month heading carried over to the next column or page adds, per language.
+CONTINUED = {"fr": "(suite)", "en": "(cont.)", "es": "(cont.)"}
+
+
+def date_label(e: Entry, language: str, month_form: str) -> str:
+    """`19 Jan`, `15–19 Feb`, `27 Jan – 3 Feb`: the month names from Babel's CLDR data
+    (abbreviated or wide) in the report's language."""
+    from babel.dates import get_month_names
+
+    months = get_month_names("abbreviated" if month_form == "abbr" else "wide", locale=language)
+    a, b = e.start, e.end
+    if a == b:
+        return f"{a.day} {months[a.month]}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {months[a.month]}"
+    return f"{a.day} {months[a.month]} – {b.day} {months[b.month]}"
+
+
+def agenda_pages(data: dict, events: list[Entry], names: list[str], geo: Geometry,
+                 layout: HtmlLayout) -> list[dict]:
+    """The calendar as an agenda: a heading per month, one entry per event under the month
+    it starts in (a span over months printed once), in one or two columns a page; a month
+    carried over to a new column or page repeats its heading with `(cont.)`."""
+    year = int(data["year"])
+    language = (data.get("language") or "fr")
+    columns = 2 if layout.calendar_layout == "agenda-two" else 1
+    place, month_form = layout.date_form.split("-")
+    size, line_h, gap = 8.5, 8.5 * 1.3, 10.0
+    inner = geo.width - 2 * geo.margin
+    col_w = (inner - (columns - 1) * 24) / columns
+    date_w = max(measure(date_label(e, language, month_form), size, geo.font, True) for e in events) + 8
+    body_w = (col_w - date_w if place == "column" else col_w) * 0.92  # the browser's wrap may differ
+    room = geo.height - geo.margin * 2 - 16 * 1.9 - 24
+    head_h = 12 * 1.8 + 4
+
+    def height(e: Entry, label: str) -> float:
+        text = f"{label}  {e.head}" if place == "leading" else e.head
+        n = wrap_count(text, body_w, size, geo.font) or 4
+        m = (wrap_count(e.location, body_w, size, geo.font) or 2) if e.location else 0
+        return (n + m) * line_h + gap
+
+    flows: list[list[dict]] = [[]]
+    used = 0.0
+
+    def new_column() -> None:
+        nonlocal used
+        flows.append([])
+        used = 0.0
+
+    for month in range(1, 13):
+        items = [e for e in events if (e.start.year, e.start.month) == (year, month)]
+        heading = month_heading(names, month, year, layout)
+        first_h = height(items[0], date_label(items[0], language, month_form)) if items else 0
+        if used and used + head_h + first_h > room:
+            new_column()
+        flows[-1].append({"kind": "month", "name": heading})
+        used += head_h
+        for e in items:
+            label = date_label(e, language, month_form)
+            h = height(e, label)
+            if used + h > room:
+                new_column()
+                flows[-1].append({"kind": "month", "name": f"{heading} {CONTINUED.get(language, '(cont.)')}"})
+                used += head_h
+            flows[-1].append({"kind": "entry", "e": e, "date": label})
+            used += h * 1.0
+    pages = []
+    for k in range(0, len(flows), columns):
+        cols = flows[k:k + columns]
+        gendered = any(it["kind"] == "entry" and it["e"].title.endswith("*") for c in cols for it in c)
+        pages.append({"kind": "agenda", "heading": data.get("heading", "CALENDRIER INTERNATIONAL"),
+                      "columns": cols, "col_w": col_w, "date_w": date_w, "place": place, "size": size,
+                      "footnote": data.get("footnote") if gendered else None,
+                      "label": data.get("margin_label", "ANNEXES")})
+    return pages
+
+
+CALENDAR_DESIGN_KNOBS = ("calendar_layout", "month_heading", "date_form", "type_form", "location_italic")
 
 
 # --- the document -------------------------------------------------------------------
@@ -693,6 +806,9 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
     data = data if data is not None else load_edition(folder)
     geo, pages = edition_pages(data, layout)
     css = (HERE / "report.css").read_text(encoding="utf-8")
+    default = HtmlLayout()
+    if any(getattr(layout, k) != getattr(default, k) for k in CALENDAR_DESIGN_KNOBS):
+        css += (HERE / "calendar-designs.css").read_text(encoding="utf-8")
     if (layout.product_list, layout.product_link, layout.figure_label) != ("tiles", "annotation", "below"):
         css += (HERE / "report-habits.css").read_text(encoding="utf-8")
     html = _environment().get_template("report.html.j2").render(
