@@ -1,6 +1,7 @@
 # Two commands for a fresh machine:
 #   make run    set up, ingest raw/ into db/metropolis.db, serve on http://127.0.0.1:8001/
 #   make test   set up (incl. Debian chromium for the browser tests), run the whole suite
+#   make check  the quick loop (no browser, sampled property and fuzz runs)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -13,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # pango and harfbuzz-subset: WeasyPrint prints the second renderer's specimens; liberation: their fonts
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: setup system-deps run demo ingest serve test explore bench specimens lint clean
+.PHONY: setup system-deps run demo ingest serve test check explore bench specimens lint clean
 
 setup: $(VENV)/.installed
 
@@ -45,8 +46,14 @@ demo: setup
 	-$(EXTRACT) ingest raw/ tests/specimens/synthetic/ --with-synthetic --db $(DB) --jobs $(JOBS)
 	$(EXTRACT) serve --db $(DB) --port $(PORT)
 
+# everything (fuzz, property runs at full size, browser, wheel) on every core: what CI runs
 test: setup system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist worksteal
+
+# the daily loop: every test file but the browser and wheel ones, the long property and
+# fuzz runs cut to a small seeded sample (METROPOLIS_TEST_SAMPLE=1), on every core
+check: setup
+	METROPOLIS_TEST_SAMPLE=1 $(PY) -m pytest -q -n auto --dist worksteal -m "not browser and not slow"
 
 # property tests with new random examples, ten times as many (failures print a reproduce blob)
 explore: setup

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -57,6 +57,10 @@ class Result:
     distractors: int
     distractors_mapped: int
     misses: list[tuple[str, str, titles.Reading]]
+    # how far from the thresholds: (score, lead over the runner-up) of each paraphrase
+    # mapped right, and the best score of each distractor
+    right: list[tuple[float, float]] = field(default_factory=list)
+    distractor_scores: list[float] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -78,6 +82,7 @@ def evaluate(language: str) -> Result:
         reading = read_left_out(title, language)
         if key == "unknown":
             result.distractors += 1
+            result.distractor_scores.append(reading.score)
             if reading.known:
                 result.distractors_mapped += 1
                 result.misses.append((title, key, reading))
@@ -85,6 +90,7 @@ def evaluate(language: str) -> Result:
         result.paraphrases += 1
         if reading.key == key:
             result.mapped_right += 1
+            result.right.append((reading.score, reading.score - reading.runner_up_score))
         else:
             result.mapped_wrong += reading.known
             result.misses.append((title, key, reading))
@@ -99,6 +105,21 @@ def table(results: list[Result]) -> str:
         lines.append(f"| {r.language} | {r.paraphrases} | {r.mapped_right} | {r.mapped_wrong} | "
                      f"{r.distractors} | {r.distractors_mapped} | {r.precision:.3f} | {r.recall:.3f} | "
                      f"{r.false_mapping_rate:.3f} |")
+    return "\n".join(lines)
+
+
+def margins(results: list[Result]) -> str:
+    """How far the readings sit from the thresholds (MIN_SCORE, MARGIN): the weakest
+    paraphrase read right, the narrowest lead, the strongest distractor (read by the
+    exact-title shortcut, a known title scores 1.0; these are read by meaning)."""
+    header = (f"| language | lowest paraphrase score (min {titles.MIN_SCORE}) | narrowest lead "
+              f"(min {titles.MARGIN}) | highest distractor score |")
+    lines = [header, "| --- | --- | --- | --- |"]
+    for r in results:
+        low = min((s for s, _ in r.right), default=float("nan"))
+        lead = min((m for _, m in r.right), default=float("nan"))
+        high = max(r.distractor_scores, default=float("nan"))
+        lines.append(f"| {r.language} | {low:.3f} | {lead:.3f} | {high:.3f} |")
     return "\n".join(lines)
 
 
@@ -121,9 +142,11 @@ def sweep(languages: list[str]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    languages = [lang for lang in ("fr", "en") if (DATA / f"column_titles_{lang}.csv").exists()]
+    languages = [lang for lang in ("fr", "en", "es") if (DATA / f"column_titles_{lang}.csv").exists()]
     results = [evaluate(lang) for lang in languages]
     print(table(results))
+    print()
+    print(margins(results))
     if "--misses" in argv:
         for r in results:
             for title, key, reading in r.misses:

@@ -31,6 +31,14 @@ def edition_folder(out: Path, year: int, base: Path = BASE) -> Path:
     path = folder / "report.yml"
     report = yaml.safe_load(path.read_text(encoding="utf-8"))
     old = str(report.get("year", 2021))
+    # The whole edition of that year, not only its cover: the fee column's title, the
+    # calendar's dates and titles say the year too, and an edition whose cover says
+    # another year than its body is refused (`identify`).
+    if str(year) != old:
+        for data in folder.glob("*.yml"):
+            text = data.read_text(encoding="utf-8")
+            data.write_text(re.sub(rf"(?<!\d){old}(?!\d)", str(year), text), encoding="utf-8")
+        report = yaml.safe_load(path.read_text(encoding="utf-8"))
     report["year"] = year
     report["id"] = re.sub(r"^\d{4}", str(year), str(report.get("id", f"{year}-fr")))
     report["cover_title"] = str(report["cover_title"]).replace(old, str(year))

@@ -116,12 +116,12 @@ def knowledge_base(tmp_path_factory) -> Path:
     """A database ingested once per test session from every specimen edition (the
     synthetic one included)."""
     if "kb" not in _DATABASES:
+        import extract
+
         db = tmp_path_factory.mktemp("kb") / "metropolis.db"
-        pdfs = [str(p) for p in specimen_editions().values()]
-        result = subprocess.run(
-            [sys.executable, "-m", "extract", "ingest", *pdfs, "--db", str(db), "--with-synthetic"],
-            check=False, cwd=ROOT, capture_output=True, text=True, timeout=600,
-        )
-        assert result.returncode == 0, result.stderr
+        pdfs = list(specimen_editions().values())
+        # in-process (the library API): the CLI's own work without a second start-up
+        outcomes = extract.ingest(pdfs, db, with_synthetic=True)
+        assert all(o.status == "written" for o in outcomes), [o for o in outcomes if o.status != "written"]
         _DATABASES["kb"] = db
     return _DATABASES["kb"]

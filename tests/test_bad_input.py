@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
+from tests.conftest import SPECIMEN_2021_FR, copy_db, ingest_template, run_cli, snapshot
 
 
 def other_organisation_pdf(path):
@@ -46,9 +46,7 @@ BAD_FILES = {
 @pytest.fixture(scope="module")
 def good_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("bad") / "kb.db"
-    result = run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
-    assert result.returncode == 0, result.stderr
-    return db
+    return copy_db(ingest_template(tmp_path_factory, SPECIMEN_2021_FR), db)
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))

@@ -239,7 +239,8 @@ def test_chart_library_loads_only_for_a_chart(page):
     page.wait_for_load_state("networkidle")
     assert loaded == []
     page.goto("/metropolis/events_per_month?year=2021")
-    page.locator("a.kb-chart-link").click()
+    # the description's chart link asks for the chart: only then the library loads
+    page.locator('.metadata-description a[href*="g.mark=bar"]').first.click()
     page.locator(".vega-embed, form").first.wait_for(timeout=20000)
     assert any(u.endswith(".js") for u in loaded)
 
@@ -247,7 +248,7 @@ def test_chart_library_loads_only_for_a_chart(page):
 def test_cross_edition_check_of_a_year_with_one_edition(page):
     page.goto("/metropolis/cross_edition_check?year=2022")
     note = page.locator("td.col-note").first.inner_text()
-    assert "English edition of 2022 is missing" in note
+    assert "Only one edition of 2022" in note
 
 
 def test_member_profile_of_seoul_spelled_in_french(page):
@@ -298,3 +299,178 @@ def test_tables_show_no_box_coordinates_and_open_near_the_top(page):
         assert header.count() == 1 and not header.is_visible(), column
     table_top = page.locator("table.rows-and-columns").bounding_box()["y"]
     assert table_top < 900  # on the first screen, not under the column descriptions
+
+
+# ---- issue 24: the knowledge base answers, not tables -----------------------------------
+
+def db_rows(server, query: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{server.db}?mode=ro", uri=True)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_member_page_is_compact_at_1366_px(browser, server):
+    """Every edition and the change in view at 1366 px: the label column wraps instead
+    of pushing the later editions off the screen (it was 1,576 px wide)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=server.url)
+    page = context.new_page()
+    page.goto("/-/member/brussels")
+    page.wait_for_load_state("networkidle")
+    shot(page, "member-page-1366", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    last = page.locator("table.member thead th").last
+    assert last.inner_text().startswith("change") and last.bounding_box()["x"] + \
+        last.bounding_box()["width"] <= 1366
+    context.close()
+
+
+def cells(page, column: str) -> list[str]:
+    return [" ".join(t.split()) for t in page.locator(f"table.rows-and-columns td.col-{column}")
+            .all_inner_texts()]
+
+
+def home_question(page, number: int):
+    """The n-th question of the home page (1-based)."""
+    page.goto("/")
+    return page.locator("ol.kb-questions > li").nth(number - 1)
+
+
+def test_the_ten_questions_from_the_home_page(page, server):
+    """Each question of issue 24 answered from the home page in at most two clicks, each
+    answer compared with SQL on the same database."""
+    years = [y for y, in db_rows(server, "SELECT DISTINCT year FROM reports ORDER BY year")]
+    first, last = years[-2], years[-1]
+    clicks: dict[int, int] = {}
+
+    # (1) members that joined or left between two years
+    home_question(page, 1).locator("a").first.click()
+    clicks[1] = 1
+    listed = {y: {m for m, in db_rows(server, "SELECT s.member_id FROM member_status s JOIN "
+                                              "reports r ON r.id = s.report_id WHERE r.year = ?", [y])}
+              for y in (first, last)}
+    changes = set(zip(cells(page, "change"), cells(page, "member_id"), strict=True))
+    assert changes == ({("joined", m) for m in listed[last] - listed[first]}
+                       | {("left", m) for m in listed[first] - listed[last]})
+
+    # (2) events per month, webinars, gender perspective
+    question = home_question(page, 2)
+    question.locator("a", has_text="per month").click()
+    clicks[2] = 1
+    assert page.locator("p.kb-chart img").count() == 1
+    edition = f"{first}-fr"
+    months = dict(db_rows(server, "SELECT CAST(substr(start_date, 6, 2) AS INTEGER), count(*) "
+                                  "FROM calendar_events WHERE report_id = ? GROUP BY 1", [edition]))
+    got = {int(m): int(n) for m, e, n in zip(cells(page, "month"), cells(page, "edition"),
+                                            cells(page, "events"), strict=True) if e == edition}
+    assert got == {m: months.get(m, 0) for m in range(1, 13)}
+    webinars = db_rows(server, "SELECT count(*) FROM calendar_events WHERE report_id = ? "
+                               "AND event_type = 'webinar'", [edition])[0][0]
+    assert sum(int(w) for w, e in zip(cells(page, "webinars"), cells(page, "edition"),
+                                      strict=True) if e == edition) == webinars
+    home_question(page, 2).locator("a", has_text="gender").click()
+    gender = db_rows(server, "SELECT count(*) FROM event_facts WHERE year = ? "
+                             "AND gender_perspective = 1", [first])[0][0]
+    assert page.locator("h3").first.inner_text().startswith(f"{gender} row")
+
+    # (3) a member by another spelling, every edition side by side
+    page.goto("/")
+    page.fill("input#kb-member", "Bruxelles")
+    page.locator("input#kb-member").press("Enter")
+    clicks[3] = 1
+    page.wait_for_url(re.compile(r"/-/member/brussels"))
+    editions = {e for e, in db_rows(server, "SELECT report_id FROM member_status "
+                                            "WHERE member_id = 'brussels'")}
+    headers = set(page.locator("table.member thead th.edition > a").all_inner_texts())
+    assert headers == editions
+    assert page.locator('tr[data-indicator="news_published"] a[href*="#page="]').count() == len(editions)
+
+    # (4) the ten members with most news, and the change the next year
+    home_question(page, 4).locator("a").first.click()
+    clicks[4] = 1
+    values = db_rows(server, "SELECT s.member_id, ifnull(max(i.value_num), 0) FROM member_status s "
+                             "JOIN reports r ON r.id = s.report_id LEFT JOIN member_indicators i "
+                             "ON i.report_id = s.report_id AND i.member_id = s.member_id "
+                             "AND i.indicator = 'news_published' WHERE r.year = ? "
+                             "GROUP BY s.member_id", [first])
+    tenth = sorted((v for _, v in values), reverse=True)[9]
+    # the notes first (a failed check of a matrix), then the members
+    assert set(cells(page, "member_id")) - {""} == {m for m, v in values if v >= tenth}
+
+    # (5) publications about a theme, any language, with links
+    home_question(page, 5).locator("a").first.click()
+    clicks[5] = 1
+    titles = " ".join(cells(page, "title"))
+    for (title,) in db_rows(server, "SELECT title FROM publications WHERE title LIKE '%resilien%' "
+                                    "OR title LIKE '%résilien%'"):
+        assert " ".join(title.split()) in titles
+    assert page.locator('td.col-page a[href*=".pdf#page="]').count() > 0
+
+    # (6) the cities where a year's events were held, on a map
+    home_question(page, 6).locator("a", has_text="held in").click()
+    clicks[6] = 1
+    page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20000)
+    held = db_rows(server, "SELECT count(*) FROM event_map WHERE year = ? AND place = 'held in'",
+                   [first])[0][0]
+    assert page.locator("h3").first.inner_text().startswith(f"{held} row")
+
+    # (7) where two editions of one year disagree
+    home_question(page, 7).locator("a").first.click()
+    clicks[7] = 1
+    n = db_rows(server, "SELECT count(*) FROM reports WHERE year = ?", [first])[0][0]
+    notes = cells(page, "note")
+    assert len([x for x in notes if "agree on every one" in x]) == n * (n - 1) // 2
+
+    # (8) the Board in a year and how it changed
+    home_question(page, 8).locator("a", has_text="Board").first.click()
+    board = {m for m, in db_rows(server, "SELECT DISTINCT s.member_id FROM member_status s JOIN "
+                                         "reports r ON r.id = s.report_id WHERE r.year = ? "
+                                         "AND s.is_board_member = 1", [first])}
+    assert set(cells(page, "member_id")) - {""} == board
+    home_question(page, 8).locator("a", has_text="joined or left").click()
+    clicks[8] = 1
+    after = {m for m, in db_rows(server, "SELECT DISTINCT s.member_id FROM member_status s JOIN "
+                                         "reports r ON r.id = s.report_id WHERE r.year = ? "
+                                         "AND s.is_board_member = 1", [last])}
+    got = set(zip(cells(page, "change"), cells(page, "member_id"), strict=True)) - {("", "")}
+    assert got == ({("left the Board", m) for m in board - after}
+                   | {("joined the Board", m) for m in after - board})
+
+    # (9) the calendar into a spreadsheet and a calendar app
+    question = home_question(page, 9)
+    csv_href = question.locator("a", has_text="CSV for Excel").get_attribute("href")
+    ics_href = question.locator("a", has_text="iCalendar").get_attribute("href")
+    clicks[9] = 1
+    report = re.search(r"report_id=([^&]+)", csv_href).group(1)
+    count = db_rows(server, "SELECT count(*) FROM calendar_events WHERE report_id = ?", [report])[0][0]
+    body = page.request.get(csv_href).body()
+    assert body.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+    assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == count + 1
+    assert page.request.get(ics_href).body().count(b"BEGIN:VEVENT") == count
+
+    # (10) does each report agree with itself, failed checks first
+    home_question(page, 10).locator("a").first.click()
+    clicks[10] = 1
+    failed = db_rows(server, "SELECT count(*) FROM checks WHERE passed = 0")[0][0]
+    passed = cells(page, "passed")
+    assert passed[:failed] == ["0"] * failed and "0" not in passed[failed:]
+
+    assert len(clicks) == 10 and max(clicks.values()) <= 2
+
+
+def test_pages_without_a_chart_load_no_javascript(page):
+    """Home, member and canned query pages: 0 bytes of JavaScript files (the events per
+    month chart is an SVG image drawn on the server)."""
+    loaded: dict[str, int] = {}
+    page.on("response", lambda r: loaded.__setitem__(r.url, len(r.body()))
+            if r.request.resource_type == "script" and r.ok else None)
+    for path in ("/", "/-/member/brussels", "/metropolis/events_per_month?year=2021",
+                 "/metropolis/top_indicator?indicator=news_published&year=2021&other_year=2022&n=10",
+                 "/metropolis/cross_edition_check?year=2021"):
+        loaded.clear()
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert loaded == {}, path

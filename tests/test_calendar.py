@@ -144,9 +144,8 @@ def test_events_link_to_the_cities_they_take_place_in_or_name(db):
     assert located - linked == set()
 
 
-def test_titles_are_searchable_and_stay_in_sync_on_reingest(tmp_path):
-    db_path = tmp_path / "kb.db"
-    assert run_cli("ingest", SPECIMEN_2021_FR, "--db", db_path).returncode == 0
+def test_titles_are_searchable_and_stay_in_sync_on_reingest(tmp_path, ingested_copy):
+    db_path = ingested_copy(SPECIMEN_2021_FR)
     changed = tmp_path / SPECIMEN_2021_FR.name
     shutil.copy(SPECIMEN_2021_FR, changed)
     with open(changed, "ab") as fh:  # same report, other bytes: replaced on ingest

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from extract.pdf.layout import Document
 from extract.sections import ReportContext
 from extract.sections import calendar as parser
+from tests.conftest import sample
 from tests.specimens.pdfkit import PAGE_SIZES, ReportCanvas, Style, available_fonts
 from tests.specimens.render_calendar import CalendarLayout, draw_calendar_pages, hyphen_split, wrap
 
@@ -152,7 +153,7 @@ def extracted_rows(pdf: Path, year: int, language: str) -> Counter:
 
 
 # CALENDAR_EXAMPLES=2000 for a long local run; CALENDAR_NO_SHRINK=1 to see failures fast
-@settings(max_examples=int(os.environ.get("CALENDAR_EXAMPLES", "200")), deadline=None,
+@settings(max_examples=int(os.environ.get("CALENDAR_EXAMPLES", sample(200, 20))), deadline=None,
           suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate]
           + ([] if os.environ.get("CALENDAR_NO_SHRINK") else [Phase.shrink]))
@@ -192,7 +193,7 @@ def measure(text: str) -> float:
     return 6.0 * len(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=sample(300, 30), deadline=None)
 @given(st.lists(st.sampled_from(LANGUAGES["fr"]["words"] + LANGUAGES["en"]["words"]), min_size=1,
                 max_size=20), st.integers(8, 40), st.booleans())
 def test_wrapping_then_joining_gives_the_title_back(words: list[str], chars: int, hyphenate: bool) -> None:

@@ -9,7 +9,7 @@ from bench.column_titles import evaluate, labelled, read_left_out
 
 from extract.sections.members import titles
 
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "es"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -61,18 +61,61 @@ def test_the_assignment_gives_each_column_its_best_free_key():
         "congress_participation", "unknown:participation-in-meetings", "bilateral_meetings"]
 
 
-def test_cells_vote_a_yes_column_is_not_a_count():
-    """A title naming two indicators; the cells settle it."""
+def test_cells_decide_only_what_the_title_leaves_open():
+    """A title naming two indicators; the cells settle it only between those two."""
     title = "Board meetings and trainings attended"
     alone = titles.read_columns([title], "en")[0]
     assert not alone.known and alone.reason == "ambiguous"
     counts = titles.read_columns([title], "en", cells=[["2", "-", "3"]])[0]
     assert not counts.known  # both are count columns: still ambiguous
-    # A column of Yes under a title of a count indicator is ruled out.
-    yes = titles.read_columns(["Number of news items published"], "en", cells=[["Yes", "Yes", "-"]])[0]
-    assert not yes.known and yes.reason == "cells" and yes.candidate == "news_published"
+    # a title naming a yes indicator and a count indicator: the cells pick
+    both = "Congress and trainings attended"
+    assert titles.read_columns([both], "en", cells=[_cells("count")])[0].key == "training_participation"
+    assert titles.read_columns([both], "en", cells=[_cells("yes")])[0].key == "congress_participation"
     roles = titles.read_columns(["Pilot projects"], "en", cells=[["L", "P", "L & P"]])[0]
-    assert roles.key == "pilot_project_role"
+    assert roles.key == "pilot_project_role" and roles.cell_kind == "role"
+
+
+def _cells(kind: str) -> list[str]:
+    """A column of 30 cells of one kind, with blanks, as a matrix prints it."""
+    pattern = {"yes": ["Yes", "-", "Yes"], "count": ["3", "-", "12"], "role": ["L", "P", "L & P"]}[kind]
+    return (pattern * 10)[:30]
+
+
+# Every indicator's known titles, in every language folder, under cells of each kind its
+# vocabulary has never seen for it: the title names it and no other, so it stands.
+SWAPPED = [(lang, title, key, kind)
+           for key, entries in sorted(titles.known_titles().items()) for lang, title in entries
+           for kind in ("yes", "count", "role") if kind not in titles.cell_kinds()[key]]
+
+
+@pytest.mark.parametrize(("language", "title", "key", "kind"), SWAPPED)
+def test_a_title_naming_one_indicator_keeps_it_whatever_its_cells(language, title, key, kind):
+    reading = titles.read_columns([title.replace("{year}", "2021")], language, cells=[_cells(kind)])[0]
+    assert reading.key == key, reading
+    assert reading.cell_kind == kind and reading.unexpected_cells
+    assert reading.reason == "unexpected cells"
+
+
+@pytest.mark.parametrize(("language", "title", "key", "cells"), [
+    # issue 21: one producer prints these the other way round from the vocabulary
+    ("fr", "Participation à des réunions bilatérales", "bilateral_meetings", ["2", "-", "1", "4"] * 8),
+    ("fr", "Participation aux réunions du “Board of Directors”", "board_meeting_participation",
+     ["Yes", "-", "Yes"] * 10),
+    # the same titles, reworded (read by meaning, not by the exact-title shortcut)
+    ("fr", "Réunions bilatérales tenues avec le secrétariat", "bilateral_meetings", ["2", "-", "5"] * 10),
+    ("en", "Attended Board of Directors meetings", "board_meeting_participation", ["Yes", "-"] * 15),
+])
+def test_the_issue_titles_are_not_vetoed_by_their_cells(language, title, key, cells):
+    reading = titles.read_columns([title], language, cells=[cells])[0]
+    assert reading.key == key and reading.unexpected_cells, reading
+
+
+def test_cells_of_a_seen_kind_are_no_warning():
+    reading = titles.read_columns(["Participation à des réunions bilatérales"], "fr",
+                                  cells=[["Oui", "-", "Oui"]])[0]
+    assert reading.key == "bilateral_meetings" and reading.cell_kind == "yes"
+    assert not reading.unexpected_cells and reading.reason is None
 
 
 def test_a_decision_wins_over_everything():
@@ -103,3 +146,22 @@ def test_review_line_is_yaml_that_decisions_reads(tmp_path):
 def test_docstring_examples():
     result = doctest.testmod(titles)
     assert result.failed == 0 and result.attempted > 5
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    # issue 21: a Spanish report's titles, 143 + 3 cells lost
+    ("Títulos incorporados a la biblioteca en línea", "library_publications"),
+    ("Participó en actividades formativas", "training_participation"),
+])
+def test_spanish_titles_of_the_issue(title, key):
+    assert titles.read_columns([title], "es")[0].key == key
+    # and read by meaning, not by a spelling the vocabulary lists
+    assert read_left_out(title, "es").key == key
+
+
+def test_a_title_naming_what_an_indicator_is_never_maps_to_it():
+    """`Día Mundial de las Metrópolis` and `Día Mundial de las Ciudades` share all but a
+    word Metropolis (the association) makes generic: `never:` in the vocabulary."""
+    assert titles.read_columns(["Eventos del Día Mundial de las Metrópolis organizados"], "es")[0].key \
+        == "wmd_event_organiser"
+    assert not titles.read_columns(["Eventos del Día Mundial de las Ciudades organizados"], "es")[0].known

@@ -25,8 +25,10 @@ def _checks(tables, state, ctx):
 def test_builtin_parsers_are_registered_in_order_with_their_vocabulary():
     got = [(p.name, p.vocabulary) for p in parsers.registered()]
     assert got == [("key_figures", "key_figures"), ("members", "members"), ("calendar", "calendar"),
-                   ("publications", "publications"), ("prose", "places")]
-    assert {p.name for p in parsers.registered() if p.checks} == {"members", "calendar", "publications", "key_figures"}
+                   ("publications", "publications"), ("prose", "places"), ("budget", "budget"),
+                   ("plan", "plan"), ("lists", "lists")]
+    assert {p.name for p in parsers.registered() if p.checks} == {"members", "calendar", "publications", "key_figures",
+                                                                  "budget", "plan", "lists"}
     assert {p.name for p in parsers.registered() if p.run} == {"members", "calendar"}
 
 

@@ -59,7 +59,9 @@ def member_differences(data: dict, tables: dict, edition: str) -> dict:
     for matrix in data["members"]["matrices"]:
         for row in matrix["rows"]:
             for index, value in (row.get("cells") or {}).items():
-                want[(member_id(row["name"]), KEYS[edition][matrix["id"]][int(index)])] = str(value)
+                # SCHEMA.md: a yes-mark of any language (`Oui`, `Sí`) is stored as `Yes`
+                want[(member_id(row["name"]), KEYS[edition][matrix["id"]][int(index)])] = \
+                    members.read_mark(str(value))[0]
     got = {(r["member_id"], r["indicator"]): r["value"] for r in tables["member_indicators"]}
     return {"missing members": sorted(want_ids - got_ids), "unexpected members": sorted(got_ids - want_ids),
             "wrong cells": sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))[:20]}

@@ -31,9 +31,8 @@ def test_reports_row_describes_the_file(ingested_db):
     assert REPORT["year"] == row["year"]
 
 
-def test_ingesting_twice_changes_nothing(tmp_path):
-    db = tmp_path / "kb.db"
-    assert run_cli("ingest", SPECIMEN_2021_FR, "--db", db).returncode == 0
+def test_ingesting_twice_changes_nothing(ingested_copy):
+    db = ingested_copy(SPECIMEN_2021_FR)  # the specimen just ingested (the session's copy)
     before = snapshot(db)
     again = run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
     assert again.returncode == 0
@@ -41,9 +40,8 @@ def test_ingesting_twice_changes_nothing(tmp_path):
     assert snapshot(db) == before
 
 
-def test_a_changed_file_replaces_its_report(tmp_path):
-    db = tmp_path / "kb.db"
-    assert run_cli("ingest", SPECIMEN_2021_FR, "--db", db).returncode == 0
+def test_a_changed_file_replaces_its_report(tmp_path, ingested_copy):
+    db = ingested_copy(SPECIMEN_2021_FR)
     before = snapshot(db)
     # Same content, new bytes (metadata changed): a new sha256 for the same report id.
     changed = tmp_path / SPECIMEN_2021_FR.name

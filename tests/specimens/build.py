@@ -24,7 +24,10 @@ DATA = HERE / "data"
 SECTIONS = [
     ("key_figures", "tests.specimens.render_figures"),
     ("publications", "tests.specimens.render_publications"),
+    ("budget", "tests.specimens.render_budget"),
     ("prose", "tests.specimens.render_prose"),
+    ("lists", "tests.specimens.render_lists"),
+    ("plan", "tests.specimens.render_plan"),
     ("members", "tests.specimens.render_members"),
     ("calendar", "tests.specimens.render_calendar"),
 ]

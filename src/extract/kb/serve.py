@@ -22,6 +22,7 @@ import yaml
 from extract.toolkit import diskcache
 
 SQL_TIME_LIMIT_MS = 3000
+SQL_THREADS = 8
 PLUGINS = Path(__file__).parent / "plugins"
 TEMPLATES = PLUGINS / "templates"
 # metadata.yml is keyed by the database name Datasette derives from the file name.
@@ -95,6 +96,9 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
         "--setting", "allow_download", "off",
         "--setting", "default_allow_sql", "on",
         "--setting", "facet_time_limit_ms", "500",
+        # threads for SQL: more than the expensive queries a few clients run at once,
+        # so they never hold every thread while the pages of others wait
+        "--setting", "num_sql_threads", str(SQL_THREADS),
         # the table first: short facet lists, no facet suggestions (x0, top... are none)
         "--setting", "default_facet_size", "8",
         "--setting", "suggest_facets", "off",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
@@ -30,6 +30,10 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # (their cost grows with the length), and a search keeps its first words.
 MAX_NAME = 200
 MAX_WORDS = 12
+# A search box's input is read up to this many characters (MAX_WORDS words fit well within).
+MAX_QUERY = 1000
+# Names resolved for the member lookup, kept: bounded, the least recently used go first.
+MEMBER_CACHE = 4096
 
 
 def fold(text: str) -> str:
@@ -71,7 +75,8 @@ def search_prefix(word: str) -> str:
 def fts_query(text: str | None) -> str:
     """An FTS5 MATCH expression: every word of `text` as a prefix of its stem, all
     required. Each prefix is quoted, so nothing the user types is FTS syntax."""
-    words = WORD.findall(text or "")[:MAX_WORDS]
+    # bounded before the regex runs: a 10 MB argument costs no more than a line of words
+    words = WORD.findall((text or "")[:MAX_QUERY])[:MAX_WORDS]
     terms = [f'"{search_prefix(w)}"*' for w in words if search_prefix(w)]
     # FTS5 refuses an empty expression; a phrase of nothing matches nothing.
     return " ".join(terms) if terms else '""'
@@ -86,7 +91,7 @@ def key(text: str | None) -> str | None:
     return normal_key(clean_printed(str(text)[:MAX_NAME]))
 
 
-@cache
+@lru_cache(maxsize=MEMBER_CACHE)
 def _member(text: str) -> str | None:
     from extract.names.normalise import resolver
 

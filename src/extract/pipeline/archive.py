@@ -52,6 +52,8 @@ class IngestOptions:
     max_bytes: int = guards.DEFAULT_MAX_BYTES
     max_inflated: int = guards.DEFAULT_MAX_INFLATED  # decompression bombs
     timeout: float | None = None  # seconds per file (None: no limit in this process)
+    timeout_per_page: bool = False  # the timeout grows to guards.SECONDS_PER_PAGE a page
+    max_memory: int | None = None  # bytes a file's reading process may grow by (RLIMIT_AS)
     spacy_ner: bool = False  # spaCy's statistical NER on narrative pages too
     decisions: Path | None = None  # the archive's decisions.yml
 
@@ -81,6 +83,8 @@ class Outcome:
     # Reports read before from a file of this name, which now holds another edition.
     stale: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # the stale reports removed (--force)
+    # A stored edition replaced: what the new file added and changed (and, forced, removed).
+    changes: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -143,25 +147,25 @@ def extract_one(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | 
 
     options = dict(options)
     timeout = options.pop("timeout", None)
+    per_page = options.pop("timeout_per_page", False)
+    max_memory = options.pop("max_memory", None)
     # pdfminer logs each repair of a damaged file to stderr: the one error line is enough.
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
     try:
-        with guards.time_limit(timeout):
+        with guards.time_limit(timeout, per_page=per_page), guards.memory_limit(max_memory):
             return path, pipeline.extract_report(path, **options), None
-    except guards.FileTimeout:
-        return path, None, f"gave up after {timeout:g} s (--timeout)"
+    except guards.FileTimeout as exc:
+        return path, None, f"gave up after {exc.args[0] if exc.args else timeout:g} s (--timeout)"
     except IngestError as exc:
         return path, None, one_line(exc)
     except MemoryError:
-        return path, None, "cannot read this PDF (out of memory)"
+        budget = f"its budget of {max_memory >> 20} MiB, --max-memory-mib" if max_memory else "no memory left"
+        return path, None, f"cannot read this PDF (out of memory: {budget})"
     except Exception as exc:  # noqa: BLE001 - a damaged PDF can fail anywhere in the PDF libraries
         return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
 
 
-def open_db(db_path: Path):  # -> sqlite_utils.Database
-    """The database, created if needed; a path that cannot hold one is an ArchiveError."""
-    from extract.store import writer as store
-
+def _check_path(db_path: Path) -> None:
     if db_path.is_dir():
         raise ArchiveError(f"{db_path}: is a folder, not a database file (--db)")
     for parent in db_path.absolute().parents:
@@ -169,13 +173,40 @@ def open_db(db_path: Path):  # -> sqlite_utils.Database
             if not parent.is_dir():
                 raise ArchiveError(f"{db_path}: cannot open the database ({parent} is a file, not a folder)")
             break
+
+
+def _cannot_open(db_path: Path, exc: BaseException) -> ArchiveError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        reason = "the file exists and is not an SQLite database"
+    return ArchiveError(one_line(f"{db_path}: cannot open the database ({reason})"))
+
+
+def open_db(db_path: Path):  # -> sqlite_utils.Database
+    """The database, created if needed; a path that cannot hold one is an ArchiveError."""
+    from extract.store import writer as store
+
+    _check_path(db_path)
     try:
         return store.connect(db_path)
     except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-            reason = "the file exists and is not an SQLite database"
-        raise ArchiveError(one_line(f"{db_path}: cannot open the database ({reason})")) from None
+        raise _cannot_open(db_path, exc) from None
+
+
+def open_reader(db_path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to an existing database (None when there is none yet):
+    what the skip and the gates read. The database is opened to write only when a
+    report is written, so a refused file leaves it byte-identical (opening it to write
+    recreates its views)."""
+    _check_path(db_path)
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (OSError, sqlite3.Error) as exc:
+        raise _cannot_open(db_path, exc) from None
+    return conn
 
 
 def ingest(
@@ -199,7 +230,7 @@ def ingest(
     `max_pages`, `max_bytes`, `max_inflated`, `spacy_ner`, `decisions`) and `timeout`.
     `decisions_sha256` is the hash of the decisions file the files are read with (a file
     read with other decisions is not unchanged). `force` re-reads unchanged files, lets a report replace a stored one that it would
-    shrink past the gates' tolerance, and removes reports whose file now holds another
+    lose facts of (the gates), and removes reports whose file now holds another
     edition. `on_start(n)` is told how many files are to be read, `on_outcome` gets each
     outcome as it is decided, `on_page(read, total)` follows the pages of the report read
     in this process. Raises ArchiveError when the database cannot be opened.
@@ -232,20 +263,18 @@ def ingest(
             say(outcome)
         return outcomes  # every file unchanged: skipped without loading the extractor
 
-    from extract.store import writer as store
-
-    database = open_db(db)
+    archive = _Archive(db)
     todo: list[tuple[Path, str]] = []
-    for item in inputs:
-        if isinstance(item, Outcome):
-            say(item)
-        elif item in refused:
-            say(Outcome(item, FAILED, reason=refused[item]))
-        elif (rid := store.known_sha256(database, digests[item], decisions_sha256)) and not force:
-            say(Outcome(item, UNCHANGED, report_id=rid))
-        else:
-            todo.append((item, digests[item]))
     try:
+        for item in inputs:
+            if isinstance(item, Outcome):
+                say(item)
+            elif item in refused:
+                say(Outcome(item, FAILED, reason=refused[item]))
+            elif (rid := archive.unchanged(digests[item], decisions_sha256)) and not force:
+                say(Outcome(item, UNCHANGED, report_id=rid))
+            else:
+                todo.append((item, digests[item]))
         if on_start:
             on_start(len(todo))
         for path, extraction, error in _run(todo, options, jobs, on_page):
@@ -253,9 +282,9 @@ def ingest(
                 say(Outcome(path, FAILED, reason=error))
                 continue
             with ctrl_c_deferred():  # written, counted and said, or none of them
-                say(_write(database, path, extraction, force, with_synthetic))
+                say(_write(archive, path, extraction, force, with_synthetic))
     finally:
-        database.conn.close()
+        archive.close()
     # said as decided (failures before reading first); returned in the order of the inputs
     order: dict[Path, int] = {}
     for i, item in enumerate(inputs):
@@ -263,9 +292,44 @@ def ingest(
     return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
 
 
-def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
+class _Archive:
+    """The database of one run: read through a read-only connection, opened to write
+    (created, its schema and views brought up to date) only for the first report
+    written. A new database is created at once (nothing in it to keep as it was)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.reader = open_reader(path)
+        if self.reader is not None and not self.reader.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'reports'").fetchone():
+            self.reader.close()  # an empty file, or a database not yet ours: set it up
+            self.reader = None
+        self.database = None if self.reader else open_db(path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.reader if self.reader is not None else self.database.conn
+
+    def unchanged(self, digest: str, decisions_sha256: str) -> str | None:
+        try:
+            return unchanged(self.conn, digest, decisions_sha256)
+        except sqlite3.OperationalError:  # no reports table yet
+            return None
+
+    def writer(self):  # -> sqlite_utils.Database
+        if self.database is None:
+            self.database = open_db(self.path)
+        return self.database
+
+    def close(self) -> None:
+        for conn in (self.reader, self.database.conn if self.database else None):
+            if conn is not None:
+                conn.close()
+
+
+def _write(archive: _Archive, path: Path, extraction: pipeline.Extraction, force: bool, with_synthetic: bool) -> Outcome:
     """Pass the gates against the stored edition, then write, all or nothing."""
-    from extract.pipeline import gates
+    from extract.pipeline import gates, siblings
     from extract.store import writer as store
 
     report = extraction.report
@@ -275,11 +339,16 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         return Outcome(path, SKIPPED, report_id=rid,
                        reason="a synthetic edition, skipped (--with-synthetic ingests it)")
     try:
-        stored = gates.stored_edition(database.conn, rid)
+        # the same year's other editions, already in the archive, as evidence for the
+        # matrix's columns (before the gates: they compare the checks); read only
+        siblings.confirm(archive.conn, report, extraction.tables, extraction.warnings)
+        stored = gates.stored_edition(archive.conn, rid)
         refusal = gates.against_stored(extraction.tables, stored, force=force)
         if refusal:
             return Outcome(path, FAILED, report_id=rid, reason=f"{rid} not replaced: {refusal}")
-        stale = gates.stale_reports(database.conn, report["source_file"], rid)
+        changes = gates.said_changes(gates.differences(extraction.tables, stored)) if stored else None
+        stale = gates.stale_reports(archive.conn, report["source_file"], rid)
+        database = archive.writer()
         store.write_report(database, report, extraction.tables, remove=stale if force else ())
         counts = store.table_counts(database, rid)
     except (OSError, sqlite3.Error) as exc:  # disk full, I/O error, a locked database
@@ -292,28 +361,92 @@ def _write(database, path: Path, extraction: pipeline.Extraction, force: bool, w
         checks=tuple(extraction.tables.get("checks", [])),
         warnings=len(extraction.warnings), seconds=extraction.seconds,
         stale=() if force else tuple(stale), removed=tuple(stale) if force else (),
+        changes=(changes or "no fact changed") if stored else None,
     )
 
 
+# In a reading process: where the pages read go (the parent's progress bar).
+_PROGRESS = None
+
+
+def _initialise_reader(progress) -> None:
+    global _PROGRESS
+    from extract.toolkit import workers
+
+    workers.initialise()
+    _PROGRESS = progress
+
+
+def _read_in_child(path: Path, options: dict):
+    if options.pop("relay_pages", False) and _PROGRESS is not None:
+        options["on_page"] = lambda read, total: _PROGRESS.put((read, total))
+    return extract_one(path, options)
+
+
+DIED = "cannot read this PDF (the process reading it died: out of memory or a crash in a PDF library)"
+
+
 def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
-    """Extract files in order; with jobs > 1 in a process pool, still yielded in order.
-    A single file with jobs > 1 has its pages read by `jobs` processes instead, and
-    `on_page(read, total)` follows the pages of the reports read in this process."""
-    if jobs == 1 or len(todo) < 2:
-        for path, digest in todo:
-            yield extract_one(path, {**options, "sha256": digest, "workers": jobs, "on_page": on_page})
+    """Extract files in order, each in a forked process of its own (`jobs` at a time),
+    still yielded in order. A PDF library that aborts on a hostile file (pdfium ends
+    the process when an allocation fails under the memory budget) takes only that
+    process down: the file gets one line and the files after it go on. A single file
+    with jobs > 1 has its pages read by `jobs` processes instead, and `on_page(read,
+    total)` follows the pages of a report read alone."""
+    if not todo:
         return
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
 
     from extract.toolkit import workers
 
-    # The workers leave Ctrl-C to this process and die with it; leaving early (Ctrl-C,
-    # an error) does not wait for the reports still being read.
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.initialise)
-    try:
-        with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
-            futures = [pool.submit(extract_one, path, {**options, "sha256": digest}) for path, digest in todo]
-        for future in futures:
-            yield future.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    # no fork, or a daemonic process (a pool's worker) which may not have children:
+    # read in this process, as before
+    if not workers.available() or multiprocessing.current_process().daemon:
+        for path, digest in todo:
+            yield extract_one(path, {**options, "sha256": digest, "workers": jobs, "on_page": on_page})
+        return
+    import queue
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork")
+    alone = jobs == 1 or len(todo) < 2  # one file at a time: its pages may use the jobs
+    progress = context.Queue() if on_page and alone else None
+    remaining = list(todo)
+    deaths: dict[Path, int] = {}
+    while remaining:
+        pool = ProcessPoolExecutor(max_workers=1 if alone else jobs, mp_context=context,
+                                   initializer=_initialise_reader, initargs=(progress,))
+        try:
+            with workers.ctrl_c_deferred():  # the pool forks its workers here (see fork_pool)
+                futures = [pool.submit(_read_in_child, path, {
+                    **options, "sha256": digest, "workers": jobs if alone else 1,
+                    "relay_pages": progress is not None}) for path, digest in remaining]
+            for future in futures:
+                while progress is not None and not future.done():
+                    try:
+                        on_page(*progress.get(timeout=0.1))
+                    except queue.Empty:
+                        pass
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    # this file's process died; the files after it go to a new pool,
+                    # with this one once more (a death that was not its own: the pool
+                    # breaks for every file in it)
+                    path = remaining[0][0]
+                    deaths[path] = deaths.get(path, 0) + 1
+                    if deaths[path] < 2:
+                        break
+                    budget = options.get("max_memory")
+                    yield remaining[0][0], None, DIED if not budget else DIED.replace(
+                        "out of memory", f"over its memory budget of {budget >> 20} MiB, --max-memory-mib,")
+                    remaining = remaining[1:]
+                    break
+                remaining = remaining[1:]
+                yield result
+        finally:
+            # leaving early (Ctrl-C, an error): no reading process outlives the run
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)

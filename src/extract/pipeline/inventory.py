@@ -22,7 +22,7 @@ MAX_GAP = 2
 # Below this many words a page no section chose is a divider, a picture or a title.
 FEW_WORDS = 15
 # When several sections read one page, the data sections name it before prose.
-ORDER = ("members", "calendar", "publications", "key_figures", "prose")
+ORDER = ("members", "calendar", "publications", "key_figures", "budget", "plan", "lists", "prose")
 
 
 def fill_runs(plan: dict[str, list[int]], runs: set[str]) -> dict[str, dict[int, tuple[int, int]]]:

@@ -19,6 +19,7 @@ from extract.pdf.guards import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_INFLATED,
     DEFAULT_MAX_PAGES,
+    allow_for_pages,
     check_inflation,
     sha256_of,
 )
@@ -69,6 +70,7 @@ def _open(path: Path, max_pages: int, max_bytes: int, max_inflated: int = DEFAUL
     if doc.page_count > max_pages:
         doc.close()
         raise IngestError(f"{doc.page_count} pages, over the limit of {max_pages} (--max-pages)")
+    allow_for_pages(doc.page_count)  # a long report the page limit admits gets its time
     return doc
 
 
@@ -137,6 +139,7 @@ def extract_report(
                 tables.setdefault("checks", []).extend(found)
         tables.setdefault("checks", []).extend(inventory.run_checks(tables["pages"], plan, runs))
         tables["checks"].extend(gates.agreement_checks(*read, plan))
+        tables["checks"].extend(gates.presence_checks(tables, tables["pages"], plan))
         data_sections = {p.name for p in registered if p.checks is not None}
         tables["checks"].extend(inventory.folio_checks(tables["pages"], data_sections))
         for check in tables["checks"]:

@@ -89,7 +89,7 @@ SPEC = {
 }
 # The built-in parsers, in the order they run: prose after members (a city named in
 # prose prefers the report's member cities). Checks run after all of them.
-BUILTIN = ("key_figures", "members", "calendar", "publications", "prose")
+BUILTIN = ("key_figures", "members", "calendar", "publications", "prose", "budget", "plan", "lists")
 
 
 class ContractError(TypeError):

@@ -720,8 +720,10 @@ def event_cities(e: Printed, voc: Vocab, ctx: ReportContext) -> list[str]:
         location = strip_glued_number(e.location)
         m = LOCATION_PATTERN.fullmatch(location)
         city, country = (m.group("city").strip(), m.group("country").strip()) if m else (location, None)
-        if country and ctx.names.peek(city, country) is None and ctx.names.peek(city) is not None:
-            country = None  # a country spelling the gazetteer does not know (`République de …`)
+        if country and ctx.names.resolver.gaz.country_code(country) is None and ctx.names.peek(city) is not None:
+            # a country spelling the gazetteer does not know (`République de …`); a country
+            # it knows decides the place (`Bali, Indonesia` is not the Bāli of India)
+            country = None
         found.append(ctx.names.city(city, country=country, page=e.page, context=e.title))
     for match in find_places(e.title, ctx.language):
         found.append(ctx.names.city(match.text, page=e.page, context=e.title))

@@ -57,6 +57,8 @@ LEADING = 0.9
 # Two words of one line overlapping by more than this many font sizes are two texts
 # drawn over each other (a label running into the next column), not kerning slop.
 COLLISION = 0.1
+# A label beside its number starts within this many number sizes of its right edge.
+BESIDE = 1.0
 # A gap where a label line is flush with a number's edge outranks any plain gap.
 ALIGNED = 1e6
 
@@ -126,9 +128,30 @@ def _entries(language: str) -> tuple[tuple[str, str, str | None], ...]:
     figures = vocab.section(NAME, language).get("figures", {})
     out = []
     for key, spec in figures.items():
+        if spec.get("of"):
+            continue  # read only as the whole of an "N sur M" figure (_of_entries)
         for label in spec.get("labels", []):
             out.append((key, vocab.fold(label), spec.get("after")))
     return tuple(out)
+
+
+@cache
+def _of_entries(language: str) -> tuple[tuple[str, str], ...]:
+    """(key, folded label) of the "N sur M" figures (`of: true` in the vocabulary)."""
+    figures = vocab.section(NAME, language).get("figures", {})
+    return tuple((key, vocab.fold(label)) for key, spec in figures.items() if spec.get("of")
+                 for label in spec.get("labels", []))
+
+
+def _of_label(following: str, language: str) -> str | None:
+    """The "N sur M" key whose label the words after M begin with (fuzzily), or None."""
+    text = " ".join(vocab.fold(following).lstrip(" ,;:-").split())
+    best = None
+    for key, label in _of_entries(language):
+        score = fuzz.ratio(label, text[: len(label)])
+        if score >= MIN_SCORE and (best is None or len(label) > best[0]):
+            best = (len(label), key)
+    return best[1] if best else None
 
 
 def match_label(following: str, previous_key: str | None, language: str) -> str | None:
@@ -209,13 +232,32 @@ def find_figures(text: str, language: str = "fr") -> list[Figure]:
 
     >>> [(f.key, f.value) for f in find_figures("24 nouvelles publications, dont 21 axées sur une perspective de genre")]
     [('new_publications', 24.0), ('gender_publications', 21.0)]
+    >>> [(f.key, f.value) for f in find_figures("14 accords sur 27 comprennent des clauses sur l’égalité des sexes")]
+    [('gender_clause_agreements', 14.0), ('gender_clause_agreements_total', 27.0)]
     """
     numbers = list(NUMBER_RE.finditer(text))
     figures: list[Figure] = []
     previous_key = None
+    of_words = {vocab.fold(w) for w in vocab.section(NAME, language).get("of_words", [])}
+    whole_of = -1  # the index of an "N sur M" figure's M, read with its N
     for i, m in enumerate(numbers):
+        if i == whole_of:
+            continue
         end = numbers[i + 1].start() if i + 1 < len(numbers) else len(text)
         following = text[m.end():end]
+        words = vocab.fold(following).split()
+        if words and words[-1] in of_words and i + 1 < len(numbers):
+            # "2 sur 5 secrétariats …", "14 accords sur 27 comprennent …": N keeps its
+            # key, M the same key with `_total`; the label is the whole clause
+            whole = numbers[i + 1]
+            after = numbers[i + 2].start() if i + 2 < len(numbers) else len(text)
+            key = _of_label(text[whole.end():after], language)
+            if key is not None:
+                label = _clean_label(text[m.start():whole.end()] + _clause(text[whole.end():after]), language)
+                figures += [Figure(key, parse_number(m.group(0), language), label),
+                            Figure(f"{key}_total", parse_number(whole.group(0), language), label)]
+                previous_key, whole_of = key, i + 1
+                continue
         key = match_label(following, previous_key, language)
         previous_key = key
         if key is None:
@@ -429,6 +471,8 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
                 last_bottom, last_size = max(w.bottom for w in last), max(w.size for w in last)
                 if line.top - last_bottom > LEADING * max(last_size, line.size):
                     break
+                if last is run and cut[i] and _closer_to_a_number_below(cut[i], run, numbers):
+                    break  # the label above the next row's number, not this one's
                 if cut[i] and x_overlap(cut[i], last):
                     tile.label.append(cut[i])
                     last = cut[i]
@@ -436,12 +480,39 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
     return out
 
 
+def _closer_to_a_number_below(piece: list[Word], number: list[Word], numbers: list[list[Word]]) -> bool:
+    """A line piece under `number` that stands nearer to a big number under it (the
+    label above that number: designers put it on either side)."""
+    top, bottom = min(w.top for w in piece), max(w.bottom for w in piece)
+    gap = top - max(w.bottom for w in number)
+    return any(min(w.top for w in other) >= bottom - 1 and x_overlap(piece, other)
+               and min(w.top for w in other) - bottom < gap for other in numbers if other is not number)
+
+
 def _cut(line: Line, extents: list[tuple[float, float]]) -> list[list[Word]]:
     cuts = column_cuts(line.words, extents)
     pieces: list[list[Word]] = [[] for _ in extents]
     for word in line.words:
         pieces[bisect.bisect(cuts, word.xmid)].append(word)
-    return pieces
+    return [_own_run(piece, extent) for piece, extent in zip(pieces, extents)]
+
+
+# White wider than this many font sizes inside a tile's piece of a line is a gutter to
+# text that is no tile's (a budget column beside the last funding tile).
+GUTTER = 2.0
+
+
+def _own_run(piece: list[Word], extent: tuple[float, float]) -> list[Word]:
+    """The words of a piece that run on from those under its number: the last tile of a
+    row takes everything right of the last cut, so text beyond a gutter is dropped."""
+    runs: list[list[Word]] = []
+    for word in piece:
+        if runs and word.x0 - runs[-1][-1].x1 <= GUTTER * max(word.size, runs[-1][-1].size):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    mine = [run for run in runs if min(run[-1].x1, extent[1]) > max(run[0].x0, extent[0])]
+    return [w for run in mine for w in run] if mine else piece
 
 
 def slug(text: str) -> str:
@@ -466,7 +537,36 @@ def label_above(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list
         near = top - last.bottom <= LEADING * size and x_overlap(last.words, tile.number)
         if near and (best is None or last.bottom > best.lines[-1].bottom):
             best = block
-    return [line.words for line in best.lines] if best else []
+    if best is None:
+        return []
+    lines = [best.lines[-1]]
+    for line in reversed(best.lines[:-1]):  # a heading in larger type above the label is not the label
+        if abs(line.size - lines[0].size) > 0.15 * lines[0].size:
+            break
+        lines.insert(0, line)
+    return [line.words for line in lines]
+
+
+def label_beside(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list[Word]]:
+    """The label set beside a big number, on its right: the block of smaller words that
+    starts within `BESIDE` number sizes of the number's right edge and overlaps its
+    height."""
+    size = min(w.size for w in tile.number)
+    top, bottom = min(w.top for w in tile.number), max(w.bottom for w in tile.number)
+    right = max(w.x1 for w in tile.number)
+    free = [w for w in words if id(w) not in taken and w.size < size]
+    near = [b for b in group_blocks(free, leading=LEADING)
+            if 0 <= b.x0 - right + 1 <= BESIDE * size and b.top < bottom and b.bottom > top]
+    if not near:
+        return []
+    best = min(near, key=lambda b: b.x0)
+    return [line.words for line in best.lines]
+
+
+def label_candidates(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list[list[Word]]]:
+    """Where a big number's label may stand, in the order designers use: under it, above
+    it, beside it."""
+    return [tile.label, label_above(tile, words, taken), label_beside(tile, words, taken)]
 
 
 def page_figures(page: Page, language: str, warn: Callable[[str], None] | None = None) -> list[Figure]:
@@ -482,14 +582,25 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
     pending: list[Tile] = []
     found_tiles = tiles(page.words)
     tile_words = {id(w) for tile in found_tiles for w in tile.words}
-    for tile in found_tiles:
-        figures = find_figures(tile.text(language), language)
-        if figures and figures[0].label.startswith(_printed(tile)):
-            taken.update(id(w) for w in tile.words)
-            box = bbox_of(tile.words)
-            found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
-        else:  # read with the text first: a label the tile cut wrongly may read there
-            pending.append(tile)
+    number_words = {id(w) for tile in found_tiles for w in tile.number}
+    unread = list(found_tiles)
+    # Each side in turn for every number (under, above, beside): a label under one number
+    # is taken before a number of the next row may look above itself.
+    for side in range(3):
+        for tile in list(unread):
+            used = taken | number_words
+            label = label_candidates(tile, page.words, used)[side] if side else tile.label
+            if side and any(id(w) in used for line in label for w in line):
+                continue
+            candidate = Tile(tile.number, label)
+            figures = find_figures(candidate.text(language), language) if label else []
+            if figures and figures[0].label.startswith(_printed(tile)):
+                taken.update(id(w) for w in candidate.words)
+                box = bbox_of(candidate.words)
+                found.append((tile.number[0].top, tile.number[0].x0, [replace(f, bbox=box) for f in figures]))
+                unread.remove(tile)
+    # read with the text first: a label the tile cut wrongly may read there
+    pending.extend(unread)
     read: set[int] = set()  # number words whose figure the text blocks found
     for block in group_blocks(w for w in page.words if id(w) not in taken):
         figures = find_figures(join_lines((line.text for line in block.lines), vocab.lexicon(language)), language)
@@ -503,7 +614,8 @@ def page_figures(page: Page, language: str, warn: Callable[[str], None] | None =
         if id(tile.number[0]) in read:
             continue
         # A big number the report prints is never dropped: kept under its printed label.
-        label_lines = tile.label or label_above(tile, page.words, taken | tile_words)
+        label_lines = tile.label or next(
+            (c for c in label_candidates(tile, page.words, taken | tile_words)[1:] if c), [])
         printed = _printed(tile)
         label = join_lines((" ".join(w.text for w in line) for line in label_lines), vocab.lexicon(language))
         if re.search(r"[^\W\d_]", label):
@@ -554,7 +666,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 def big_number_rows(page: Page, figures: list[Figure], language: str) -> list[dict[str, Any]]:
     """Every headline number of a page (`big_numbers`), paired (1) when some figure read
     on the page has its value, else 0: a big number nobody labelled is a figure lost."""
-    values = {round(f.value, 6) for f in figures}
+    # a figure kept under `unknown:` is a label no vocabulary knows: not paired, the check says so
+    values = {round(f.value, 6) for f in figures if not f.key.startswith("unknown:")}
     out = []
     for run in big_numbers(page.words):
         if _in_heading(run, page.words):

@@ -314,7 +314,8 @@ def place_keys(language: str | None = None) -> dict[str, bool]:
     for k, ids in res.gaz.by_key.items():
         if len(k) >= 4 and k not in stop and res.gaz.places[ids[0]].population >= MIN_POPULATION:
             out[k] = False
-    for k in [*res.city_alias, *res.manual]:
+    # (and the curated names as each language folder words them: `Nouvelle-Delhi`)
+    for k in [*res.city_alias, *res.manual, *res.translated_keys]:
         if k not in stop or k in res.manual:
             out[k] = True
     for k in res.gaz.countries:  # a country is never a city mention

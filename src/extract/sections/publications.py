@@ -18,7 +18,18 @@ from rapidfuzz import fuzz
 
 from extract.lang import vocab
 from extract.pdf import prepass
-from extract.pdf.layout import RGB, Block, Box, Link, Page, group_blocks
+from extract.pdf.layout import (
+    RGB,
+    Block,
+    Box,
+    Line,
+    Link,
+    Page,
+    Word,
+    group_blocks,
+    group_lines,
+    split_line,
+)
 from extract.sections import ReportContext, Section, register
 from extract.toolkit import geometry
 from extract.toolkit.geometry import linked_groups
@@ -31,6 +42,9 @@ COVER = 0.5
 # Pages a run of tiles may continue over without a heading of its own.
 MAX_CONTINUATION = 4
 LEGEND_SCORE = 85
+# The gutter (font sizes) that cuts a line into the pieces of neighbouring tiles
+# (`group_blocks`'s own).
+GUTTER = 1.2
 COLOR_TOLERANCE = 0.08
 
 
@@ -114,6 +128,10 @@ def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link],
     return paired, [x for x in partial if x.uri not in urls], [x for x in empty if x.uri not in urls]
 
 
+def _line_style(line: Line) -> tuple[float, bool]:
+    return _style(Block([line]))
+
+
 def _style(block: Block) -> tuple[float, bool]:
     words = block.words
     bold = sum(w.bold for w in words) * 2 >= len(words)
@@ -136,6 +154,124 @@ def unlinked_tiles(blocks: list[Block], paired: dict[int, Link], titles: list[in
         tol = block.size * 0.5
         if any(abs(block.x0 - t.x0) <= tol or abs(block.top - t.top) <= tol for t in tiles):
             out.append(i)
+    return out
+
+
+# -- printed links ------------------------------------------------------------------
+
+# A URL printed in the text: with or without its scheme and `www.`, a host of two or more
+# labels and, without a scheme or `www.`, a path (so "Metropolis.org" in a sentence is
+# not taken for a product's link, while "metropolis.org/sessions/x" is).
+URL_RE = re.compile(
+    r"(?:(?:https?://)(?:www\.)?|www\.)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+(?:/\S*)?"
+    r"|[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*",
+    re.IGNORECASE)
+# Characters a URL broken over lines by the browser may continue with.
+URL_TAIL_RE = re.compile(r"[\w\-./%?=&#~+:@!$'()*,;]+")
+
+
+def normalise_url(printed: str, www_hosts: set[str] = frozenset()) -> str:
+    """A printed URL as stored: `https://` when no scheme is printed, `www.` when the
+    report links to that host with `www.` elsewhere (`www_hosts`) or, knowing nothing
+    of it, when the host is a bare domain (`metropolis.org`, `youtube.com`), which is
+    where sites of that kind answer.
+
+    >>> normalise_url("metropolis.org/sessions/resilient-city")
+    'https://www.metropolis.org/sessions/resilient-city'
+    >>> normalise_url("www.metropolis.org/node/1."), normalise_url("https://docs.example.org/a")
+    ('https://www.metropolis.org/node/1', 'https://docs.example.org/a')
+    """
+    url = printed.strip().rstrip(".,;:")
+    if url.count(")") > url.count("("):
+        url = url.rstrip(")")
+    scheme = re.match(r"https?://", url, re.IGNORECASE)
+    rest = url[scheme.end():] if scheme else url
+    host, _, path = rest.partition("/")
+    host = host.lower()
+    bare = host.removeprefix("www.")
+    if not host.startswith("www.") and (bare in www_hosts or (not scheme and bare.count(".") == 1)):
+        host = "www." + host
+    return f"{scheme.group(0).lower() if scheme else 'https://'}{host}" + (f"/{path}" if path else "")
+
+
+def www_hosts_of(links: list[Link]) -> set[str]:
+    """Hosts the page links to with `www.` (their bare names)."""
+    out = set()
+    for link in links:
+        m = re.match(r"https?://www\.([^/]+)", link.uri, re.IGNORECASE)
+        if m:
+            out.add(m.group(1).lower())
+    return out
+
+
+def printed_urls(pieces: list[Line]) -> list[tuple[str, list[Word]]]:
+    """URLs printed alone in a line piece (a product's link under or beside its title;
+    `pieces` are lines cut at gutters), each with its words: a URL the browser broke
+    over several lines goes on with the pieces right under it, in its own type and
+    flush with it, that are one unbroken run of URL characters. A URL inside a
+    sentence is the sentence's, not a product's link."""
+    out: list[tuple[str, list[Word]]] = []
+    used: set[int] = set()
+    for i, piece in enumerate(pieces):
+        if i in used or len(piece.words) != 1 or not URL_RE.fullmatch(piece.words[0].text.rstrip(".,;:")):
+            continue
+        word = piece.words[0]
+        words, text, last = [word], word.text, word
+        while True:
+            below = [j for j, p in enumerate(pieces)
+                     if j not in used and len(p.words) == 1 and 0 <= p.top - last.bottom <= 0.6 * last.size
+                     and abs(p.x0 - word.x0) <= 0.5 * word.size]
+            if not below:
+                break
+            nxt = pieces[below[0]].words[0]
+            if abs(nxt.size - word.size) > 0.3 or nxt.color != word.color or not URL_TAIL_RE.fullmatch(nxt.text):
+                break
+            words.append(nxt)
+            text += nxt.text
+            last = nxt
+            used.add(below[0])
+        out.append((text, words))
+    return out
+
+
+def split_at(block: Block, tops: list[float]) -> list[Block]:
+    """A block cut before each of its lines that starts at one of `tops` (a heading line
+    or the line after a printed URL: the next item starts there)."""
+    parts: list[list[Line]] = [[]]
+    for line in block.lines:
+        if parts[-1] and any(abs(line.top - t) < 0.5 for t in tops):
+            parts.append([])
+        parts[-1].append(line)
+    return [Block(lines) for lines in parts if lines]
+
+
+def printed_links(page: Page, blocks: list[Block], url_words: list[tuple[str, list[Word]]],
+                  www: set[str]) -> list[Link]:
+    """One link per printed URL, over the block it belongs to: the nearest block above it
+    in its column (a URL under its title) or, on its row, left of it (a table's URL
+    cell). The link's box covers the title and the URL, as an annotation over a tile would."""
+    out = []
+    for text, words in url_words:
+        x0, top = min(w.x0 for w in words), min(w.top for w in words)
+        x1, bottom = max(w.x1 for w in words), max(w.bottom for w in words)
+        size = words[0].size
+
+        # A URL right under its title (in its column), else beside it on its row (a
+        # table's cell: the text above a table is no title), else under it after some white.
+        above = [b for b in blocks if b.bottom <= top + 1 and min(b.x1, x1) > max(b.x0, x0)
+                 and top - b.bottom <= 2.5 * size]
+        beside = [b for b in blocks if b.x1 <= x0 + 1 and abs(b.top - top) <= max(b.size, size)]
+        close = [b for b in above if top - b.bottom <= size]
+        if close:
+            owner = max(close, key=lambda b: b.bottom)
+        elif beside:
+            owner = max(beside, key=lambda b: b.x1)
+        elif above:
+            owner = max(above, key=lambda b: b.bottom)
+        else:
+            continue
+        out.append(Link(normalise_url(text, www), min(x0, owner.x0), min(top, owner.top),
+                        max(x1, owner.x1), max(bottom, owner.bottom)))
     return out
 
 
@@ -245,14 +381,26 @@ def is_heading_line(line: str, language: str | None) -> bool:
     return False
 
 
+def url_lines(text: str) -> int:
+    """Lines of a page's pre-pass text that are a printed URL alone (a product's link).
+
+    >>> url_lines("Ville résiliente\\nmetropolis.org/sessions/resilient-city\\nVoir www.metropolis.org")
+    1
+    """
+    return sum(1 for line in text.splitlines() if URL_RE.fullmatch(line.strip().rstrip(".,;:")))
+
+
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
+    """Pages with a product heading, and the pages after one that go on with its items:
+    under the same running header, or holding printed URLs of their own (a list of
+    URL-bearing items is products, whatever numbers it also prints)."""
     selected: list[int] = []
     header, run = None, 0
     for number, text in enumerate(texts, start=1):
         if any(is_heading_line(line, ctx.language) for line in text.splitlines()):
             selected.append(number)
             header, run = _first_line(text), 0
-        elif header and _first_line(text) == header and run < MAX_CONTINUATION:
+        elif header and (_first_line(text) == header or url_lines(text) >= 2) and run < MAX_CONTINUATION:
             selected.append(number)
             run += 1
         else:
@@ -281,8 +429,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 def parse_page(page: Page, ctx: ReportContext, kind: str | None,
                colors: dict[RGB, str]) -> tuple[list[dict[str, Any]], str | None, dict[RGB, str]]:
     """Rows of one page, and the kind and legend that carry over to the next page."""
-    blocks = group_blocks(page.words)
-    paired, _in_prose, over_nothing = pair_links(blocks, merge_links(blocks, page.links))
+    blocks, links = item_blocks(page, ctx.language)
+    paired, _in_prose, over_nothing = pair_links(blocks, merge_links(blocks, links))
     headings = {
         i: k for i, b in enumerate(blocks)
         if i not in paired and (k := heading_kind(b.text, ctx.language))
@@ -316,6 +464,38 @@ def parse_page(page: Page, ctx: ReportContext, kind: str | None,
     if headings:
         kind = headings[max(headings, key=lambda h: blocks[h].bottom)]
     return rows, kind, colors
+
+
+def item_blocks(page: Page, language: str | None) -> tuple[list[Block], list[Link]]:
+    """The page's blocks, cut into items, and its links: the annotations and one link per
+    URL printed on a line of its own (`printed_links`). The words of a printed URL are
+    its link, not part of a title. A block is cut before a line that is a product
+    heading ("LEARNING STATION" set right under the sentence that counts its products)
+    and where a printed URL ended the item above."""
+    pieces = [p for line in group_lines(page.words) for p in split_line(line, GUTTER)]
+    urls = printed_urls(pieces)
+    url_ids = {id(w) for _, words in urls for w in words}
+    blocks = group_blocks(w for w in page.words if id(w) not in url_ids)
+    cuts = [(max(w.bottom for w in words), min(w.x0 for w in words), max(w.x1 for w in words))
+            for _, words in urls]
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.lines
+        # a heading line in its own type: never a line of a title ("28 vidéos dans le cadre …")
+        heads = [k for k, line in enumerate(lines) if len(lines) > 1 and heading_kind(line.text, language)
+                 and all(_line_style(lines[j]) != _line_style(line) for j in (k - 1, k + 1) if 0 <= j < len(lines))]
+        tops = [lines[k].top for k in heads if k] + [lines[k + 1].top for k in heads if k + 1 < len(lines)]
+        tops += [line.top for line in lines[1:]
+                 if any(0 <= line.top - y <= 2 * line.size and min(x1, line.x1) > max(x0, line.x0)
+                        for y, x0, x1 in cuts)]
+        out.extend(split_at(block, tops) if tops else [block])
+    # An annotation over a title wins over the URL printed under it: it is the link.
+    www = www_hosts_of(page.links) | {normalise_url(t).split("/")[2].removeprefix("www.")
+                                      for t, _ in urls if "www." in t.lower()}
+    printed = [link for link in printed_links(page, out, urls, www)
+               if not any(covered_share(b, a) >= COVER and covered_share(b, link) >= COVER
+                          for b in out for a in page.links)]
+    return out, [*page.links, *printed]
 
 
 def title_blocks(blocks: list[Block], paired: dict[int, Link]) -> list[int]:

@@ -92,6 +92,7 @@ class MemberIndicator(TypedDict, total=False):
     member_id: str
     indicator: str
     value: str
+    printed: str | None
     value_num: float
     page: int
     x0: float
@@ -193,8 +194,9 @@ class ColumnReview(TypedDict, total=False):
     candidate: str  # the best-scoring indicator
     runner_up: str
     runner_up_score: float
-    reason: str  # weak | ambiguous | cells | taken | low confidence
+    reason: str  # weak | ambiguous | cells | taken | low confidence | unexpected cells | cells match …
     decision_line: str  # the decisions.yml line that settles it
+    cell_kind: str  # what most of its cells are: yes | count | flag (all 0/1) | role; NULL none
     x0: float
     top: float
     x1: float
@@ -211,6 +213,79 @@ class CityMention(TypedDict, total=False):
     x1: float
     bottom: float
     context: str
+
+
+class PlanDeliverable(TypedDict, total=False):
+    """One deliverable of the strategic action plan, as printed (a code printed twice is
+    two rows); `status` from the swatch or mark the page's legend pairs with a status."""
+
+    report_id: str
+    code: str  # L1A1D1
+    line: str  # L1
+    line_title: str
+    action: str  # L1A1
+    action_title: str
+    text: str
+    status: str  # achieved | not_achieved; absent when the page has no legend
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class BudgetLine(TypedDict, total=False):
+    report_id: str
+    programme_code: str  # P002
+    programme: str
+    share: float  # 0.03 for 3%
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class FundingSource(TypedDict, total=False):
+    report_id: str
+    source: str  # membership_fees | member_partnerships | alliances | other | unknown:<slug>
+    label: str
+    share: float
+    agreements: int  # agreements signed, when printed beside it
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class MemberListEntry(TypedDict, total=False):
+    report_id: str
+    list: str  # metropolitan_spaces | gender_mainstreaming | pilot_projects | ...
+    item: str  # the sub-list (a pilot project's title)
+    printed_name: str
+    member_id: str
+    city_id: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Leader(TypedDict, total=False):
+    report_id: str
+    member_id: str
+    city_id: str
+    printed_name: str  # the city or member as printed above the person
+    person: str
+    institution: str
+    title: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 class IngestWarning(TypedDict, total=False):

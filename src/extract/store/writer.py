@@ -48,6 +48,12 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "pages": (columns_of(rows.PageRow), ("report_id", "page"), [("report_id", "reports", "id")]),
     "name_review": (columns_of(rows.NameReview), None, [("report_id", "reports", "id")]),
     "city_mentions": (columns_of(rows.CityMention), None, [("report_id", "reports", "id")]),
+    # the rest of the report: the plan, the budget and funding, named lists, leaders
+    "plan_deliverables": (columns_of(rows.PlanDeliverable), None, [("report_id", "reports", "id")]),
+    "budget_lines": (columns_of(rows.BudgetLine), None, [("report_id", "reports", "id")]),
+    "funding_sources": (columns_of(rows.FundingSource), None, [("report_id", "reports", "id")]),
+    "member_lists": (columns_of(rows.MemberListEntry), None, [("report_id", "reports", "id")]),
+    "leaders": (columns_of(rows.Leader), None, [("report_id", "reports", "id")]),
     # Matrix column titles read as unknown or with low confidence (extract.sections.members.titles), each
     # with the decisions.yml line that settles it; `extract review` lists them.
     "column_review": (columns_of(rows.ColumnReview), ("report_id", "printed_title"),
@@ -78,18 +84,11 @@ INDEXES = [
     ("members", ["city_id"]),
     ("city_aliases", ["city_id"]),
     ("city_mentions", ["city_id"]),
+    ("member_lists", ["member_id"]),
+    ("plan_deliverables", ["report_id"]),
+    ("budget_lines", ["report_id"]),
     ("name_review", ["report_id"]),
 ]
-VIEWS_SQL = """
-CREATE VIEW IF NOT EXISTS member_matrix AS
-SELECT s.report_id, r.year, r.language, r.synthetic, s.member_id, s.printed_name,
-       s.is_board_member, s.is_new_member,
-{pivot}
-FROM member_status s
-JOIN reports r ON r.id = s.report_id
-LEFT JOIN member_indicators i ON i.report_id = s.report_id AND i.member_id = s.member_id
-GROUP BY s.report_id, s.member_id
-"""
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -136,12 +135,8 @@ def ensure_views(db: sqlite_utils.Database) -> None:
     keys = [r[0] for r in db.execute("SELECT DISTINCT indicator FROM member_indicators ORDER BY 1")]
     known = [r[0] for r in db.execute("SELECT id FROM indicators ORDER BY rowid")]
     keys = known + [k for k in keys if k not in known]
-    pivot = ",\n".join(
-        f"  MAX(CASE WHEN i.indicator = '{k.replace(chr(39), chr(39) * 2)}' THEN i.value END) AS [{k}]"
-        for k in keys
-    ) or "  NULL AS no_indicator_yet"
     db.execute("DROP VIEW IF EXISTS member_matrix")
-    db.execute(VIEWS_SQL.format(pivot=pivot))
+    db.execute(f"CREATE VIEW member_matrix AS {kb_views.member_matrix(keys)}")
     kb_views.create_views(db.execute)
 
 

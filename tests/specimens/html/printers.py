@@ -72,7 +72,11 @@ def print_pdf(html: str, out: Path, printer: str = "chromium", cache: bool = Tru
         print_weasyprint(html, out)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out, cached)
+        # a temporary name renamed into place: a test on another xdist worker never
+        # copies a half-written print
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        shutil.copyfile(out, partial)
+        os.replace(partial, cached)
     return out
 
 

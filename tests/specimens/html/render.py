@@ -8,7 +8,11 @@ browser uses, so a page is never cut off.
 
 `HtmlLayout` holds the knobs the property tests turn (row alignment, wrapping of
 names, headers and labels, sections sharing a page, lanes left or right, narrow
-month boxes, links split per line or per word).
+month boxes, links split per line or per word) and the members design space of
+`bench/design_space/members.py` (titles turned 90° or 270°, yes-marks as words, glyphs
+or drawn shapes, the Board in any colour or by a marker, new-member markers, names
+re-cut on 1–3 lines, the header on the first page only). At their defaults the knobs
+draw the committed specimens byte for byte.
 """
 
 from __future__ import annotations
@@ -36,11 +40,15 @@ PAGE_SIZES = {
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
 FONT_FILES = {
     "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    "Liberation Sans Narrow": ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
     "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
     "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
     "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
 }
-ORDER = ["key_figures", "publications", "prose", "members", "calendar"]
+ORDER = ["key_figures", "publications", "budget", "prose", "lists", "plan", "members", "calendar"]
+# The plan's status swatches and marks: the status is only in the colour or the mark.
+SWATCHES = {"achieved": "#4da85c", "not_achieved": "#ed8c29"}
+MARKS = {"achieved": "✓", "not_achieved": "✗"}
 NEW_MARK = "(N)"
 
 
@@ -61,6 +69,19 @@ class HtmlLayout:
     row_shading: bool = False  # every other row on a light grey band
     row_pad: float = 0.3  # white above and below a row's text, em: 0 spaces all name lines alike
     rows_per_page: int | None = None  # None: the data's
+    title_turn: int = 0  # 0: titles horizontal; 90: turned to read bottom to top; 270: top to bottom
+    # a yes-cell: None as the data prints it; a word or glyph (`Oui`, `✓`, `●`); or a shape
+    # drawn as inline SVG with no text: `drawn:circle`, `drawn:tick`, `drawn:square`
+    yes_mark: str | None = None
+    mark_legend: bool = True  # a legend line defines a mark other than the data's word (`✓ Oui`)
+    board_color: str | None = None  # None: `red`; else any CSS colour (`#1f5fbf`, `grey`)
+    board_color_word: str | None = None  # the legend's word for it (LEGEND_COLOURS key: `blue`); None: red
+    board_marker: str | None = None  # a marker after a Board member's name instead of a colour
+    legend_ink: bool = True  # the Board line of the legend printed in the Board colour
+    new_marker: str = NEW_MARK
+    legend: list[str] | None = None  # None: the data's (or one written for the knobs above)
+    header_repeat: bool = True  # False: continuation pages have rows only (no heading, no titles)
+    name_lines: int | None = None  # None: names as printed; 1..3: each name re-cut into that many lines
     # calendar
     lanes_side: str = "right"  # right: day numbers left of the events; left: events left of them
     month_pages: list[list[int]] | None = None  # None: the data's pages
@@ -69,9 +90,20 @@ class HtmlLayout:
     share_pages: bool = False  # True: a section's groups run on, several on one page
     link_split: str = "tile"  # tile | line | word: one <a> per tile, per title line, per word
     tile_columns: int | None = None
+    product_list: str = "tiles"  # tiles | list | table: how a group's items are drawn
+    product_link: str = "annotation"  # annotation | printed | both: the link as an annotation, a printed URL or both
+    url_form: str = "full"  # full | bare | www: a printed URL as `https://www.x/…`, `x/…` or `www.x/…`
     # key figures
     figure_columns: int = 4
     label_wrap: float | None = None  # None: label lines as printed; else label width (em)
+    figure_label: str = "below"  # below | above | beside: where a big number's label stands
+    number_style: str = "data"  # data: as printed; spaced: `72,7 %`, `2,14 K`; grouped: `+2 140`
+    # strategic plan, budget, lists
+    plan_mark: str = "swatch"  # swatch: a coloured square; mark: a glyph (MARKS) before each code
+    legend_place: str = "bottom"  # bottom | top: the plan's legend under or over the actions
+    plan_columns: int | None = None  # None: one column per action; else this many
+    budget_columns: int = 2  # the budget lines in one or two columns
+    list_columns: int | None = None  # None: the data's columns for named lists
     extra: dict = field(default_factory=dict)
 
 
@@ -126,10 +158,14 @@ def edition_pages(data: dict, layout: HtmlLayout) -> tuple[Geometry, list[dict]]
     w, h = PAGE_SIZES[size]
     geo = Geometry(w, h, 42.0, layout.font)
     pages = [{"kind": "cover", "report": report}, narrative_page(report)]
-    builders = {"key_figures": figure_pages, "publications": product_pages, "prose": prose_pages,
-                "members": member_pages, "calendar": calendar_pages}
+    language = report.get("language", "fr")
+    builders = {"key_figures": lambda d, g, lay: figure_pages(d, g, lay, language), "publications": product_pages,
+                "prose": prose_pages, "members": member_pages, "calendar": calendar_pages,
+                "budget": budget_pages, "lists": list_pages, "plan": plan_pages}
     for name in ORDER:
-        if name in data:
+        if name == "members" and name in data:
+            pages += member_pages(data[name], geo, layout, report.get("language", "fr"))
+        elif name in data:
             pages += builders[name](data[name], geo, layout)
     return geo, pages
 
@@ -141,8 +177,47 @@ def narrative_page(report: dict) -> dict:
             "label": narrative.get("margin_label")}
 
 
-def figure_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
-    return [{"kind": "figures", "label": p.get("margin_label"), **p} for p in data.get("pages", [])]
+def figure_pages(data: dict, geo: Geometry, layout: HtmlLayout, language: str = "fr") -> list[dict]:
+    pages = [{"kind": "figures", "label": p.get("margin_label"), **p} for p in data.get("pages", [])]
+    if layout.number_style != "data":
+        for page in pages:
+            page["big"] = [{**fig, "printed": restyle_number(fig["printed"], layout.number_style, language)}
+                           for fig in page.get("big") or []] or page.get("big")
+    return pages
+
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
+
+
+def restyle_number(printed: str, style: str, language: str) -> str:
+    """A headline number as another designer writes it, with Babel's locale data:
+    `spaced` keeps a K and puts a no-break space before it and before %, the language's
+    decimal sign (`+2,14 K`, `72,7 %`); `grouped` writes the number out with the
+    language's grouping (`+2 140`).
+
+    >>> restyle_number("+2.14K", "spaced", "fr"), restyle_number("72,7%", "spaced", "en")
+    ('+2,14\u00a0K', '72.7\u00a0%')
+    >>> restyle_number("+2.14K", "grouped", "fr"), restyle_number("1 200", "grouped", "en")
+    ('+2\u202f140', '1,200')
+    """
+    from babel.numbers import format_decimal
+
+    m = re.fullmatch(r"(\+?)([\d  .,\u202f]+?)\s?([KkM]?)\s?(%?)", printed.strip())
+    if not m:
+        return printed
+    sign, digits, suffix, percent = m.groups()
+    digits = re.sub(r"[ \u00a0\u202f]", "", digits)
+    # one separator followed by exactly three digits is grouping, else a decimal sign
+    if re.fullmatch(r"\d+[.,]\d{3}", digits) and not suffix:
+        digits = digits.replace(",", "").replace(".", "")
+    value = float(digits.replace(",", "."))
+    locale = LOCALES.get(language, "en_GB")
+    if style == "grouped" and suffix:
+        value *= {"K": 1000, "k": 1000, "M": 1000000}[suffix]
+        suffix = ""
+    number = format_decimal(value, locale=locale, group_separator=style == "grouped")
+    tail = (f"\u00a0{suffix}" if suffix else "") + ("\u00a0%" if percent else "")
+    return f"{sign}{number}{tail}"
 
 
 # --- publications -------------------------------------------------------------------
@@ -165,8 +240,23 @@ def link_runs(text_lines: list[str], split: str) -> list[list[str]]:
     return [[line] for line in text_lines]
 
 
+def printed_url(url: str, form: str) -> str:
+    """A URL as a designer prints it in the text: whole, without its scheme, or without
+    its scheme and `www.`.
+
+    >>> printed_url("https://www.metropolis.org/node/1", "bare"), printed_url("https://www.metropolis.org/node/1", "www")
+    ('metropolis.org/node/1', 'www.metropolis.org/node/1')
+    """
+    if form == "full":
+        return url
+    short = re.sub(r"^https?://", "", url)
+    return re.sub(r"^www\.", "", short) if form == "bare" else short
+
+
 def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
     pages: list[dict] = []
+    annotated = layout.product_link in ("annotation", "both")
+    printed = layout.product_link in ("printed", "both")
     for group in data.get("groups", []):
         columns = layout.tile_columns or group.get("columns", 3)
         inner = geo.width - 2 * geo.margin
@@ -174,28 +264,93 @@ def product_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
         size = 10.0
         for item in group["items"]:
             for line in item.get("lines", []):
-                while size > 6 and measure(line, size, geo.font, True) > tile_w - 18:
+                # 4.5 pt at the least: four columns of long lines on a portrait page
+                while size > 4.5 and measure(line, size, geo.font, True) > tile_w - 18:
                     size -= 0.5
         tiles = [{
             "title": item["title"],
             "lines": item.get("lines"),
-            "url": item["url"] if item.get("url") and item.get("link_drawn", True) else None,
+            "url": item["url"] if item.get("url") and item.get("link_drawn", True) and annotated else None,
+            "printed": (printed_url(item["url"], layout.url_form)
+                        if printed and item.get("url") and item.get("link_drawn", True) else None),
             "focus": item.get("gender_focus"),
             "runs": link_runs(item.get("lines") or [item["title"]], layout.link_split),
         } for item in group["items"]]
-        for n, run in enumerate(chunks(tiles, group.get("page_sizes"))):
+        if layout.product_list != "tiles":
+            sizes = list_page_sizes(tiles, group, geo, layout)
+        else:
+            sizes = group.get("page_sizes")
+        for n, run in enumerate(chunks(tiles, sizes)):
             block = {"group": group, "first": n == 0, "tiles": run, "columns": columns,
                      "size": size, "thumbs": group.get("links_per_tile", 1) > 1,
                      "split": layout.link_split}
             prev = pages[-1] if pages else None
+            if layout.product_list != "tiles":
+                block["height"] = (sum(list_item_heights(run, geo, layout))
+                                   + (group_head_height(group, geo) if n == 0 else 0))
+            fits = (layout.product_list == "tiles"
+                    or (prev and prev["blocks"][-1].get("height", 0) + block["height"] <= page_room(geo, group)))
             if (layout.share_pages and n == 0 and prev and prev["section"] == group["section"]
-                    and len(prev["blocks"]) == 1):
+                    and len(prev["blocks"]) == 1 and fits):
                 prev["blocks"].append(block)  # the next heading runs on under the last tiles
                 continue
             pages.append({"kind": "products", "section": group["section"],
                           "subtitle": group.get("subtitle"), "blocks": [block],
                           "label": data.get("margin_label") or "PRINCIPAUX RÉSULTATS"})
     return pages
+
+
+LIST_SIZE = 9.0  # type size of a list or table of products, pt
+URL_SIZE = 7.5  # type size of a printed URL, pt
+
+
+def list_item_heights(items: list[dict], geo: Geometry, layout: HtmlLayout) -> list[float]:
+    """The height (pt) of each item of a list or a table, with some slack."""
+    width = geo.width - 2 * geo.margin - 20
+    title_w = width * (0.55 if layout.product_list == "table" else 1.0) - 12
+    url_w = (width * 0.45 if layout.product_list == "table" else width) - 12
+    heights = []
+    for item in items:
+        title = (wrap_count(item["title"], title_w, LIST_SIZE, geo.font, True) or 3) * LIST_SIZE * 1.3
+        url = 0.0
+        if item["printed"]:
+            url = -(-measure(item["printed"], URL_SIZE, geo.font) // url_w) * URL_SIZE * 1.3 + 2
+        heights.append((max(title, url) + 9 if layout.product_list == "table" else title + url + 10) + 2)
+    return heights
+
+
+def group_head_height(group: dict, geo: Geometry) -> float:
+    """The height (pt) of a group's notes, heading, statements and legend."""
+    width = geo.width - 2 * geo.margin
+    height = 13 * 1.3 * (wrap_count(group["heading"], width, 13, geo.font, True) or 2) + 13 * 1.2
+    for note in group.get("notes") or []:
+        height += (wrap_count(note["text"], width, 9, geo.font) or 3) * 9 * 1.25 + 9
+    for statement in group.get("statements") or []:
+        height += (wrap_count(statement, width, 11, geo.font) or 2) * 11 * 1.25 + 12
+    if group.get("legend"):
+        height += 8 * 1.3 + 12
+    return height + 20
+
+
+def page_room(geo: Geometry, group: dict) -> float:
+    """The height (pt) under a page's heading and subtitle."""
+    subtitle = wrap_count(group.get("subtitle") or "", geo.width - 2 * geo.margin, 11, geo.font, True) or 0
+    return geo.height - 2 * geo.margin - 20 * 1.9 - subtitle * 11 * 1.3 - 24
+
+
+def list_page_sizes(items: list[dict], group: dict, geo: Geometry, layout: HtmlLayout) -> list[int]:
+    """Items per page of a list or a table: as many as their lines fit (the first page
+    also holds the heading, the notes and the statements)."""
+    heights = list_item_heights(items, geo, layout)
+    room = page_room(geo, group)
+    sizes, used, limit = [0], 0.0, room - group_head_height(group, geo)
+    for h in heights:
+        if sizes[-1] and used + h > limit:
+            sizes.append(0)
+            used, limit = 0.0, room
+        sizes[-1] += 1
+        used += h
+    return sizes
 
 
 # --- prose --------------------------------------------------------------------------
@@ -218,27 +373,130 @@ def prose_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
     return pages
 
 
+def list_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    """Named lists outside the prose pages (lists.yml), drawn like the prose lists."""
+    return [{**page, "label": page.get("margin_label"), "columns": layout.list_columns or page.get("columns", 5),
+             "places": [item[0].split("|") for item in page["items"]]} for page in data["pages"]]
+
+
+# --- strategic plan, budget ---------------------------------------------------------
+
+def plan_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    """A page per line of the plan; each deliverable's text cut at its `-|` breaks."""
+    pages = []
+    for line in data["lines"]:
+        actions = [{**a, "rows": [(code, [c.strip() for c in text.split("-|")], status)
+                                  for code, text, status in a["deliverables"]]}
+                   for a in line["actions"]]
+        pages.append({"kind": "plan", "heading": data["heading"], "label": data.get("margin_label"),
+                      "legend": data["legend"], "line": {**line, "actions": actions},
+                      "columns": layout.plan_columns or len(actions),
+                      "swatches": SWATCHES, "marks": MARKS})
+    return pages
+
+
+def budget_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+    rows = data["budget"]["lines"]
+    if layout.budget_columns == 1:
+        columns = [rows]
+    else:
+        half = -(-len(rows) // 2)
+        columns = [rows[:half], rows[half:]]
+    return [{"kind": "budget", **data, "label": data.get("margin_label"), "budget_columns": columns}]
+
+
 # --- members ------------------------------------------------------------------------
 
 def header_lines(headers: list) -> list[list[str]]:
     return [[h] if isinstance(h, str) else [str(x) for x in h] for h in headers]
 
 
-def member_pages(data: dict, geo: Geometry, layout: HtmlLayout) -> list[dict]:
+# The legend's wording per language, for the knobs that change what it declares.
+LEGEND_WORDS = {
+    "fr": {"colour": "En {word}, membre du conseil d’administration",
+           "board": "{mark} Membre du conseil d’administration", "new": "{mark} Nouveau membre",
+           "yes": "{mark} Oui"},
+    "en": {"colour": "In {word}, member of the Board of Directors",
+           "board": "{mark} Member of the Board of Directors", "new": "{mark} New member",
+           "yes": "{mark} Yes"},
+    "es": {"colour": "En {word}, miembro del Consejo de Administración",
+           "board": "{mark} Miembro del Consejo de Administración", "new": "{mark} Nuevo miembro",
+           "yes": "{mark} Sí"},
+}
+# Colour words of the legend per language, by the knob's key (another key is printed as is).
+LEGEND_COLOURS = {
+    "red": {"fr": "rouge", "en": "red", "es": "rojo"},
+    "blue": {"fr": "bleu", "en": "blue", "es": "azul"},
+    "green": {"fr": "vert", "en": "green", "es": "verde"},
+    "grey": {"fr": "gris", "en": "grey", "es": "gris"},
+    "orange": {"fr": "orange", "en": "orange", "es": "naranja"},
+}
+# Shapes a yes-cell may be drawn as (inline SVG, no text): the view box is 10 x 10.
+DRAWN_MARKS = {
+    "circle": '<circle cx="5" cy="5" r="4"/>',
+    "square": '<rect x="1.5" y="1.5" width="7" height="7"/>',
+    "tick": '<path d="M1.5 5.5 L4 8 L8.5 2" fill="none" stroke="currentColor" stroke-width="1.6"/>',
+}
+
+
+def is_yes(value: str) -> bool:
+    return value.strip().lower() in {"yes", "oui", "sí", "si"}
+
+
+def cut_name(lines: list[str], n: int) -> list[str]:
+    """A name's words re-cut into at most `n` lines of about equal length."""
+    words = " ".join(lines).split()
+    n = max(1, min(n, len(words)))
+    out: list[str] = []
+    for k in range(n):
+        out.append(" ".join(words[len(words) * k // n:len(words) * (k + 1) // n]))
+    return out
+
+
+def member_legend(data: dict, layout: HtmlLayout, language: str) -> list[dict]:
+    """The legend lines, each with its ink: the data's when no knob changes what it
+    declares, else written in the report's language for the knobs."""
+    if layout.legend is not None:
+        lines = list(layout.legend)
+    elif (layout.board_color is None and layout.board_marker is None and layout.new_marker == NEW_MARK
+          and layout.yes_mark is None):
+        return [{"text": line, "ink": "red" if k == 0 else None} for k, line in enumerate(data.get("legend", []))]
+    else:
+        words = LEGEND_WORDS[language]
+        lines = []
+        if layout.board_marker:
+            lines.append(words["board"].format(mark=layout.board_marker))
+        else:
+            key = layout.board_color_word or "red"
+            lines.append(words["colour"].format(word=LEGEND_COLOURS.get(key, {}).get(language, key)))
+        lines.append(words["new"].format(mark=layout.new_marker))
+        mark = layout.yes_mark
+        if mark and layout.mark_legend and not mark.startswith("drawn:") and not is_yes(mark):
+            lines.append(words["yes"].format(mark=mark))
+    return [{"text": line, "ink": "board" if k == 0 and layout.legend_ink and not layout.board_marker else None}
+            for k, line in enumerate(lines)]
+
+
+def member_pages(data: dict, geo: Geometry, layout: HtmlLayout, language: str = "fr") -> list[dict]:
     pages = []
-    legend = data.get("legend", [])
+    legend = member_legend(data, layout, language)
     per_page = layout.rows_per_page or data.get("rows_per_page", 26)
     for matrix in data["matrices"]:
         titles = header_lines(matrix["headers"])
         rows = [{
-            "lines": list(r["name"]), "board": bool(r.get("board")), "new": bool(r.get("new")),
+            "lines": cut_name(list(r["name"]), layout.name_lines) if layout.name_lines else list(r["name"]),
+            "board": bool(r.get("board")), "new": bool(r.get("new")),
             "cells": [str((r.get("cells") or {}).get(i, "") or "") for i in range(len(titles))],
         } for r in matrix["rows"]]
+        if layout.yes_mark:
+            for r in rows:
+                r["cells"] = [layout.yes_mark if is_yes(c) else c for c in r["cells"]]
         fit = fit_matrix(titles, rows, per_page, len(legend), geo, layout)
         for start in range(0, len(rows), per_page):
             pages.append({"kind": "members", "heading": data["heading"], "legend": legend,
                           "titles": titles, "rows": rows[start:start + per_page],
-                          "label": data.get("margin_label"), **fit})
+                          "label": data.get("margin_label"),
+                          "head_shown": layout.header_repeat or start == 0, **fit})
     return pages
 
 
@@ -251,13 +509,18 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
     while True:
         pad = 0.3 * body
         row_pad = layout.row_pad * body
+        marks = f" {layout.new_marker}" + (f" {layout.board_marker}" if layout.board_marker else "")
         if layout.name_wrap:
             name_w = layout.name_wrap
         else:
-            name_w = max(measure(f"{line} {NEW_MARK}", body, font) for r in rows for line in r["lines"]) + 2 * body
+            name_w = max(measure(f"{line}{marks}", body, font) for r in rows for line in r["lines"]) + 2 * body
         head = body - 1
         while True:
-            if layout.header_wrap:
+            if layout.title_turn:
+                # a turned title is as wide as its lines are many, as deep as its longest line
+                widths = [len(t) * head * 1.25 + 2 * pad for t in titles]
+                depth_lines = max(measure(line, head, font, True) for t in titles for line in t) / (head * 1.2)
+            elif layout.header_wrap:
                 widths = [max(layout.header_wrap, max(measure(w, head, font, True) for t in ts for w in t.split())
                               + 2 * pad) for ts in titles]
                 depth_lines = max(wrap_count(" ".join(t), w - 2 * pad, head, font, True) or 1
@@ -277,12 +540,14 @@ def fit_matrix(titles: list[list[str]], rows: list[dict], per_page: int, legend_
             for r in rows[start:start + per_page]:
                 n = len(r["lines"])
                 if layout.name_wrap:
-                    n = wrap_count(" ".join(r["lines"]) + f" {NEW_MARK}", name_w - 2 * pad, body, font) or 3
+                    n = wrap_count(" ".join(r["lines"]) + marks, name_w - 2 * pad, body, font) or 3
                 lines += n
-            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * 2 * row_pad)
+            # (a row rule is a border of its own under each row)
+            rule = 1.0 if layout.row_rules else 0.0
+            tallest = max(tallest, lines * body * 1.2 + min(per_page, len(rows) - start) * (2 * row_pad + rule))
         if top + depth + tallest <= geo.height - geo.margin * 0.8 or body <= 4:
             return {"body": body, "head": head, "name_w": name_w, "widths": widths, "pad": pad,
-                    "row_pad": row_pad}
+                    "row_pad": row_pad, "depth": depth}
         body -= 0.25
 
 
@@ -428,7 +693,9 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
     data = data if data is not None else load_edition(folder)
     geo, pages = edition_pages(data, layout)
     css = (HERE / "report.css").read_text(encoding="utf-8")
+    if (layout.product_list, layout.product_link, layout.figure_label) != ("tiles", "annotation", "below"):
+        css += (HERE / "report-habits.css").read_text(encoding="utf-8")
     html = _environment().get_template("report.html.j2").render(
         pages=pages, geo=geo, layout=layout, report=data["report"], css=css,
-        language=data["report"].get("language", "fr"), with_link=with_link)
+        language=data["report"].get("language", "fr"), with_link=with_link, drawn=DRAWN_MARKS)
     return re.sub(r"[ \t]+\n", "\n", html)

@@ -19,12 +19,14 @@ pasting text into HTML.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import math
 import os
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extract.kb import exports
 from extract.kb import sql as kb_sql
 
 BBOX = ("x0", "top", "x1", "bottom")
@@ -67,6 +70,23 @@ form.kb-search input[type=search] { width: 24em; font-size: 1.1em; }
 table.member td, table.member th { vertical-align: top; padding: 0.3em 0.6em;
                                    border-bottom: 1px solid #eee; }
 table.member td.change { font-weight: bold; }
+/* Compact at 1366 px: the label column wraps, cells and crops stay small, so every
+   edition and the change stay in view. */
+table.member { table-layout: auto; width: 100%; }
+table.member th.label { white-space: normal; min-width: 10em; max-width: 16em;
+                        font-weight: normal; text-align: left; }
+table.member th.label a.kb-key { display: block; font-size: 0.75em; color: #666; }
+table.member td, table.member th { padding: 0.2em 0.4em; }
+table.member img.provenance { max-width: 9em; max-height: 3em; }
+table.member td.edition a { word-break: break-word; }
+span.kb-doubt { background: #fee2e2; color: #7f1d1d; border-radius: 3px; padding: 0 0.3em;
+                font-size: 0.85em; }
+div.kb-failed { border-left: 6px solid #dc2626; background: #fef2f2; padding: 0.3em 0.8em;
+                margin: 0.8em 0; }
+div.kb-failed li { margin-bottom: 0.3em; }
+ol.kb-questions li { margin-bottom: 0.3em; }
+p.kb-holdings { font-size: 1.05em; max-width: 60em; }
+span.kb-nocol { color: #666; font-weight: normal; font-style: italic; }
 table.editions td, table.editions th { padding: 0.2em 0.6em; }
 """.replace("TECHNICAL_COLUMNS", ", ".join(f"th.col-{c}, td.col-{c}" for c in TECHNICAL))
 
@@ -103,14 +123,12 @@ CHART_LOADER = """
     script.onload = function () { document.addEventListener = add; };
     document.body.appendChild(script);
   }
+  // Only a chart a page asks for (a link of its description, #g.mark=...): a generic
+  // "chart these rows" drew whatever columns came first (the sum of the years).
   if (/(^#|&)g\\.mark=/.test(location.hash)) { load(); return; }
-  var link = document.createElement("a");
-  link.href = "#g.mark=bar"; link.textContent = "Chart these rows";
-  link.className = "kb-chart-link";
-  link.addEventListener("click", function () { setTimeout(load, 0); });
-  var p = document.createElement("p");
-  p.appendChild(link);
-  table.closest(".table-wrapper").before(p);
+  window.addEventListener("hashchange", function () {
+    if (/(^#|&)g\\.mark=/.test(location.hash)) { load(); }
+  });
 })();
 """
 
@@ -217,8 +235,29 @@ def prepare_connection(conn):
 
 @hookimpl
 def startup(datasette):
-    # The normaliser and the stemmers load once, before the first query's time limit runs.
-    kb_sql.warm()
+    async def inner() -> None:
+        # The normaliser and the stemmers load once, before the first query's time limit.
+        kb_sql.warm()
+        # Said at start, not discovered at the first dead page link: the editions whose
+        # PDF is in none of the served folders (their page links and crops answer 404).
+        db = _database(datasette)
+        if db is None or not pdf_dirs():
+            return
+        try:
+            rows = (await db.execute("SELECT id, source_file FROM reports ORDER BY id")).rows
+        except sqlite3.Error:
+            return
+        missing = [f"{r['id']} ({r['source_file']})" for r in rows
+                   if not r["source_file"] or find_pdf(r["source_file"]) is None]
+        if missing:
+            import sys
+
+            folders = ", ".join(str(d) for d in pdf_dirs())
+            print(f"cannot serve the PDFs of {len(missing)} edition(s), not found in "
+                  f"{folders}: {'; '.join(missing)} (their page links and crops answer 404)",
+                  file=sys.stderr, flush=True)
+
+    return inner
 
 
 @hookimpl
@@ -239,7 +278,7 @@ def render_cell(row, value, column, table, database, datasette):
             other = _plain(row[f"report_{side}"])
             report = await _report(datasette, database, other) or {}
             return page_cell(datasette, database, other, report.get("source_file"), value, None)
-        is_report_id = (column in ("report_id", "report_fr", "report_en")
+        is_report_id = (column == "report_id" or is_language_column(column, "report")
                         or (table == "reports" and column == "id"))
         if is_report_id and isinstance(plain, str):
             report = await _report(datasette, database, plain)
@@ -251,9 +290,13 @@ def render_cell(row, value, column, table, database, datasette):
                 return Markup('<a href="{}">{}</a>').format(href, plain)
         return None
 
+    if column == "detail" and table == "checks" and isinstance(plain, str) and "report_id" in keys:
+        return detail_cell(datasette, database, _plain(row["report_id"]), plain)
+    if column == "note" and isinstance(plain, str):
+        return note_cell(datasette, database, plain)
     if column == "synthetic" and plain == 1:
         return Markup("1{}").format(synthetic_badge())
-    if (column in ("page", "report_id", "report_fr", "report_en")
+    if (column in ("page", "report_id") or is_language_column(column, "report")
             or column.startswith("page_") and isinstance(value, int)
             or column == "id" and table == "reports"):
         return inner()
@@ -269,10 +312,10 @@ def render_cell(row, value, column, table, database, datasette):
             datasette.urls.row(database, "cities", tilde_encode(plain)), plain)
     if column == "source_file" and isinstance(plain, str):
         return Markup('<a href="{}">{}</a>').format(pdf_href(datasette, plain), plain)
-    if column in ("event_fr", "event_en") and isinstance(plain, int):
+    if is_language_column(column, "event") and isinstance(plain, int):
         return Markup('<a href="{}">{}</a>').format(
             datasette.urls.row(database, "calendar_events", plain), plain)
-    if column in ("publication_fr", "publication_en") and isinstance(plain, int):
+    if is_language_column(column, "publication") and isinstance(plain, int):
         return Markup('<a href="{}">{}</a>').format(
             datasette.urls.row(database, "publications", plain), plain)
     if column == "popup" and table == "member_map" and isinstance(value, str):
@@ -281,6 +324,51 @@ def render_cell(row, value, column, table, database, datasette):
                                                                           "longitude"):
         return Markup("{}").format(int(plain))
     return None
+
+
+# Where a canned query's note sends the reader: a table of the database with its filter
+# (`checks?report_id=2022-fr&check=members.columns_known`), written relative in the SQL,
+# which does not know the database's name.
+NOTE_LINK = re.compile(r"\b(checks|column_review|pages|name_review)\?[^\s)]+")
+
+
+def detail_cell(datasette: Any, database: str, report_id: Any, text: str):
+    """A check's detail with the pages it names linked to the PDF and to their `pages`
+    row (why each page was or was not read)."""
+    async def inner() -> Markup:
+        report = await _report(datasette, database, report_id) or {}
+        source = report.get("source_file")
+
+        def href(page: int) -> str:
+            return (pdf_href(datasette, source) + f"#page={page}" if source
+                    else row_href(page))
+
+        def row_href(page: int) -> str:
+            return datasette.urls.row(database, "pages", f"{tilde_encode(str(report_id))},{page}")
+
+        return exports.linked_pages(text, href, row_href)
+
+    return inner
+
+
+def note_cell(datasette: Any, database: str, text: str) -> Markup:
+    """A note with its table addresses as links (the failed check, the column titles to
+    settle), the rest escaped."""
+    parts, last = [], 0
+    for match in NOTE_LINK.finditer(text):
+        parts.append(Markup("{}").format(text[last:match.start()]))
+        href = datasette.urls.table(database, match.group(1)) + match.group(0)[
+            len(match.group(1)):]
+        parts.append(Markup('<a href="{}">{}</a>').format(href, match.group(0)))
+        last = match.end()
+    parts.append(Markup("{}").format(text[last:]))
+    return Markup("").join(parts)
+
+
+def is_language_column(column: str, stem: str) -> bool:
+    """`report_fr`, `event_es`: one column per language of the views pairing editions."""
+    return column.startswith(stem + "_") and column[len(stem) + 1:].isalpha() and len(
+        column) - len(stem) - 1 in (2, 3)
 
 
 def popup_cell(value: str) -> Markup | None:
@@ -335,6 +423,8 @@ async def provenance_image(request, datasette):
 
 
 # Context crops are rendered from the PDF at 2x (144 dpi): readable when enlarged.
+# One thread: pdfium may not be called from two threads at once.
+_CROP_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-crops")
 CONTEXT_SCALE = 2.0
 CONTEXT_MARGIN = 6.0
 
@@ -421,7 +511,10 @@ async def context_image(request, datasette):
     except sqlite3.Error:
         row = None
     first_row = row["first_row"] if row else None
-    png = context_png(str(pdf), pdf.stat().st_mtime, page, box, first_row)
+    # drawn off the event loop, by a pool of fixed size: 40 crops at once never stall
+    # the other requests (each is cached by context_png's LRU)
+    png = await asyncio.get_running_loop().run_in_executor(
+        _CROP_POOL, context_png, str(pdf), pdf.stat().st_mtime, page, box, first_row)
     if png is None:
         return Response.text("no such page", status=404)
     return Response(png, content_type="image/png", headers={"cache-control": "max-age=3600"})
@@ -488,25 +581,41 @@ async def member_lookup(request, datasette):
     return Response.redirect(datasette.urls.path(f"/-/member/{quote(name, safe='')}"))
 
 
+def reader_languages() -> tuple[str, ...]:
+    """The languages a reader can pick: the language folders with the knowledge base's
+    words (vocab/<lang>/kb.yml); a new folder is a new language, not new code."""
+    from extract.lang.vocab import languages, load
+
+    return tuple(lang for lang in languages() if load(lang).get("kb")) or ("en",)
+
+
 def reader_language(request) -> str:
+    """?lang= first, then the browser's Accept-Language, then English."""
+    known = reader_languages()
     asked = request.args.get("lang")
-    if asked in ("fr", "en"):
+    if asked in known:
         return asked
     for part in (request.headers.get("accept-language") or "").split(","):
         lang = part.split(";")[0].strip()[:2].lower()
-        if lang in ("fr", "en"):
+        if lang in known:
             return lang
-    return "en"
+    return "en" if "en" in known else known[0]
 
 
-LABELS = {
-    "en": {"printed_name": "Name as printed", "board": "Board of Directors (printed in red)",
-           "new": "New member (N)", "yes": "yes", "no": "no", "change": "change",
-           "not_listed": "not listed", "value": "Indicator"},
-    "fr": {"printed_name": "Nom imprimé", "board": "Conseil d’administration (en rouge)",
-           "new": "Nouveau membre (N)", "yes": "oui", "no": "non", "change": "évolution",
-           "not_listed": "absent", "value": "Indicateur"},
-}
+def words_of(lang: str) -> dict[str, str]:
+    """The member page's words in one language (vocab/<lang>/kb.yml), English where the
+    folder lacks one."""
+    from extract.lang.vocab import load
+
+    english = (load("en").get("kb") or {}).get("member_page") or {}
+    own = (load(lang).get("kb") or {}).get("member_page") or {}
+    return {**english, **own}
+
+
+def language_names() -> dict[str, str]:
+    from extract.lang.vocab import load
+
+    return {lang: (load(lang).get("kb") or {}).get("name", lang) for lang in reader_languages()}
 
 
 async def member_page(request, datasette):
@@ -518,6 +627,7 @@ async def member_page(request, datasette):
         return Response.text("forbidden", status=403)
     asked = unquote(request.url_vars["member_id"])  # Datasette hands the path encoded
     lang = reader_language(request)
+    words = words_of(lang)
     member = (await db.execute("SELECT m.id, m.name, m.city_id, c.name AS city, "
                                "c.country_code FROM members m LEFT JOIN cities c "
                                "ON c.id = m.city_id WHERE m.id = ?", [asked])).first()
@@ -539,16 +649,35 @@ async def member_page(request, datasette):
         "s.is_board_member, s.is_new_member, s.page, s.x0, s.top, s.x1, s.bottom "
         "FROM member_status s JOIN reports r ON r.id = s.report_id WHERE s.member_id = ? "
         "ORDER BY r.year, r.language", [member["id"]])).rows]
-    cells = {(r["report_id"], r["indicator"]): dict(r) for r in (await db.execute(
-        "SELECT report_id, indicator, value, value_num, page, x0, top, x1, bottom "
-        "FROM member_indicators WHERE member_id = ?", [member["id"]])).rows}
+    # A column is taken by its key across the editions of a year (indicator_columns):
+    # the French and English titles of a column no vocabulary knows are one row.
+    try:
+        columns = {(r["report_id"], r["indicator"]): r["key"] for r in (await db.execute(
+            "SELECT report_id, indicator, key FROM indicator_columns")).rows}
+    except sqlite3.Error:  # a database made before the view
+        columns = {}
+    has_column = {(report, key) for (report, _), key in columns.items()}
+    cells = {}
+    for r in (await db.execute(
+            "SELECT report_id, indicator, value, value_num, page, x0, top, x1, bottom "
+            "FROM member_indicators WHERE member_id = ?", [member["id"]])).rows:
+        key = columns.get((r["report_id"], r["indicator"]), r["indicator"])
+        has_column.add((r["report_id"], key))
+        cells[(r["report_id"], key)] = dict(r)
     indicators = [dict(r) for r in (await db.execute(
-        "SELECT id, label_fr, label_en, description FROM indicators ORDER BY rowid")).rows]
+        "SELECT id, description FROM indicators ORDER BY rowid")).rows]
+    try:
+        labels = {(r["indicator"], r["language"]): r["label"] for r in (await db.execute(
+            "SELECT indicator, language, label FROM indicator_labels")).rows}
+    except sqlite3.Error:
+        labels = {}
     known = {i["id"] for i in indicators}
-    indicators += [{"id": k, "label_fr": None, "label_en": None, "description": None}
+    indicators += [{"id": k, "description": None}
                    for k in sorted({k for _, k in cells} - known)]
     years = sorted({e["year"] for e in editions})
-    words = LABELS[lang]
+    doubt = (await db.execute(
+        "SELECT 1 FROM member_map WHERE member_id = ? AND place_confidence = 'low'",
+        [member["id"]])).first() is not None if await _has_view(db, "member_map") else False
 
     def cell_html(edition: dict[str, Any], cell: dict[str, Any] | None) -> Markup:
         if cell is None:
@@ -558,16 +687,20 @@ async def member_page(request, datasette):
                          cell["page"], bbox if all(v is not None for v in bbox) else None,
                          label=Markup("{}").format(cell["value"]))
 
-    def year_value(year: int, key: str) -> tuple[bool, float | None]:
-        """(listed that year, the number) in the reader's language, else any edition."""
+    def year_value(year: int, key: str) -> tuple[str, float | None]:
+        """("listed"|"not_listed"|"no_column", the number) in the reader's language when
+        that edition has the column, else in any edition of the year that has it."""
         same = [e for e in editions if e["year"] == year]
-        same.sort(key=lambda e: e["language"] != lang)
         if not same:
-            return False, None
+            return "not_listed", None
+        same = [e for e in same if (e["id"], key) in has_column]
+        if not same:
+            return "no_column", None
+        same.sort(key=lambda e: e["language"] != lang)
         cell = cells.get((same[0]["id"], key))
         if cell is None:
-            return True, 0.0  # a listed member's blank cell: nothing to report
-        return True, cell["value_num"]
+            return "listed", 0.0  # a listed member's blank cell: nothing to report
+        return "listed", cell["value_num"]
 
     # each year's editions, then the change from the year before
     ordered: list[tuple[str, Any]] = []
@@ -577,9 +710,12 @@ async def member_page(request, datasette):
             ordered.append(("change", (years[i - 1], year)))
 
     def change_html(key: str, span: tuple[int, int]) -> Markup:
-        (listed_a, a), (listed_b, b) = year_value(span[0], key), year_value(span[1], key)
-        if not listed_a or not listed_b:
+        (state_a, a), (state_b, b) = year_value(span[0], key), year_value(span[1], key)
+        if "not_listed" in (state_a, state_b):
             return Markup("{}").format(words["not_listed"])
+        if "no_column" in (state_a, state_b):
+            return Markup('<span class="kb-nocol" title="{}">{}</span>').format(
+                words["no_column_title"], words["no_column"])
         if a is None or b is None:
             return Markup("")
         diff = number(b - a)
@@ -599,8 +735,9 @@ async def member_page(request, datasette):
     for ind in indicators:
         if not any((e["id"], ind["id"]) in cells for e in editions):
             continue
-        label = ind[f"label_{lang}"] or ind["label_en"] or ind["label_fr"] or unknown_label(
-            ind["id"], lang)
+        label = (labels.get((ind["id"], lang)) or labels.get((ind["id"], "en"))
+                 or next((v for (k, _), v in labels.items() if k == ind["id"]), None)
+                 or unknown_label(ind["id"], words))
         row_cells = []
         for kind, item in ordered:
             if kind == "edition":
@@ -616,23 +753,45 @@ async def member_page(request, datasette):
                             "year": item["year"], "language": item["language"]})
         else:
             headers.append({"kind": "change", "label": f"{words['change']} {item[0]}→{item[1]}"})
+    # The member's place in the calendar and in the report's prose: each with its page.
+    events, mentions = [], []
+    if member["city_id"]:
+        sources = {e["id"]: e["source_file"] for e in editions}
+        for r in (await db.execute(
+                "SELECT e.report_id, e.start_date, e.title, e.location, e.page, r.source_file "
+                "FROM event_cities ec JOIN calendar_events e ON e.id = ec.event_id "
+                "JOIN reports r ON r.id = e.report_id WHERE ec.city_id = ? "
+                "ORDER BY e.start_date, r.language LIMIT 200", [member["city_id"]])).rows:
+            events.append({**dict(r), "page_html": page_cell(
+                datasette, db.name, r["report_id"], r["source_file"], r["page"], None)})
+        for r in (await db.execute(
+                "SELECT report_id, section, page, count(*) AS n FROM city_mentions "
+                "WHERE city_id = ? GROUP BY report_id, section, page "
+                "ORDER BY report_id, page LIMIT 200", [member["city_id"]])).rows:
+            mentions.append({**dict(r), "page_html": page_cell(
+                datasette, db.name, r["report_id"], sources.get(r["report_id"]), r["page"], None)})
+    names = language_names()
     html = await datasette.render_template("kb_member.html", {
+        "events": events, "mentions": mentions,
         "member": dict(member), "headers": headers, "rows": rows, "lang": lang,
         "database": db.name, "editions": editions, "badge": synthetic_badge(),
-        "other_lang": "fr" if lang == "en" else "en",
+        "words": words, "doubt": doubt,
+        "other_langs": [(code, name) for code, name in names.items() if code != lang],
     }, request=request)
     return Response.html(html)
 
 
-def unknown_label(key: str, lang: str) -> str:
+async def _has_view(db: Any, name: str) -> bool:
+    return name in await db.view_names()
+
+
+def unknown_label(key: str, words: dict[str, str]) -> str:
     """A column the vocabulary does not know, named by its printed title (the slug of
     `unknown:<slug>`) and said to be unknown, not shown as a raw key."""
     if not key.startswith("unknown:"):
         return key
-    words = key[len("unknown:"):].replace("-", " ")
-    note = ("colonne inconnue du vocabulaire" if lang == "fr"
-            else "a column the vocabulary does not know")
-    return f"{words[:1].upper()}{words[1:]} ({note})"
+    text = key[len("unknown:"):].replace("-", " ")
+    return f"{text[:1].upper()}{text[1:]} ({words['unknown_column']})"
 
 
 def _profile_sql(datasette: Any, database: str) -> str:
@@ -655,7 +814,68 @@ def register_routes():
         (r"^/-/search$", search_redirect),
         (r"^/-/kb-vega/(?P<name>[^/]+)$", vega_static),
         (r"^/-/metropolis-kb\.css$", stylesheet),
+        (r"^/-/calendar\.ics$", calendar_export),
+        (r"^/-/chart/events-per-month\.svg$", events_per_month_chart),
     ]
+
+
+async def calendar_export(request, datasette):
+    """GET /-/calendar.ics?report=2021-fr : the edition's calendar for a calendar app."""
+    db = _database(datasette)
+    if db is None:
+        return Response.text("no database", status=404)
+    if not await _allowed(request, datasette, db):
+        return Response.text("forbidden", status=403)
+    report_id = request.args.get("report") or ""
+    report = await _report(datasette, db.name, report_id)
+    if report is None:
+        editions = ", ".join(r["id"] for r in (await db.execute(
+            "SELECT id FROM reports ORDER BY id")).rows)
+        return Response.text(f"No edition {report_id!r}: ask /-/calendar.ics?report=<edition>, "
+                             f"one of {editions}", status=404)
+    rows = [dict(r) for r in (await db.execute(
+        "SELECT e.*, r.synthetic FROM calendar_events e JOIN reports r ON r.id = e.report_id "
+        "WHERE e.report_id = ? ORDER BY e.start_date, e.page, e.top", [report_id])).rows]
+    base = f"{request.scheme}://{request.host}"
+    source = report.get("source_file")
+
+    def page_url(row: dict[str, Any]) -> str:
+        if source:
+            return base + pdf_href(datasette, source) + f"#page={row['page']}"
+        return base + datasette.urls.row(db.name, "calendar_events", row["id"])
+
+    body = exports.calendar_ics(rows, page_url, f"Metropolis {report_id}"
+                                + (" (synthetic)" if report.get("synthetic") else ""))
+    return Response(body, content_type="text/calendar; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="metropolis-{report_id}.ics"'})
+
+
+async def events_per_month_chart(request, datasette):
+    """GET /-/chart/events-per-month.svg?year=2021 : bars per month and edition, drawn on
+    the server (no chart library on the page)."""
+    db = _database(datasette)
+    if db is None:
+        return Response.text("no database", status=404)
+    if not await _allowed(request, datasette, db):
+        return Response.text("forbidden", status=403)
+    try:
+        year = int(request.args.get("year") or 0)
+    except ValueError:
+        year = 0
+    rows = (await db.execute(
+        "SELECT r.id, r.synthetic, CAST(substr(e.start_date, 6, 2) AS INTEGER) AS m, "
+        "count(e.id) AS n FROM reports r LEFT JOIN calendar_events e ON e.report_id = r.id "
+        "WHERE ? = 0 OR r.year = ? GROUP BY r.id, m ORDER BY r.year, r.language",
+        [year, year])).rows
+    series: dict[str, list[int]] = {}
+    for r in rows:
+        name = r["id"] + (" (synthetic)" if r["synthetic"] else "")
+        counts = series.setdefault(name, [0] * 12)
+        if r["m"] and 1 <= r["m"] <= 12:
+            counts[r["m"] - 1] = r["n"]
+    title = f"Events starting each month, {year}" if year else "Events starting each month"
+    return Response(exports.bar_chart_svg(series, title), content_type="image/svg+xml",
+                    headers={"cache-control": "max-age=60"})
 
 
 @hookimpl
@@ -675,10 +895,14 @@ def extra_body_script(template, datasette):
 
 
 @hookimpl
-def extra_template_vars(template, database, datasette):
+def extra_template_vars(template, database, datasette, request):
     async def inner() -> dict[str, Any]:
         db = datasette.get_database(database) if database else _database(datasette)
         extra: dict[str, Any] = {"kb_synthetic": await _synthetic_values(db)}
+        if request is not None and template == "query.html" and request.path.rstrip("/").rsplit(
+                "/", 1)[-1] in ("events_per_month", "events_by_month"):
+            extra["kb_chart"] = datasette.urls.path("/-/chart/events-per-month.svg") + (
+                "?" + urlencode({"year": request.args.get("year") or ""}))
         if template == "index.html":
             extra["kb"] = {name: await _contents(datasette, name, d)
                            for name, d in datasette.databases.items() if name != "_internal"}
@@ -729,15 +953,122 @@ async def _contents(datasette: Any, name: str, db: Any) -> dict[str, Any]:
         edition["href"] = pdf_href(datasette, edition["source_file"]) if edition[
             "source_file"] else None
     years = sorted({e["year"] for e in editions if e["year"] is not None})
-    paired = [y for y in years
-              if {"fr", "en"} <= {e["language"] for e in editions if e["year"] == y}]
+    paired = [y for y in years if len([e for e in editions if e["year"] == y]) > 1]
     return {
         "tables": tables,
         "queries": [{"name": q, "title": (queries[q] or {}).get("title", q)} for q in queries],
         "editions": editions,
         "years": years,
         "paired_year": paired[-1] if paired else None,
+        "holdings": await _holdings(db, editions, years),
+        "failed": await _failed_checks(datasette, name, db),
+        "questions": _questions(datasette, name, editions, years, paired),
     }
+
+
+async def _count(db: Any, sql: str) -> int:
+    try:
+        return (await db.execute(sql)).first()[0] or 0
+    except sqlite3.Error:
+        return 0
+
+
+async def _holdings(db: Any, editions: list[dict[str, Any]], years: list[int]) -> dict[str, Any]:
+    """What the knowledge base holds, for a sentence: the editions by year in words, and
+    how many members, events, products and matrix cells were read."""
+    names = language_names_en()
+    by_year = []
+    for year in years:
+        langs = [e for e in editions if e["year"] == year]
+        words = [names.get(e["language"], e["language"]) + (" (synthetic)" if e["synthetic"] else "")
+                 for e in langs]
+        by_year.append({"year": year, "languages": _and(words)})
+    return {
+        "editions": len(editions), "by_year": by_year,
+        "members": await _count(db, "SELECT count(DISTINCT member_id) FROM member_status"),
+        "cells": await _count(db, "SELECT count(*) FROM member_indicators"),
+        "events": await _count(db, "SELECT count(*) FROM calendar_events"),
+        "publications": await _count(db, "SELECT count(*) FROM publications"),
+        "figures": await _count(db, "SELECT count(*) FROM key_figures"),
+        "pages": await _count(db, "SELECT count(*) FROM pages"),
+        "sections": [r[0] for r in (await db.execute(
+            "SELECT DISTINCT section FROM pages WHERE parsed = 1 AND section IS NOT NULL "
+            "ORDER BY section")).rows] if await _count(db, "SELECT count(*) FROM pages") else [],
+    }
+
+
+def language_names_en() -> dict[str, str]:
+    from extract.store.views import language_name
+
+    return {lang: language_name(lang) for lang in reader_languages()}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+
+
+async def _failed_checks(datasette: Any, name: str, db: Any) -> list[dict[str, Any]]:
+    """The failed checks of every edition, their detail with its pages linked: what to
+    look at first."""
+    try:
+        rows = [dict(r) for r in (await db.execute(
+            'SELECT c.report_id, c."check", c.expected, c.actual, c.detail, r.synthetic '
+            "FROM checks c JOIN reports r ON r.id = c.report_id WHERE c.passed = 0 "
+            'ORDER BY r.year, r.language, c."check"')).rows]
+    except sqlite3.Error:
+        return []
+    for row in rows:
+        row["detail_html"] = await detail_cell(datasette, name, row["report_id"],
+                                               row["detail"] or "")()
+        row["href"] = datasette.urls.table(name, "checks") + "?" + urlencode(
+            {"report_id": row["report_id"], "check": row["check"]})
+    return rows
+
+
+def _questions(datasette: Any, name: str, editions: list[dict[str, Any]], years: list[int],
+               paired: list[int]) -> list[dict[str, str]]:
+    """The ten questions of a researcher, each one click from the home page, asked of the
+    years this database holds."""
+    if not years:
+        return []
+    q = lambda query, **args: datasette.urls.query(name, query) + "?" + urlencode(args)
+    t = lambda table, **args: datasette.urls.table(name, table) + "?" + urlencode(args)
+    first, last = (years[-2], years[-1]) if len(years) > 1 else (years[0], years[0])
+    pair = paired[-1] if paired else last
+    real = [e for e in editions if not e["synthetic"]] or editions
+    edition = real[0]["id"]
+    member = "brussels"
+    return [
+        {"q": f"Which members joined or left between {first} and {last}?",
+         "links": [("members_joined_left", q("members_joined_left", from_year=first, to_year=last))]},
+        {"q": f"How many events each month in {first}, how many webinars, which had a gender perspective?",
+         "links": [("per month, with its chart", q("events_per_month", year=first)),
+                   ("with a gender perspective", t("event_facts", year=first, gender_perspective=1)),
+                   ("webinars", t("event_facts", year=first, event_type="webinar"))]},
+        {"q": "Everything about one member, any spelling, across editions, each value with its page?",
+         "links": [("Brussels (or type a name above)", datasette.urls.path(f"/-/member/{member}"))]},
+        {"q": f"The ten members with the most news in {first}, and the change in {last}?",
+         "links": [("top 10", q("top_indicator", indicator="news_published", year=first,
+                                other_year=last, n=10))]},
+        {"q": "Publications and products about a theme, in any language, with their links?",
+         "links": [("search “resilient”", q("search", q="resilient")),
+                    ("all products", t("publication_facts"))]},
+        {"q": f"On a map, the cities where the events of {first} were held?",
+         "links": [("held in", t("event_map", year=first, place="held in")),
+                   ("named in titles", t("event_map", year=first, place="named in the title"))]},
+        {"q": f"Where do the editions of {pair} disagree?",
+         "links": [("cross-edition check", q("cross_edition_check", year=pair))]},
+        {"q": f"The Board in {first}, and how it changed by {last}?",
+         "links": [("Board", q("board_per_year", year=first)),
+                   ("joined or left the Board", q("board_change", from_year=first, to_year=last))]},
+        {"q": "The calendar in a spreadsheet and in a calendar app?",
+         "links": [("CSV for Excel", datasette.urls.table(name, "events", format="csv")
+                    + "?" + urlencode({"report_id": edition, "_size": "max", "_bom": 1})),
+                   ("iCalendar", datasette.urls.path("/-/calendar.ics") + "?"
+                    + urlencode({"report": edition}))]},
+        {"q": "Does each report agree with itself, and what to look at when not?",
+         "links": [("checks, failed first", q("checks_per_edition"))]},
+    ]
 
 
 @hookimpl
@@ -747,6 +1078,9 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def with_bom(scope, receive, send):
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            if scope.get("type") == "http" and not scope.get("path", "").endswith(
+                    (".csv", ".json", ".png", ".pdf", ".ics", ".svg", ".js", ".css")):
+                return await app(scope, receive, with_excel_links(send))
             if (scope.get("type") != "http" or not scope.get("path", "").endswith(".csv")
                     or query.get("_bom") not in ("1", "on", "true")):
                 return await app(scope, receive, send)
@@ -769,3 +1103,32 @@ def asgi_wrapper(datasette):
 
     return wrap
 
+
+
+def with_excel_links(send):
+    """An HTML page's CSV links get a "CSV for Excel" twin (`_bom=1`) beside them. Only
+    text/html is held until its end (a page, never a streamed export)."""
+    state: dict[str, Any] = {"html": False, "start": None, "body": []}
+
+    async def send_html(message):
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            state["html"] = headers.get(b"content-type", b"").startswith(b"text/html")
+            if not state["html"]:
+                return await send(message)
+            state["start"] = message
+            return None
+        if message["type"] != "http.response.body" or not state["html"]:
+            return await send(message)
+        state["body"].append(message.get("body", b""))
+        if message.get("more_body"):
+            return None
+        body = exports.with_excel_links(b"".join(state["body"]))
+        start = state["start"]
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return None
+
+    return send_html

@@ -9,6 +9,7 @@ per member (identity from `ctx.names.member`), cells into tidy `member_indicator
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -19,6 +20,7 @@ from extract.lang import vocab
 from extract.pdf import prepass
 from extract.pdf.layout import Page, Word, bbox_of, group_lines, is_red, split_line
 from extract.sections import ReportContext, Section, register
+from extract.sections.members import legend as legends
 from extract.sections.members import matrix, titles
 from extract.store.rows import Indicator, columns
 from extract.toolkit.text import marker_pattern, slug  # noqa: F401  (members.slug: an unknown column's key)
@@ -29,6 +31,8 @@ NAME = "members"
 MIN_ROWS = 10
 # Fuzzy score (0..100) above which a line is a heading or a legend.
 DECORATION_SCORE = 85
+# A heading stands at the top of its page: within this many characters of its text.
+HEAD_CHARS = 200
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -149,6 +153,34 @@ def value_number(value: str) -> float | None:
         return None
 
 
+# The text a mark drawn with no text (a dot, a tick path) stands for among a cell's words.
+DRAWN = "\u25cc"
+YES = "Yes"
+
+
+@cache
+def _yes_marks() -> frozenset[str]:
+    return frozenset(_all("yes_marks"))
+
+
+def read_mark(value: str, declared: frozenset[str] = frozenset()) -> tuple[str, str | None]:
+    """A cell's value and its mark as printed: every yes-mark (a yes-word of any
+    language, a glyph of the vocabulary or declared by the legend, a drawn shape) is
+    `Yes`, the mark kept beside it; other values are as printed (no mark).
+
+    >>> read_mark("Oui"), read_mark("✓"), read_mark(DRAWN), read_mark("Yes"), read_mark("L & P")
+    (('Yes', 'Oui'), ('Yes', '✓'), ('Yes', 'drawn'), ('Yes', None), ('L & P', None))
+    """
+    text = value.strip()
+    if text == YES:
+        return YES, None
+    if text and all(part == DRAWN for part in text.split()):
+        return YES, "drawn"
+    if norm(text) in {norm(w) for w in _all("yes_words")} or text in _yes_marks() or text in declared:
+        return YES, text
+    return value, None
+
+
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """Pages with the matrix heading or the titles of three indicators, and the pages
     right after one of them that repeat at least one title (a continuation without heading).
@@ -164,7 +196,9 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         # (kept as printed too: an acronym is one in capitals only)
         title_lines = {norm(line): line for line in text.splitlines()
                        if any(map(is_title_word, line.split())) and not is_decoration(line)}
-        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings):
+        # (a text layer without word gaps, `MEMBERSMAPPINGIngrey,`: the heading squashed)
+        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings) \
+                or any(prepass.squash(h) in prepass.squash(text[:HEAD_CHARS]) for h in headings):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
             continue
@@ -180,7 +214,8 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
                     and (a == b or titles.indicators_named(short, ctx.language))]
         shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
         again = bool(shared) and len(shared) >= min(2, len(named))
-        if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text):
+        if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text) \
+                or (follows and is_continuation(text)):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
     return pages
@@ -189,8 +224,35 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
 def is_matrix_page(text: str) -> bool:
     """Rows of names followed by cells make up half the page's lines or more."""
     lines = [line for line in text.splitlines() if line.strip()]
-    rows = prepass.matrix_rows(text, frozenset(norm(w) for w in _all("yes_words")))
+    rows = prepass.matrix_rows(text, frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()})
     return rows >= MIN_ROWS and rows >= 0.5 * len(lines)
+
+
+# Words in small letters beside names and cells: at most this share on a page of rows
+# (pieces of names a text layer cut, `de`), far more in prose.
+SMALL_SHARE = 0.5
+CONTINUATION_ROWS = 3
+
+
+def is_continuation(text: str) -> bool:
+    """A page of rows only, without title or heading (a matrix whose header is printed
+    on its first page): names (capitalised words) and cells (numbers, codes, yes-words
+    and marks), CONTINUATION_ROWS of each at least (the last page of a matrix may hold
+    a few rows), and few words in small letters (prose is made
+    of them). Judged by tokens: a text layer may cut a name anywhere (`Guad` / `alaj`),
+    or run several rows into one line. A calendar's days running 1, 2, 3... are no rows."""
+    if prepass.day_run(text):
+        return False
+    cell_words = frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()}
+    names = cells = small = 0
+    for token in text.split():
+        if prepass._is_cell(token, cell_words) or token in _yes_marks():
+            cells += 1
+        elif token[:1].isupper():
+            names += 1
+        elif token.isalpha():
+            small += 1
+    return names >= CONTINUATION_ROWS and cells >= CONTINUATION_ROWS and small <= SMALL_SHARE * (names + cells)
 
 
 def titles_on_page(words: set[str]) -> int:
@@ -205,11 +267,22 @@ def titles_on_page(words: set[str]) -> int:
     return hits
 
 
-def _content_words(page: Page) -> list[Word]:
+def _content_words(page: Page, legend_words: set[int] = frozenset()) -> list[Word]:
     """The page's words without headings and legend lines (a legend may share its
-    baseline with header titles, so each gutter-separated piece is judged alone)."""
+    baseline with header titles, so each gutter-separated piece is judged alone), and
+    the marks drawn without text as words `DRAWN` (a cell's only content)."""
     keep: list[Word] = []
-    for line in group_lines(page.words):
+    words = [w for w in page.words if id(w) not in legend_words]
+    size = statistics.median(w.size for w in words) if words else 10.0
+    legend_lines = [(w.top, w.bottom) for w in page.words if id(w) in legend_words]
+    for shape in page.shapes:
+        if any(top <= (shape.top + shape.bottom) / 2 <= bottom for top, bottom in legend_lines):
+            continue  # the swatch or mark a legend line defines
+        if not any(w.x0 <= shape.x1 and shape.x0 <= w.x1 and w.top <= shape.bottom and shape.top <= w.bottom
+                   for w in words):  # not an underline, a bullet or a box around text
+            middle = (shape.top + shape.bottom) / 2
+            keep.append(Word(DRAWN, shape.x0, middle - size / 2, shape.x1, middle + size / 2, size, "", shape.color))
+    for line in group_lines(words):
         pieces = split_line(line, matrix.NAME_GAP)
         i = 0
         while i < len(pieces):
@@ -233,6 +306,7 @@ REASONS = {
     "ambiguous": "it reads as two indicators",
     "cells": "its cells contradict the indicator",
     "taken": "another column holds that indicator",
+    "unexpected cells": "its cells are of a kind not seen for that indicator",
 }
 
 
@@ -250,6 +324,12 @@ def read_columns(columns: list[matrix.Column], ctx: ReportContext,
             _warn_once(ctx, f"members matrix: column header {reading.title!r} matches no known "
                             f"indicator ({REASONS.get(reading.reason or '', reading.reason)}{best}); "
                             f"kept as {reading.key}")
+        elif reading.unexpected_cells:
+            # The title names this indicator and no other: it stands; the cells only say
+            # that this producer prints it another way (`cell_kinds` in the vocabulary).
+            _warn_once(ctx, f"members matrix: column {reading.title!r} read as {reading.key}, but its "
+                            f"cells are {reading.cell_kind} cells, a kind not seen for {reading.key} "
+                            "(kept; add the kind to cell_kinds in the vocabulary if this is how it is printed)")
         if reading.key == "fee_paid":
             year = re.search(r"\b(?:19|20)\d\d\b", reading.title)
             if year and int(year.group()) != ctx.year:
@@ -275,6 +355,7 @@ def review_rows(columns: list[matrix.Column], readings: list[titles.Reading], pa
             "candidate": r.candidate, "runner_up": r.runner_up,
             "runner_up_score": round(r.runner_up_score, 3), "reason": r.reason,
             "decision_line": titles.review_line(r.title, r.candidate or "<indicator_key>").strip(),
+            "cell_kind": r.cell_kind,
             "x0": column.x0, "top": column.top, "x1": column.x1, "bottom": column.bottom,
         })
     return rows
@@ -286,9 +367,44 @@ def _warn_once(ctx: ReportContext, message: str) -> None:
         ctx.warn(message)
 
 
+@dataclass
+class Marks:
+    """How this report marks a Board member and a new member, and what a yes-cell may
+    be: as its legend declares (`legend.read_legend`); without a legend, the
+    vocabulary's (red, `(N)`), said in the `members.legend_read` check."""
+
+    legend: legends.Legend = field(default_factory=legends.Legend)
+
+    def __post_init__(self) -> None:
+        lg = self.legend
+        self.new = legends.marker_regex([lg.new_marker]) if lg.new_marker else NEW_MARK
+        self.board = legends.marker_regex([lg.board_marker]) if lg.board_marker else None
+        self.yes = frozenset(lg.yes_marks)
+
+    def unmark(self, name: str) -> tuple[str, bool, bool]:
+        """The name without its marks; whether it had the new-member and the Board marker."""
+        cleaned, new = self.new.subn(" ", name)
+        board = 0
+        if self.board is not None:
+            cleaned, board = self.board.subn(" ", cleaned)
+        return " ".join(cleaned.split()), new > 0, board > 0
+
+    def is_board(self, words: list[Word]) -> bool:
+        """The name's letters are mostly in the Board colour (by the legend, else red)."""
+        letters = [w for w in words if any(c.isalpha() for c in w.text) and not self.new.fullmatch(w.text)]
+        if not letters or self.board is not None:
+            return False
+        declared = self.legend.board_color
+        if declared is None:
+            if self.legend.board_unread:
+                return False  # the legend's Board line was not read: no guess (a failing check)
+            return sum(is_red(w.color) for w in letters) * 2 > len(letters)
+        exact = self.legend.board_color_exact
+        return sum(legends.same_colour(w.color, declared, exact) for w in letters) * 2 > len(letters)
+
+
 def _is_board(words: list[Word]) -> bool:
-    letters = [w for w in words if not NEW_MARK.fullmatch(w.text)]
-    return sum(is_red(w.color) for w in letters) * 2 > len(letters)
+    return Marks().is_board(words)
 
 
 @dataclass
@@ -301,14 +417,15 @@ class MatrixState:
     rows: list[dict[str, Any]] = field(default_factory=list)
     # what a page's evidence says against the rows read (`matrix.segment_names`)
     doubts: list[str] = field(default_factory=list)
+    marks: Marks | None = None  # as the legend declares
 
 
 def _read_page(page: Page, carried: list[matrix.Column] | None,
-               hints: matrix.Hints | None) -> list[matrix.Matrix]:
+               hints: matrix.Hints | None, marks: Marks, legend_words: set[int]) -> list[matrix.Matrix]:
     return matrix.read_matrices(
-        _content_words(page), is_title_word, is_name_header,
-        is_complete=lambda text: bool(NEW_MARK.search(text)), previous=carried,
-        rules=page.rules, boxes=page.boxes, hints=hints,
+        _content_words(page, legend_words), is_title_word, is_name_header,
+        is_complete=lambda text: bool(marks.new.search(text)), previous=carried,
+        rules=page.rules, boxes=page.boxes, hints=hints, turned=page.turned,
     )
 
 
@@ -320,10 +437,22 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     previous: list[matrix.Column] | None = None
     previous_page = 0
     read: list[tuple[Page, list[matrix.Matrix], Any]] = []
+    # The legend first (it may be printed on the first page only): how names and
+    # cells are marked holds on every page.
+    legend = legends.Legend()
+    legend_words: dict[int, set[int]] = {}
+    for page in pages:
+        found_legend, legend_words[page.number] = legends.read_legend(page.words)
+        legend.merge(found_legend)
+    marks = state.marks = Marks(legend)
+    for line in legend.unread:
+        _warn_once(ctx, f"members matrix: legend line {line!r} says what it marks, but not how in words "
+                        "the vocabulary knows (a colour word or a marker); Board or new members may be "
+                        "missed: check the legend and the vocabulary's `colours`")
     for page in pages:
         # A page without a header continues the matrix of the page just before, only.
         carried = previous if page.number == previous_page + 1 else None
-        found = _read_page(page, carried, None)
+        found = _read_page(page, carried, None, marks, legend_words[page.number])
         read.append((page, found, carried))
         for mx in found:
             previous, previous_page = mx.columns, page.number
@@ -332,7 +461,8 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
     # page is read again knowing what the others showed.
     hints = matrix.Hints.merge([mx.evidence for _, found, _ in read for mx in found])
     if len(read) > 1:
-        read = [(page, _read_page(page, carried, hints), carried) for page, _, carried in read]
+        read = [(page, _read_page(page, carried, hints, marks, legend_words[page.number]), carried)
+                for page, _, carried in read]
     notes: dict[int, str | None] = {}
     for page, found, _ in read:
         notes[page.number] = None if any(mx.rows for mx in found) else (
@@ -373,7 +503,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             for row in mx.rows:
                 member_id = _add_row(row, keys, which, page.number, status, cells, state, ctx)
                 if member_id:
-                    state.rows.append(_printed_row(row, member_id, which, page.number, ctx))
+                    state.rows.append(_printed_row(row, member_id, which, page.number, ctx, marks))
     state.unknown_titles = sorted({r.title for rs in readings_of.values() for r in rs if not r.known})
     section = Section(pages=notes, state=state)
     section.add("member_status", list(status.values()))
@@ -386,11 +516,11 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 
 
 def _printed_row(row: matrix.MatrixRow, member_id: str, which: int, page: int,
-                 ctx: ReportContext) -> dict[str, Any]:
+                 ctx: ReportContext, marks: Marks) -> dict[str, Any]:
     """What the checks need of one printed row: its matrix, page, name lines, the band
     of its name and the vertical extent of each of its cells."""
-    printed = strip_marker(row.name)[0]
-    lines = [strip_marker(line.text)[0] for line in row.name_lines]
+    printed = marks.unmark(row.name)[0]
+    lines = [marks.unmark(line.text)[0] for line in row.name_lines]
     # two names run together over two lines read, line by line, as places, and as a
     # whole as none
     run_together = len(lines) > 1 and ctx.names.peek(printed) is None and all(
@@ -407,7 +537,8 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
              state: MatrixState, ctx: ReportContext) -> str | None:
     """Adds one printed row to the member's status and cells; its member id, or None
     when the names column holds no name."""
-    printed, new = strip_marker(row.name)
+    marks = state.marks or Marks()
+    printed, new, board_marked = marks.unmark(row.name)
     if not any(c.isalpha() for c in printed):
         # A folio or a stray number at the names column is not a member.
         if printed:
@@ -416,7 +547,7 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         return None
     member_id = ctx.names.member(printed, page=page)
     x0, top, x1, bottom = row.bbox
-    board = _is_board(row.name_words)
+    board = board_marked or marks.is_board(row.name_words)
     if member_id in status:
         entry = status[member_id]
         entry["is_board_member"] = int(entry["is_board_member"] or board)
@@ -434,14 +565,14 @@ def _add_row(row: matrix.MatrixRow, keys: list[str], which: int, page: int,
         }
         state.seen_in[member_id] = [which]
     for index, words in sorted(row.cells.items()):
-        value = matrix.cell_text(words)
+        value, mark = read_mark(matrix.cell_text(words), marks.yes)
         key = keys[index]
         if (member_id, key) in cells and cells[(member_id, key)]["value"] != value:
             ctx.warn(f"members p.{page}: {printed!r} has two values for {key}; the later one "
                      "stands: compare both matrices' rows for this member")
         bx0, btop, bx1, bbottom = bbox_of(words)
         cells[(member_id, key)] = {
-            "member_id": member_id, "indicator": key, "value": value,
+            "member_id": member_id, "indicator": key, "value": value, "printed": mark,
             "value_num": value_number(value), "page": page,
             "x0": bx0, "top": btop, "x1": bx1, "bottom": bbottom,
         }
@@ -499,6 +630,7 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
         tolerance = 0.5 * 10 ** -_decimals(expected) + 1e-9
         out.append(_check("active_members_share", _fmt(expected), f"{share:.2f} ({activated}/{len(status)})",
                           abs(share - expected) <= tolerance))
+    out.append(legend_check(state.marks.legend if state and state.marks else None))
     unknown = state.unknown_titles if state else []
     # Every printed column title read as an indicator: an unknown one fails, naming it.
     out.append(_check("columns_known", "0", str(len(unknown)), not unknown, "; ".join(unknown) or None))
@@ -516,6 +648,17 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
     # no two members on one place, unless a curated pairing (a city and its body)
     out.append(ctx.names.shared_place_check({r["member_id"] for r in status}))
     return out
+
+
+def legend_check(legend: legends.Legend | None) -> dict[str, Any]:
+    """Every legend line that says what it marks was read: one the vocabulary cannot
+    read fails, naming it (the Board or new members it declares may be missed)."""
+    if legend is None or not legend.found:
+        return _check("legend_read", "a legend", "no legend: names in red are the Board, (N) is new",
+                      True, "no legend line found on the matrix pages; the vocabulary's marks were used")
+    unread = legend.unread
+    return _check("legend_read", f"{len(legend.lines) + len(unread)} legend lines read", f"{len(legend.lines)} read",
+                  not unread, ("unread: " + "; ".join(unread)) if unread else None)
 
 
 def _check(name: str, expected: str, actual: str, passed: bool, detail: str | None = None) -> dict[str, Any]:

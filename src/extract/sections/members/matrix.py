@@ -25,7 +25,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from extract.pdf.layout import Box, Line, Rule, Word, WordGroup, bbox_of, group_lines, split_line
+from extract.pdf.layout import (
+    Box,
+    Line,
+    Rule,
+    TurnedLine,
+    Word,
+    WordGroup,
+    bbox_of,
+    group_lines,
+    split_line,
+)
 from extract.toolkit.geometry import linked_groups
 from extract.toolkit.text import join_lines
 
@@ -61,6 +71,9 @@ ALIGN_COST = 0.5
 MIN_JUMP = 0.2
 # White this far (type sizes) above the threshold inside one name is worth a doubt.
 STRONG_GAP = 0.5
+# Lines of one title turned on its side stand side by side a line's leading apart (white
+# in type sizes); the titles of two columns are a gutter apart, wider.
+TURNED_TITLE_GAP = 0.5
 
 
 @dataclass
@@ -545,19 +558,94 @@ def read_body(words: Sequence[Word], columns: Sequence[Column],
     return Matrix(list(columns), rows, stray, doubts, own)
 
 
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Share of the shorter of two spans that the other covers."""
+    short = min(a1 - a0, b1 - b0)
+    return (min(a1, b1) - max(a0, b0)) / short if short > 0 else 0.0
+
+
+def turned_columns(turned: Sequence[TurnedLine], left_x: float) -> list[Column]:
+    """Titles set on their side, right of the names column: lines side by side a
+    line's leading apart are one title, read first line first (the leftmost for text
+    reading bottom to top, the rightmost for text reading top to bottom).
+
+    >>> a = TurnedLine("Paiement", 100, 50, 106, 90, 6, 90); b = TurnedLine("du quota", 107.5, 55, 113.5, 90, 6, 90)
+    >>> c = TurnedLine("Membre activé", 130, 40, 136, 90, 6, 90)
+    >>> [(c.title, c.x0) for c in turned_columns([c, b, a], 40)]
+    [('Paiement du quota', 100), ('Membre activé', 130)]
+    """
+    groups: list[list[TurnedLine]] = []
+    for line in sorted((t for t in turned if t.x0 > left_x), key=lambda t: t.x0):
+        last = groups[-1][-1] if groups else None
+        if (last is not None and line.turn == last.turn
+                and line.x0 - last.x1 <= TURNED_TITLE_GAP * max(line.size, last.size)
+                and _overlap(line.top, line.bottom, last.top, last.bottom) > 0.5):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    columns = []
+    for group in groups:
+        ordered = group if group[0].turn == 90 else group[::-1]
+        columns.append(Column(x0=min(t.x0 for t in group), x1=max(t.x1 for t in group),
+                              top=min(t.top for t in group), bottom=max(t.bottom for t in group),
+                              title=join_lines([t.text for t in ordered])))
+    return columns
+
+
+def turned_header_blocks(turned: Sequence[TurnedLine], left_x: float,
+                         is_title_word: Callable[[str], bool]) -> list[list[Column]]:
+    """Header blocks of titles set on their side, top to bottom: titles side by side
+    whose heights overlap, two at least, that read as titles (a rotated margin label,
+    alone or beside no title, is no block)."""
+    blocks: list[list[Column]] = []
+    for column in sorted(turned_columns(turned, left_x), key=lambda c: c.top):
+        block = next((b for b in blocks if any(_overlap(column.top, column.bottom, c.top, c.bottom) > 0.5
+                                               for c in b)), None)
+        if block is None:
+            blocks.append([column])
+        else:
+            block.append(column)
+    return [sorted(b, key=lambda c: c.x0) for b in blocks
+            if len(b) >= 2 and _looks_like_titles(" ".join(c.title for c in b), is_title_word)]
+
+
+def _read_turned(words: Sequence[Word], lines: list[Line], blocks: list[list[Column]], left_x: float,
+                 is_complete: Callable[[str], bool], rules: Sequence[Rule], boxes: Sequence[Box],
+                 hints: Hints | None) -> list[Matrix]:
+    """The matrices under header blocks of turned titles: each block's body runs down to
+    the next block. Upright title lines within a block's height (a title left
+    horizontal among turned ones) are titles of that block too."""
+    matrices = []
+    for k, block in enumerate(blocks):
+        top, bottom = min(c.top for c in block), max(c.bottom for c in block)
+        end = min(c.top for c in blocks[k + 1]) if k + 1 < len(blocks) else math.inf
+        beside = [line for line in lines if top <= (line.top + line.bottom) / 2 <= bottom]
+        columns = sorted(block + cluster_columns(header_phrases(beside, left_x)), key=lambda c: c.x0)
+        body = [w for w in words if bottom < w.ymid < end]
+        if body:
+            matrices.append(read_body(body, columns, is_complete, left_x,
+                                      separators_of(rules, boxes, left_x, columns), hints))
+    return matrices
+
+
 def read_matrices(words: Sequence[Word], is_title_word: Callable[[str], bool],
                   is_name_header: Callable[[str], bool], is_complete: Callable[[str], bool],
                   previous: Sequence[Column] | None = None, rules: Sequence[Rule] = (),
-                  boxes: Sequence[Box] = (), hints: Hints | None = None) -> list[Matrix]:
+                  boxes: Sequence[Box] = (), hints: Hints | None = None,
+                  turned: Sequence[TurnedLine] = ()) -> list[Matrix]:
     """Every matrix on a page (decoration such as headings and legends already removed).
 
-    A page without a header block continues the previous page's matrix: its rows are
-    read under `previous` columns when given.
+    Column titles may be horizontal (wrapped over lines) or set on their side
+    (`turned`, read in their own direction). A page without a header block continues
+    the previous page's matrix: its rows are read under `previous` columns when given.
     """
     lines = group_lines(words)
     if not lines:
         return []
     left_x = left_edge(lines)
+    blocks = turned_header_blocks(turned, left_x, is_title_word) if turned else []
+    if blocks:
+        return _read_turned(words, lines, blocks, left_x, is_complete, rules, boxes, hints)
     runs = find_header_runs(lines, left_x, is_title_word, is_name_header)
     if not runs:
         if not previous:

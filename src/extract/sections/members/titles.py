@@ -6,7 +6,8 @@ is not compared with known spellings but read for the notions it names:
 
 1. **Notions as data.** `vocab/<lang>/members.yml` lists, per indicator, the notions a
    title of it must name (`need`: news; Board *and* meeting) and may name (`also`:
-   website, published), each notion with its variants (fee | dues | quota). Words are
+   website, published), each notion with its variants (fee | dues | quota), and may list
+   what it is `never` (World Cities Day is not World Metropolitan Day). Words are
    stemmed with the language's Snowball stemmer (PyStemmer), stop words (spaCy's list)
    and generic words ("Number of", "member") are dropped.
 2. **Evidence, weighted.** A word is weighted by how specific it is to one indicator
@@ -16,9 +17,13 @@ is not compared with known spellings but read for the notions it names:
    weight of all its words, and 0 unless every `need` notion is named. So "Participation
    in regional meetings" explains nothing specific and maps nowhere, and "Social media
    mentions" is mostly unexplained.
-3. **The cells vote.** A column of `Yes` is not a count column, a column of numbers not
-   a yes/no column, a column of `L`/`P` is the pilot-project role: an indicator whose
-   kind of cells (`cell_kinds`) the column contradicts is ruled out.
+3. **First the title, then the cells.** A title that names one indicator and no other
+   is that indicator whatever its cells hold: one producer prints bilateral meetings as
+   `Yes`, another as counts. Only between indicators a title leaves open do the cells
+   decide (a column of `Yes` is not a count column, a column of `L`/`P` is the
+   pilot-project role): an indicator whose kinds of cells (`cell_kinds`) the column
+   contradicts is ruled out, unless it contradicts them all. The cells' kind is
+   recorded; a kind never seen for the key it went to is a warning, not a veto.
 4. **All columns at once.** The columns of one matrix take their keys by an optimal
    assignment (`scipy.optimize.linear_sum_assignment`): two columns never take one key.
 5. **Never a guess.** A title whose best score is weak (< `MIN_SCORE`), or within
@@ -36,13 +41,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import Stemmer
-from scipy.optimize import linear_sum_assignment
 
 from extract.lang import vocab
 from extract.toolkit.text import slug
@@ -85,6 +89,8 @@ class Model:
     weights: Mapping[str, float]  # atom -> IDF weight
     top_weight: float  # the weight of a word no indicator knows
     known: Mapping[str, str]  # folded known title -> key
+    # key -> terms naming something else that shares its words (Día Mundial de las Ciudades)
+    nevers: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
 
 def _voc(language: str) -> dict[str, Any]:
@@ -103,15 +109,14 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 @cache
 def _stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words of the language (no model needed) and the vocabulary's generic words."""
-    from spacy.util import get_lang_class
-
-    try:
-        stop = get_lang_class(language).Defaults.stop_words
-    except ImportError:  # a language spaCy does not know: the vocabulary's words only
-        stop = set()
+    """The language's stop words (spaCy's lists, shipped as `vocab/<lang>/stop_words.yml`:
+    building spaCy's language class to read them cost a third of an ingest) and the
+    vocabulary's generic words."""
+    stop = vocab.load(language).get("stop_words", {}).get("words") or []
     generic = [str(w) for w in _voc(language).get("generic_words") or []]
-    return frozenset(vocab.fold(w) for w in [*stop, *generic])
+    # spaCy's list holds words that name an indicator here (Spanish `día`: Día Mundial)
+    content = {vocab.fold(str(w)) for w in _voc(language).get("content_words") or []}
+    return frozenset(vocab.fold(w) for w in [*stop, *generic]) - content
 
 
 @lru_cache(maxsize=1 << 14)
@@ -218,7 +223,9 @@ def model(language: str, without: frozenset[str] = frozenset()) -> Model:
         df.update(atoms)
     n = max(len(needs), 1)
     weights = {atom: math.log(1 + n / count) for atom, count in df.items()}
-    return Model(language, needs, alsos, weights, math.log(1 + n), known)
+    nevers = {key: tuple(t for notion in _notions(spec.get("never") or [], language) for t in notion)
+              for key, spec in notions.items()}
+    return Model(language, needs, alsos, weights, math.log(1 + n), known, nevers)
 
 
 # --- scoring ----------------------------------------------------------------------------
@@ -267,7 +274,8 @@ def evidence(title: str, m: Model) -> dict[str, Evidence]:
     out = {}
     for key, need in m.needs.items():
         terms_need = _matching(atoms, need)
-        if len({n for n, _ in terms_need}) < len(need) or not need and not m.alsos.get(key):
+        if (len({n for n, _ in terms_need}) < len(need) or not need and not m.alsos.get(key)
+                or any(t <= atoms for t in m.nevers.get(key, ()))):
             out[key] = Evidence(0.0)
             continue
         terms = [t for _, t in terms_need + _matching(atoms, m.alsos.get(key, ()))]
@@ -367,23 +375,38 @@ ACCEPTS = {"yes": {"yes", "flag"}, "count": {"count", "flag"}, "role": {"role"}}
 
 
 @cache
-def cell_kinds() -> dict[str, str]:
-    """Indicator key -> the kind of its cells (`yes`, `count`, `role`), from the vocabulary."""
-    return {k: str(v) for k, v in (vocab.section(SECTION).get("cell_kinds") or {}).items()}
+def cell_kinds() -> dict[str, tuple[str, ...]]:
+    """Indicator key -> the kinds of cells seen for it (`yes`, `count`, `role`), from the
+    vocabulary (one kind, or a list when producers print it more than one way)."""
+    raw = vocab.section(SECTION).get("cell_kinds") or {}
+    return {k: tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in raw.items()}
 
 
 def contradicted(key: str, values: Iterable[str]) -> bool:
-    """The column's cells rule the indicator out (a share of them of another kind).
+    """The column's cells are not of a kind seen for the indicator (a share of them).
 
     >>> contradicted("news_published", ["Yes", "Yes", "-"]), contradicted("activated", ["Yes"])
     (True, False)
     """
-    accepts = ACCEPTS.get(cell_kinds().get(key, ""))
+    accepts = set().union(*(ACCEPTS.get(k, set()) for k in cell_kinds().get(key, ())))
     kinds = [k for k in map(cell_kind, values) if k]
     if not accepts or not kinds:
         return False
     wrong = sum(k not in accepts for k in kinds)
     return wrong > 0 and wrong >= VETO_SHARE * len(kinds)
+
+
+def column_kind(values: Iterable[str]) -> str | None:
+    """The kind most of a column's cells are (`flag` only when every cell is 0 or 1).
+
+    >>> column_kind(["Yes", "-", "Yes", "1"]), column_kind(["0", "1"]), column_kind(["-"])
+    ('yes', 'flag', None)
+    """
+    kinds = Counter(k for k in map(cell_kind, values) if k)
+    definite = Counter({k: n for k, n in kinds.items() if k != "flag"})
+    if definite:
+        return definite.most_common(1)[0][0]
+    return "flag" if kinds else None
 
 
 # --- reading the columns of one matrix --------------------------------------------------
@@ -400,6 +423,9 @@ class Reading:
     runner_up: str | None  # the next indicator
     runner_up_score: float
     reason: str | None  # None: sure; else why it is listed for review
+    cell_kind: str | None = None  # what most of its cells are (`column_kind`)
+    # its cells are of a kind never seen for its key: kept, but said (not a veto)
+    unexpected_cells: bool = False
 
     @property
     def known(self) -> bool:
@@ -454,7 +480,7 @@ def read_columns(titles: Sequence[str], language: str, cells: Sequence[Sequence[
     open_ = [i for i in range(len(titles)) if readings[i] is None]
     found = {i: title_evidence(titles[i], language, without) for i in open_}
     table = {i: {k: e.score for k, e in found[i].items()} for i in open_}
-    vetoed = {i: {k for k in table[i] if contradicted(k, cells[i])} for i in open_}
+    vetoed = {i: _vetoed(found[i], cells[i]) for i in open_}
     keys = sorted({k for i in open_ for k in table[i]} - taken)
     if open_ and keys:
         # Columns x (keys + one "unknown" per column worth MIN_SCORE): maximise the total.
@@ -464,14 +490,54 @@ def read_columns(titles: Sequence[str], language: str, cells: Sequence[Sequence[
                 # (a hair less for each later column: of two equal titles, the first wins)
                 grid[r, c] = 0.0 if k in vetoed[i] else table[i][k] - 1e-9 * r
             grid[r, len(keys) + r] = MIN_SCORE - 1e-9
-        rows, cols = linear_sum_assignment(grid, maximize=True)
+        rows, cols = _assignment(grid)
         assigned = {open_[r]: keys[c] for r, c in zip(rows, cols) if c < len(keys)}
     else:
         assigned = {}
     for i in open_:
         others = taken | {k for j, k in assigned.items() if j != i}
         readings[i] = _judge(titles[i], found[i], vetoed[i], assigned.get(i), others)
-    return [r for r in readings if r is not None]
+    return [_with_cells(r, cells[i]) for i, r in enumerate(readings) if r is not None]
+
+
+def _vetoed(found: Mapping[str, Evidence], values: Sequence[str]) -> set[str]:
+    """The indicators the cells rule out: only among those the title names (a score),
+    only when it names more than one, and never all of them (then the title stands and
+    the cells are a warning)."""
+    named = {k for k, e in found.items() if e.score > 0}
+    contra = {k for k in named if contradicted(k, values)}
+    return contra if len(named) > 1 and named - contra else set()
+
+
+def _with_cells(reading: Reading, values: Sequence[str]) -> Reading:
+    """The reading with its cells' kind, and whether that kind is new for its key."""
+    kind = column_kind(values)
+    unexpected = reading.known and contradicted(reading.key, values)
+    if unexpected and reading.reason is None:
+        reading = replace(reading, reason="unexpected cells")
+    return replace(reading, cell_kind=kind, unexpected_cells=unexpected)
+
+
+def _assignment(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the assignment of greatest total (each row one column).
+
+    When every row's greatest value is in a column of its own and strictly above the
+    rest of its row, that choice is the one optimum (each row at its maximum), so
+    scipy (half a second to import) is only needed when rows compete for a column.
+
+    >>> _assignment(np.array([[3.0, 1.0], [1.0, 2.0]]))
+    (array([0, 1]), array([0, 1]))
+    >>> [c.tolist() for c in _assignment(np.array([[3.0, 2.5], [3.0, 1.0]]))]
+    [[0, 1], [1, 0]]
+    """
+    best = grid.argmax(axis=1)
+    top = grid[np.arange(len(grid)), best]
+    runner_up = np.partition(grid, -2, axis=1)[:, -2] if grid.shape[1] > 1 else top - 1
+    if len(set(best.tolist())) == len(best) and bool((top > runner_up).all()):
+        return np.arange(len(grid)), best
+    from scipy.optimize import linear_sum_assignment
+
+    return linear_sum_assignment(grid, maximize=True)
 
 
 def _judge(title: str, found: dict[str, Evidence], vetoed: set[str], key: str | None,
