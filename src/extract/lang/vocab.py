@@ -40,14 +40,52 @@ def read_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)
 
 
+class VocabularyError(ValueError):
+    """A vocabulary file that breaks the schema (`lang/schema.yml`): file and key named."""
+
+
+YAML_TYPES = {"list": list, "map": dict, "text": str, "number": (int, float)}
+
+
+@cache
+def schema() -> dict[str, dict[str, dict[str, Any]]]:
+    """{section file: {key: {"type": list|map|text|number, "optional": bool}}}."""
+    text = (resources.files("extract.lang") / "schema.yml").read_text(encoding="utf-8")
+    return read_yaml(text)
+
+
+def validate(language: str, name: str, values: dict[str, Any]) -> None:
+    """A vocabulary file's keys and their types against the schema: a misspelt key, a
+    missing one or a list where a map belongs is an error naming the file and the key,
+    never a key silently ignored."""
+    where = f"vocab/{language}/{name}.yml"
+    if name not in schema():
+        raise VocabularyError(f"{where}: no such vocabulary in lang/schema.yml "
+                              f"(known: {', '.join(sorted(schema()))})")
+    keys = schema()[name]
+    for key, value in values.items():
+        if key not in keys:
+            raise VocabularyError(f"{where}: unknown key {key!r} (declare it in lang/schema.yml; "
+                                  f"known: {', '.join(sorted(keys))})")
+        expected = keys[key]["type"]
+        if value is not None and not isinstance(value, YAML_TYPES[expected]):
+            raise VocabularyError(f"{where}: {key} should be a {expected}, not {type(value).__name__}")
+    missing = [k for k, spec in keys.items() if not spec.get("optional") and k not in values]
+    if missing:
+        raise VocabularyError(f"{where}: missing {', '.join(missing)} (every language has them)")
+
+
 @cache
 def load(language: str) -> dict[str, Any]:
-    """All section vocabularies of one language: {"calendar": {...}, "members": {...}}."""
+    """All section vocabularies of one language: {"calendar": {...}, "members": {...}},
+    each checked against the schema (`validate`)."""
     folder = resources.files("extract.lang") / "vocab" / language
     out: dict[str, Any] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yml"):
-            out[entry.name[:-4]] = read_yaml(entry.read_text(encoding="utf-8")) or {}
+            values = read_yaml(entry.read_text(encoding="utf-8")) or {}
+            validate(language, entry.name[:-4], values)
+            out[entry.name[:-4]] = values
     return out
 
 

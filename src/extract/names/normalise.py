@@ -234,10 +234,46 @@ class Member:
     shares_city: bool = False
 
 
+# The curated file's shape: its sections, and the keys an entry of each may have. A
+# misspelt key (`seats:` for `seat:`) would be silently ignored: it is an error instead.
+ALIAS_SECTIONS = {"manual": None, "exonyms": None, "regions": None,
+                  "cities": {"name", "kind", "country", "iso3166_2", "seat", "latitude", "longitude",
+                             "source", "match", "aliases"},
+                  "members": {"name", "city", "country", "shares_city", "aliases"}}
+
+
+def check_aliases(aliases: dict[str, Any], where: str = "names/data/aliases.yml") -> dict[str, Any]:
+    """The curated aliases against their shape (`ALIAS_SECTIONS`): an unknown section or
+    entry key is a VocabularyError naming it.
+
+    >>> check_aliases({"members": {"x": {"name": "X", "citty": "y"}}})
+    Traceback (most recent call last):
+    ...
+    extract.lang.vocab.VocabularyError: names/data/aliases.yml: members.x: unknown key 'citty' (known: aliases, city, country, name, shares_city)
+    """
+    for section, entries in aliases.items():
+        if section not in ALIAS_SECTIONS:
+            raise vocab.VocabularyError(f"{where}: unknown section {section!r} "
+                                        f"(known: {', '.join(ALIAS_SECTIONS)})")
+        allowed = ALIAS_SECTIONS[section]
+        if not isinstance(entries, dict):
+            raise vocab.VocabularyError(f"{where}: {section} should be a map")
+        for name, entry in entries.items():
+            if allowed is None:
+                if not isinstance(entry, str):
+                    raise vocab.VocabularyError(f"{where}: {section}.{name} should name an id")
+                continue
+            unknown = sorted(set(entry) - allowed) if isinstance(entry, dict) else ["(not a map)"]
+            if unknown:
+                raise vocab.VocabularyError(f"{where}: {section}.{name}: unknown key {unknown[0]!r} "
+                                            f"(known: {', '.join(sorted(allowed))})")
+    return aliases
+
+
 @cache
 def load_aliases() -> dict[str, Any]:
     text = (resources.files("extract.names") / "data" / "aliases.yml").read_text(encoding="utf-8")
-    return vocab.read_yaml(text) or {}
+    return check_aliases(vocab.read_yaml(text) or {})
 
 
 @cache
