@@ -26,8 +26,8 @@ def test_a_missing_key_and_a_wrong_type_are_named():
     members.pop("headings")
     with pytest.raises(vocab.VocabularyError, match="vocab/en/members.yml: missing headings"):
         vocab.validate("en", "members", members)
-    with pytest.raises(vocab.VocabularyError, match="vocab/en/calendar.yml: months should be a map"):
-        vocab.validate("en", "calendar", {**vocab.load("en")["calendar"], "months": ["January"]})
+    with pytest.raises(vocab.VocabularyError, match="vocab/en/calendar.yml: prefixes should be a map"):
+        vocab.validate("en", "calendar", {**vocab.load("en")["calendar"], "prefixes": ["WEBINAR"]})
 
 
 def test_an_unknown_vocabulary_file_is_refused():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from extract.lang import vocab
 from extract.toolkit.errors import IngestError
@@ -162,9 +163,15 @@ def _fee_patterns() -> list[str]:
     return patterns
 
 
+@cache
 def _month_names() -> dict[str, int]:
+    """Month names of every language with a folder, folded (`janvier`, `enero`), from
+    Babel's CLDR data as the calendar reads them (the vocabularies hold none)."""
+    from babel.dates import get_month_names
+
     return {vocab.fold(name): number for lang in vocab.LANGUAGES
-            for name, number in vocab.section("calendar", lang).get("months", {}).items()}
+            for context in ("format", "stand-alone")
+            for number, name in get_month_names("wide", context, locale=lang).items()}
 
 
 def calendar_pages(texts: list[str]) -> list[int]:
@@ -205,7 +212,9 @@ def calendar_runs(texts: list[str]) -> list[list[int]]:
     last = 0
     for number in calendar_pages(texts):
         lines = [vocab.fold(line) for line in texts[number - 1].splitlines()]
-        first = next((months[line] for line in lines if line in months), None)
+        # a month heading alone on its line, or with its year (`JANUARY 2022`, `(cont.)` aside)
+        heads = (re.sub(r"\s*(\(.*\)|20\d\d)\s*", " ", line).strip() for line in lines)
+        first = next((months[h] for h in heads if h in months), None)
         if first is None:
             continue
         if not runs or first < last:
