@@ -76,3 +76,19 @@ def test_folder_with_one_good_and_one_bad_pdf(tmp_path):
     assert result.stderr.strip().startswith(f"{folder / 'broken.pdf'}: ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert [r for r in snapshot(db)["reports"] if "2021-fr" in r]
+
+
+def test_a_finished_read_leaves_no_pool_thread_behind(tmp_path):
+    """The pool's own thread, left running after the last file, writes at interpreter
+    exit to a pipe already closed: "Exception ignored ... _python_exit" and sixteen lines
+    of traceback after the one line a bad file gets (CI, stop 27)."""
+    import threading
+
+    from extract.pipeline.archive import _run
+
+    bad = tmp_path / "png.pdf"
+    bad.write_bytes(png_bytes())
+    before = set(threading.enumerate())
+    results = list(_run([(bad, "0" * 64)], {}, jobs=1))
+    assert [error for _path, _extraction, error in results] == ["not a PDF file (no %PDF header)"]
+    assert [t.name for t in set(threading.enumerate()) - before if t.is_alive()] == []

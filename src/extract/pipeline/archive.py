@@ -449,8 +449,18 @@ def _run(todo: list[tuple[Path, str]], options: dict, jobs: int, on_page=None):
                     break
                 remaining = remaining[1:]
                 yield result
-        finally:
-            # leaving early (Ctrl-C, an error): no reading process outlives the run
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
+        except BaseException:
+            # leaving early (Ctrl-C, an error, a consumer that stops): no reading process
+            # outlives the run
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            for process in processes:
                 process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=5)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        else:
+            # wait for the pool's own thread: left running, it writes to a pipe already
+            # closed at interpreter exit ("Exception ignored ... _python_exit") and the
+            # one line a bad file gets becomes seventeen
+            pool.shutdown(wait=True)
