@@ -11,8 +11,9 @@ PORT ?= 8001
 # processes for ingest: every core (the database is the same as with one)
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# pango and harfbuzz-subset: WeasyPrint prints the second renderer's specimens; liberation: their fonts
-DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# pango and harfbuzz-subset: WeasyPrint prints the second renderer's specimens; the fonts: the
+# families the specimens and the design space name (tests/specimens/html/render.FONT_FILES)
+DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation fonts-lato fonts-noto-core fonts-open-sans libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: setup system-deps run demo ingest serve test check explore bench specimens lint clean
 
@@ -28,7 +29,8 @@ $(VENV)/.installed: pyproject.toml
 # pdftoppm, fonts, WeasyPrint's pango.
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ] \
-		|| [ ! -d /usr/share/fonts/truetype/liberation ] || ! ldconfig -p | grep -q libpangoft2-1.0.so.0 \
+		|| [ ! -d /usr/share/fonts/truetype/liberation ] || [ ! -d /usr/share/fonts/truetype/lato ] \
+		|| [ ! -d /usr/share/fonts/truetype/noto ] || [ ! -d /usr/share/fonts/truetype/open-sans ] || ! ldconfig -p | grep -q libpangoft2-1.0.so.0 \
 		|| ! ldconfig -p | grep -q libharfbuzz-subset.so.0; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi

@@ -171,3 +171,43 @@ def test_a_heading_in_a_text_layer_without_word_gaps_selects_its_page():
     page = "MEMBERSMAPPINGIngre\ny,\nmemberoftheBoardofDirectors\nAbi\ndj\na\nn\n1\n6\nAccra\n1\n5"
     prose = "Une page de texte suivi, qui parle de la ville et de ses habitants en phrases."
     assert members.select_pages([prose, page], ReportContext("2021-en", 2021, "en", "x.pdf")) == [2]
+
+
+# --- the font knob: every family printed in its own faces -------------------------------
+
+@pytest.mark.parametrize("family", SPACE.knobs["font"])
+def test_every_font_of_the_design_space_is_printed_in_its_own_faces(tmp_path, family):
+    """The font knob's families are installed (Makefile DEBIAN_PACKAGES) and Chromium
+    embeds them: a family missing from the machine would print in fontconfig's fallback
+    under the knob's name, and the design space would measure one font many times."""
+    import pdfplumber
+
+    from tests.specimens.html.render import FONT_FILES
+
+    html = (f'<html><head><style>@page {{ size: 300pt 200pt; }} body {{ font-family: "{family}"; }}'
+            f'</style></head><body><p>Abidjan 12</p><p><b>Membre activé</b></p></body></html>')
+    pdf = print_pdf(html, tmp_path / "font.pdf")
+    with pdfplumber.open(pdf) as doc:
+        embedded = {c["fontname"].split("+")[-1] for c in doc.pages[0].chars}
+    # the embedded names are the files' PostScript names: the file names' stems, spaces aside
+    stems = {Path(f).stem.replace("-Regular", "") for f in FONT_FILES[family]}
+    assert embedded and all(any(name.startswith(stem) for stem in stems) for name in embedded), (family, embedded)
+
+
+def test_a_family_that_is_not_installed_is_an_error_not_a_fallback():
+    from tests.specimens.html.render import HtmlLayout
+
+    data = load_edition(DATA / "2021-fr")
+    with pytest.raises(KeyError):
+        edition_html(None, HtmlLayout(font="Comic Neue"), data={k: data[k] for k in ("report", "members")})
+
+
+def test_a_print_is_cached_by_its_html_and_by_the_fonts_installed():
+    """The same HTML prints another way once a font it names is installed: the cache key
+    holds fontconfig's list of fonts (and the printer's version), not the HTML alone."""
+    from tests.specimens.html.printers import fonts_fingerprint, html_sha256, print_key
+
+    html = "<html><body>Abidjan</body></html>"
+    assert print_key(html, "chromium") == print_key(html, "chromium") != html_sha256(html)
+    assert print_key(html, "chromium") != print_key(html + " ", "chromium")
+    assert len(fonts_fingerprint()) == 64

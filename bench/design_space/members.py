@@ -48,7 +48,9 @@ KNOBS: dict[str, list[Any]] = {
     "name_lines": [None, 1, 2, 3],
     "header_repeat": [True, False],
     "page_size": [None, "A4-portrait", "letter-landscape", "letter-portrait"],
-    "font": ["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif", "Liberation Sans Narrow"],
+    # every family of the Debian font packages the Makefile installs (render.FONT_FILES)
+    "font": ["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif", "Liberation Sans Narrow",
+             "Lato", "Noto Sans", "Noto Serif", "Open Sans"],
 }
 YES_WORD = {"fr": "Oui", "en": "Yes", "es": "Sí"}
 

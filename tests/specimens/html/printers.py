@@ -1,8 +1,11 @@
-"""HTML to PDF by headless Chromium or WeasyPrint, cached by the sha256 of the HTML.
+"""HTML to PDF by headless Chromium or WeasyPrint, cached by the sha256 of the HTML and
+of what else decides the print: the fonts installed and the printer's version.
 
 A print takes a second or two; the cache (`$XDG_CACHE_HOME/metropolis-kb/html-prints`,
 off with `METROPOLIS_KB_CACHE=0`) keeps the property tests to a handful of prints, and
-only for HTML that changed.
+only for HTML that changed. The same HTML prints differently once a font it names is
+installed (before, fontconfig substituted another family under its name), or by another
+Chromium: so the key holds the fontconfig list and the printer's version too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -20,6 +24,25 @@ PRINTERS = ("chromium", "weasyprint")
 
 def html_sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+@cache
+def fonts_fingerprint() -> str:
+    """The sha256 of fontconfig's list of installed font files and families (the fonts
+    Chromium and WeasyPrint can find), or of the font folders' files without fc-list."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{file}|%{family}|%{style}\n"],
+                                 capture_output=True, text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        listing = "\n".join(str(p) for folder in ("/usr/share/fonts", "/usr/local/share/fonts")
+                            for p in Path(folder).rglob("*") if p.is_file())
+    return hashlib.sha256("\n".join(sorted(listing.splitlines())).encode("utf-8")).hexdigest()
+
+
+def print_key(html: str, printer: str) -> str:
+    """The cache key of one print: the HTML, the fonts installed, the printer's version."""
+    context = f"{printer_version_cached(printer)}\n{fonts_fingerprint()}\n"
+    return html_sha256(context + html)
 
 
 def cache_dir() -> Path | None:
@@ -61,7 +84,7 @@ def print_pdf(html: str, out: Path, printer: str = "chromium", cache: bool = Tru
     if printer not in PRINTERS:
         raise ValueError(f"unknown printer {printer!r}: {', '.join(PRINTERS)}")
     folder = cache_dir() if cache else None
-    cached = folder / f"{printer}-{html_sha256(html)}.pdf" if folder else None
+    cached = folder / f"{printer}-{print_key(html, printer)}.pdf" if folder else None
     if cached and cached.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, out)
@@ -78,6 +101,11 @@ def print_pdf(html: str, out: Path, printer: str = "chromium", cache: bool = Tru
         shutil.copyfile(out, partial)
         os.replace(partial, cached)
     return out
+
+
+@cache
+def printer_version_cached(printer: str) -> str:
+    return printer_version(printer)
 
 
 def printer_version(printer: str) -> str:

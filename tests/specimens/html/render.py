@@ -36,15 +36,24 @@ PAGE_SIZES = {
     "letter-portrait": (612.0, 792.0),
     "letter-landscape": (792.0, 612.0),
 }
-# Families the browser finds through fontconfig, and their files for measuring.
-FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
+# Families the browser finds through fontconfig, and their files for measuring (the
+# Debian packages of the Makefile's DEBIAN_PACKAGES: fonts-liberation, fonts-dejavu-core,
+# fonts-lato, fonts-noto-core, fonts-open-sans). A family whose files are missing is an
+# error, never a print in the browser's fallback font under the family's name.
+FONT_DIRS = [Path("/usr/share/fonts/truetype") / d for d in ("liberation", "dejavu", "lato", "noto", "open-sans")]
 FONT_FILES = {
     "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
     "Liberation Sans Narrow": ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
     "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
     "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
     "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    "Lato": ("Lato-Regular.ttf", "Lato-Bold.ttf"),
+    "Noto Sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "Noto Serif": ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf"),
+    "Open Sans": ("OpenSans-Regular.ttf", "OpenSans-Bold.ttf"),
 }
+FONT_PACKAGES = {"Liberation": "fonts-liberation", "DejaVu": "fonts-dejavu-core", "Lato": "fonts-lato",
+                 "Noto": "fonts-noto-core", "Open Sans": "fonts-open-sans"}
 ORDER = ["key_figures", "publications", "budget", "prose", "lists", "plan", "members", "calendar"]
 # The plan's status swatches and marks: the status is only in the colour or the mark.
 SWATCHES = {"achieved": "#4da85c", "not_achieved": "#ed8c29"}
@@ -122,7 +131,9 @@ def _font(family: str, bold: bool) -> ImageFont.FreeTypeFont:
     for folder in FONT_DIRS:
         if (folder / name).exists():
             return ImageFont.truetype(str(folder / name), 100)
-    raise FileNotFoundError(f"font {name} (Debian fonts-liberation / fonts-dejavu-core)")
+    package = next((p for prefix, p in FONT_PACKAGES.items() if family.startswith(prefix)), "?")
+    raise FileNotFoundError(f"font {name} of {family!r} not found in {', '.join(map(str, FONT_DIRS))} "
+                            f"(Debian package {package}: `make system-deps`)")
 
 
 def measure(text: str, size: float, family: str, bold: bool = False) -> float:
@@ -804,6 +815,8 @@ def edition_html(folder: Path, layout: HtmlLayout | None = None, data: dict | No
     """The HTML of one edition (its data folder, or `data` as load_edition returns it)."""
     layout = layout or HtmlLayout()
     data = data if data is not None else load_edition(folder)
+    # the family's files present (else the browser prints a fallback under its name)
+    _font(layout.font, False), _font(layout.font, True)
     geo, pages = edition_pages(data, layout)
     css = (HERE / "report.css").read_text(encoding="utf-8")
     default = HtmlLayout()
