@@ -167,7 +167,7 @@ def test_no_warnings_and_checks_pass(parsed):
     assert {r["check"] for r in results} == {
         "members.new_members", "members.active_members_share", "members.rows_agree",
         "members.members_in_every_matrix", "members.row_bands", "members.names_not_run_together",
-        "members.shared_place", "members.columns_known", "members.legend_read"}
+        "members.shared_place", "members.columns_known", "members.legend_read", "members.no_rows_left_out"}
     assert section.tables["column_review"] == []
     assert all(r["passed"] for r in results), results
 
@@ -176,7 +176,8 @@ def test_checks_without_key_figures_skip_them(parsed):
     section, ctx, _ = parsed
     results = members.checks(dict(section.tables), section.state, ctx)
     assert [r["check"] for r in results] == [
-        "members.legend_read", "members.columns_known", "members.rows_agree", "members.members_in_every_matrix", "members.row_bands",
+        "members.legend_read", "members.columns_known", "members.no_rows_left_out", "members.rows_agree",
+        "members.members_in_every_matrix", "members.row_bands",
         "members.names_not_run_together", "members.shared_place"]
 
 

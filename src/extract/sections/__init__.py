@@ -54,6 +54,10 @@ class ReportContext:
     spacy_ner: bool = False  # --spacy-ner: statistical NER adds places in prose
     # the archivist's decisions (names, column titles) kept with the archive
     decisions: Decisions = field(default_factory=Decisions)
+    # section -> pages its page selection left out although they looked like it (a page
+    # of bare names right after the members matrix): its checks name them, so a page
+    # the text alone cannot decide is never lost in silence
+    left_out: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.names is None:

@@ -183,12 +183,17 @@ def read_mark(value: str, declared: frozenset[str] = frozenset()) -> tuple[str, 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     """Pages with the matrix heading or the titles of three indicators, and the pages
-    right after one of them that repeat at least one title (a continuation without heading).
+    right after one of them that continue it: repeating a title, or title lines of the
+    page before over rows only (however few: a last page of one name), or rows only
+    with cells or markers (no title at all). A page of bare name lines right after the
+    matrix (no cell, marker or title) is left out but recorded in `ctx.left_out`, and
+    `members.no_rows_left_out` fails naming it.
     """
     headings = [norm(h) for h in _all("headings")]
     pages: list[int] = []
     before: dict[str, str] = {}  # title lines of the last selected page (normalised: as printed)
     named: set[str] = set()  # the indicators they name
+    legend = legends.Legend()  # the markers the legend lines of the selected pages declare
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
         # Lines with words of column titles, legends aside ("membre du conseil
@@ -201,6 +206,8 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
                 or any(prepass.squash(h) in prepass.squash(text[:HEAD_CHARS]) for h in headings):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
+            for line in text.splitlines():
+                legends.read_line(line.strip(), legends.BLACK, legend)
             continue
         hits = titles_on_page(set(" ".join(lines).split()))
         follows = bool(pages) and pages[-1] == number - 1
@@ -214,9 +221,28 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
                     and (a == b or titles.indicators_named(short, ctx.language))]
         shared = titles.indicators_named("\n".join(repeated), ctx.language) if follows else set()
         again = bool(shared) and len(shared) >= min(2, len(named))
+        # Title lines of the page before printed again, however they read (a paraphrase
+        # the vocabulary cannot name is still the same lines), over rows only: a
+        # continuation, however few its rows (a last page of one name). (A name may hold
+        # a title word, `New Delhi`: the lines in common, not all of them.)
+        again_lines = set(before) & set(title_lines)
+        rest = [line for line in text.splitlines()
+                if norm(line) not in again_lines and not is_decoration(line)] if again_lines else []
         if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text) \
-                or (follows and is_continuation(text)):
+                or (follows and is_continuation(text)) \
+                or (follows and bool(again_lines) and rows_only(rest, legend) is not None) \
+                or (follows and not title_lines and (rows_only(text.splitlines(), legend) or (0, 0))[1] > 0):
             pages.append(number)
+            ctx.left_out.get(NAME, {}).pop(number, None)
+        elif follows and (rows := rows_only(rest or text.splitlines(), legend)):
+            # Name-like lines only, no cell, no marker, no title: the matrix's last rows, or
+            # a page of a list or a divider. Not read (under the matrix's columns a divider
+            # would be a member), but said: `members.no_rows_left_out` fails naming it.
+            names = ", ".join(line.strip() for line in (rest or text.splitlines()) if line.strip())
+            ctx.left_out.setdefault(NAME, {})[number] = (
+                f"p. {number} right after the matrix page {number - 1} holds {rows[0]} name-like "
+                f"line{'s' if rows[0] > 1 else ''} only ({names[:120]}), no cell, marker or title: "
+                "not read; if these are the matrix's last rows, check that page")
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
     return pages
 
@@ -253,6 +279,50 @@ def is_continuation(text: str) -> bool:
         elif token.isalpha():
             small += 1
     return names >= CONTINUATION_ROWS and cells >= CONTINUATION_ROWS and small <= SMALL_SHARE * (names + cells)
+
+
+def rows_only(lines: list[str], legend: legends.Legend | None = None) -> tuple[int, int] | None:
+    """Lines that are matrix rows and nothing else: (rows, rows with a cell or a marker),
+    or None when some line is not a row. A row is a name (capitalised, few words in
+    small letters: `Área Metropolitana de Guadalajara`), then cells, yes-marks and the
+    markers the vocabulary or the legend declares; a line of one number is a folio. A
+    page of prose, a calendar's days or a title page is not rows only.
+
+    >>> rows_only(["Ahvaz (N)", "3"]), rows_only(["Abidjan 1 6", "Addis Ababa"])
+    ((1, 1), (2, 1))
+    >>> rows_only(["Une page de texte suivi"]), rows_only(["1 2 3 4 5 6 7"]), rows_only([])
+    (None, None, None)
+    """
+    lines = [line for line in lines if line.strip()]
+    if not lines or prepass.day_run("\n".join(lines)):
+        return None
+    legend = legend or legends.Legend()
+    markers = NEW_MARK if not legend.new_marker else marker_pattern([*_all("new_markers"), legend.new_marker])
+    board = legends.marker_regex([legend.board_marker]) if legend.board_marker else None
+    cell_words = frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()}
+    marks = _yes_marks() | legend.yes_marks
+    rows = marked = folios = 0
+    for line in lines:
+        text, n = markers.subn(" ", line)
+        if board is not None:
+            text, b = board.subn(" ", text)
+            n += b
+        tokens = text.split()
+        if len(tokens) == 1 and tokens[0].isdigit():
+            folios += 1
+            continue
+        cells = 0
+        while cells < len(tokens) and (prepass._is_cell(tokens[-1 - cells], cell_words)
+                                       or tokens[-1 - cells] in marks):
+            cells += 1
+        name = tokens[:len(tokens) - cells]
+        small = sum(1 for t in name if t.isalpha() and t[:1].islower())
+        if not name or not name[0][:1].isupper() or not any(c.isalpha() for c in name[0]) \
+                or small * 2 > len(name):
+            return None
+        rows += 1
+        marked += bool(cells or n)
+    return (rows, marked) if rows and folios <= 1 else None
 
 
 def titles_on_page(words: set[str]) -> int:
@@ -634,6 +704,11 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: MatrixState | None,
     unknown = state.unknown_titles if state else []
     # Every printed column title read as an indicator: an unknown one fails, naming it.
     out.append(_check("columns_known", "0", str(len(unknown)), not unknown, "; ".join(unknown) or None))
+    left_out = ctx.left_out.get(NAME) or {}
+    # A page the selection could not decide from its text (bare names after the matrix):
+    # the rows it may hold are not read, so the check fails and names it.
+    out.append(_check("no_rows_left_out", "0 pages of name lines left out after the matrix",
+                      str(len(left_out)), not left_out, "; ".join(left_out.values()) or None))
     doubts = state.doubts if state else []
     out.append(_check("rows_agree", "0 rows the page's evidence disputes", str(len(doubts)), not doubts,
                       "; ".join(doubts[:10]) or None))
