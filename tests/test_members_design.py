@@ -211,3 +211,23 @@ def test_a_print_is_cached_by_its_html_and_by_the_fonts_installed():
     assert print_key(html, "chromium") == print_key(html, "chromium") != html_sha256(html)
     assert print_key(html, "chromium") != print_key(html + " ", "chromium")
     assert len(fonts_fingerprint()) == 64
+
+
+def test_a_continuation_whose_text_layer_cuts_names_into_pieces_is_selected():
+    """Chromium's print of a headerless continuation page (Lato, titles turned 90°, cells
+    at the top; found by the design space, `-n 100`) gives pdfium names cut letters
+    apart, one piece a line (`Pue / bla`, `Q / uit / o`): the pieces in small letters
+    were counted as prose, the last pages of both matrices were not selected and 109
+    members lost their engagement cells (loud: members_in_every_matrix)."""
+    from extract.sections import ReportContext, members
+
+    first = ("CARTOGRAPHIE DES MEMBRES\nEn vert, membre du conseil d’administration\n(N) Nouveau membre\n"
+             "Abidjan 1\nAccra 1\nAddis Ababa 1\nAhvaz -\nAlexandria -\nAmman -\nAntananarivo 2\n")
+    cut = ("Pue\nbla\n-\nQ\nuit\no\n1\nRabat\n1\nRam\nalla\nh\n3\nRio\ndeJan\neir\no\n2\nRosa\nrio\n-\nSanS\nalv\n"
+           "ador\n2\nSan\nti\nagodeC\nhile\n1\n1\nSãoPa\nulo\n7\nLSarajevo\n-\nSemarang\n-\nSeo\nul 5\nShangh\nai 1\n"
+           "Shenzhen\n1\nS\nhir\na\nz\n2\nSipin\ng\n-\nS\no\nfi\na\n-\nSouth\nTa\nngerang\n-\nSurabaya\n1\nTa\nb\nriz\n"
+           "-\nTaic\nhung\n-\nTaip\nei -\nTe\nhran\n2\nTia\nn\njin\n-\nTij\nuana\n-\nTo\nrin\no\n1\nÉCOUTE ACTIVE\n1\n3")
+    prose = ("Une page de texte suivi, qui parle de la ville et de ses habitants en phrases,\n"
+             "avec 12 chiffres et 3 noms: Barcelone, Séoul, Montréal.")
+    ctx = ReportContext("2021-fr", 2021, "fr", "x.pdf")
+    assert members.select_pages([first, cut, prose], ctx) == [1, 2]

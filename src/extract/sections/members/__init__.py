@@ -271,13 +271,17 @@ def is_continuation(text: str) -> bool:
         return False
     cell_words = frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()}
     names = cells = small = 0
-    for token in text.split():
-        if prepass._is_cell(token, cell_words) or token in _yes_marks():
-            cells += 1
-        elif token[:1].isupper():
-            names += 1
-        elif token.isalpha():
-            small += 1
+    for line in text.splitlines():
+        tokens = line.split()
+        for token in tokens:
+            if prepass._is_cell(token, cell_words) or token in _yes_marks():
+                cells += 1
+            elif token[:1].isupper():
+                names += 1
+            elif token.isalpha() and len(tokens) > 1:
+                small += 1
+            # (a line of one piece in small letters is a name the text layer cut
+            # letters apart, `Buenos / Air / e / s`: prose runs words together on a line)
     return names >= CONTINUATION_ROWS and cells >= CONTINUATION_ROWS and small <= SMALL_SHARE * (names + cells)
 
 
