@@ -194,6 +194,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     before: dict[str, str] = {}  # title lines of the last selected page (normalised: as printed)
     named: set[str] = set()  # the indicators they name
     legend = legends.Legend()  # the markers the legend lines of the selected pages declare
+    previous: set[str] = set()  # every line of the last selected page (normalised)
     for number, text in enumerate(texts, start=1):
         lines = [norm(line) for line in text.splitlines() if line.strip()]
         # Lines with words of column titles, legends aside ("membre du conseil
@@ -206,6 +207,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
                 or any(prepass.squash(h) in prepass.squash(text[:HEAD_CHARS]) for h in headings):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
+            previous = set(lines)
             for line in text.splitlines():
                 legends.read_line(line.strip(), legends.BLACK, legend)
             continue
@@ -225,15 +227,25 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         # the vocabulary cannot name is still the same lines), over rows only: a
         # continuation, however few its rows (a last page of one name). (A name may hold
         # a title word, `New Delhi`: the lines in common, not all of them.)
+        # (the header's lines without a title word, `de` of a wrapped title, repeat too)
         again_lines = set(before) & set(title_lines)
-        rest = [line for line in text.splitlines()
-                if norm(line) not in again_lines and not is_decoration(line)] if again_lines else []
+        rest = [line for line in text.splitlines() if line.strip() and norm(line) not in again_lines
+                and norm(line) not in previous and not is_decoration(line)] if again_lines else []
         if hits >= 3 or (hits >= 1 and follows) or again or is_matrix_page(text) \
                 or (follows and is_continuation(text)) \
                 or (follows and bool(again_lines) and rows_only(rest, legend) is not None) \
                 or (follows and not title_lines and (rows_only(text.splitlines(), legend) or (0, 0))[1] > 0):
             pages.append(number)
+            previous = set(lines)
             ctx.left_out.get(NAME, {}).pop(number, None)
+        elif follows and again_lines and any((rows_only([line], legend) or (0, 0))[1] for line in rest):
+            # The title lines of the page before over a row with a cell or a marker, and
+            # lines that are not rows: not read, and said (a continuation lost in silence
+            # is the worst case: both matrices may lose the same last page).
+            ctx.left_out.setdefault(NAME, {})[number] = (
+                f"p. {number} right after the matrix page {number - 1} repeats its title lines over "
+                f"rows and other lines ({', '.join(line.strip() for line in rest)[:120]}): not read; "
+                "check that page")
         elif follows and (rows := rows_only(rest or text.splitlines(), legend)):
             # Name-like lines only, no cell, no marker, no title: the matrix's last rows, or
             # a page of a list or a divider. Not read (under the matrix's columns a divider
