@@ -36,6 +36,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -284,7 +286,18 @@ def resolver() -> Resolver:
     key_ = diskcache.stamp([gazetteer.stamp(), aliases_file.read_bytes(),
                             Path(__file__).read_bytes()])
     aliases, gaz = load_aliases(), gazetteer.load()
-    tables = diskcache.cached("resolver", key_, lambda: Resolver(aliases, gaz).place_tables())
+
+    def write(db: sqlite3.Connection) -> None:
+        top, ids = Resolver(aliases, gaz).place_tables()
+        db.execute("CREATE TABLE top_by_slug (slug TEXT PRIMARY KEY, geonames_id INTEGER) WITHOUT ROWID")
+        db.execute("CREATE TABLE id_to_gid (id TEXT PRIMARY KEY, geonames_id INTEGER) WITHOUT ROWID")
+        db.executemany("INSERT INTO top_by_slug VALUES (?, ?)", top.items())
+        db.executemany("INSERT INTO id_to_gid VALUES (?, ?)", ids.items())
+
+    # queried on disk like the gazetteer: as dicts the two tables were 11 MiB of each ingest
+    reader = diskcache.SqliteReader(diskcache.cached_sqlite("resolver", key_, write))
+    tables = (diskcache.SqliteDict(reader, "top_by_slug", "slug", "geonames_id"),
+              diskcache.SqliteDict(reader, "id_to_gid", "id", "geonames_id"))
     return Resolver(aliases, gaz, tables=tables)
 
 
@@ -293,7 +306,7 @@ class Resolver:
 
     def __init__(self, aliases: dict[str, Any], gaz: Gazetteer,
                  fuzzy_threshold: float = FUZZY_THRESHOLD, scorer: Scorer = fuzz.ratio,
-                 tables: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
+                 tables: tuple[Mapping[str, int], Mapping[str, int]] | None = None) -> None:
         """`tables`: `place_tables()` of a resolver on the same aliases and gazetteer
         (computing them is most of the start-up; `resolver()` reads them from disk)."""
         self.gaz = gaz
@@ -301,14 +314,15 @@ class Resolver:
         self.scorer = scorer
         # The most populous place owns the bare slug, and the most populous of a
         # country owns slug-cc (the Jiangxi Fuzhou is `fuzhou-cn-<geonames id>`).
-        self._top_by_slug: dict[str, int] = {}
+        self._top_by_slug: Mapping[str, int] = {}
         if tables is None:
+            top: dict[str, int] = {}
             for place in sorted(gaz.places.values(),
                                 key=lambda p: (-p.population, p.geonames_id)):
                 s = slug(place.name)
-                self._top_by_slug.setdefault(s, place.geonames_id)
-                self._top_by_slug.setdefault(f"{s}-{place.country_code.lower()}",
-                                             place.geonames_id)
+                top.setdefault(s, place.geonames_id)
+                top.setdefault(f"{s}-{place.country_code.lower()}", place.geonames_id)
+            self._top_by_slug = top
         else:
             self._top_by_slug = tables[0]
         self.curated: dict[str, City] = {}
@@ -367,7 +381,7 @@ class Resolver:
             self._translated = sorted({alt for k in known for alt in in_other_languages(k)} - known)
         return self._translated
 
-    def place_tables(self) -> tuple[dict[str, int], dict[str, int]]:
+    def place_tables(self) -> tuple[Mapping[str, int], Mapping[str, int]]:
         """The slug -> most populous place and place id -> geonames id tables."""
         return self._top_by_slug, self._id_to_gid
 

@@ -311,8 +311,8 @@ def place_keys(language: str | None = None) -> dict[str, bool]:
     words = _vocab(language)
     stop = {key(w) for w in [*words.get("not_places", []), *words.get("function_words", [])]}
     out: dict[str, bool] = {}
-    for k, ids in res.gaz.by_key.items():
-        if len(k) >= 4 and k not in stop and res.gaz.places[ids[0]].population >= MIN_POPULATION:
+    for k in res.gaz.populous_keys(MIN_POPULATION):  # one query: the index stays on disk
+        if len(k) >= 4 and k not in stop:
             out[k] = False
     # (and the curated names as each language folder words them: `Nouvelle-Delhi`)
     for k in [*res.city_alias, *res.manual, *res.translated_keys]:
