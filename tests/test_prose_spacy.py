@@ -123,3 +123,56 @@ def test_what_ner_adds_that_is_no_place_waits_in_name_review(ner_db, ingested_db
     assert default.execute(
         "SELECT count(*) FROM name_review WHERE context != 'member'").fetchone()[0] == 0
     default.close()
+
+
+def _committed_texts() -> list[str]:
+    """The text of every page of every committed PDF, whole and line by line."""
+    import pypdfium2
+
+    from tests.conftest import ROOT
+
+    texts = []
+    pdfs = sorted([*(ROOT / "raw").glob("*.pdf"), *(ROOT / "tests" / "specimens").glob("*/*.pdf")])
+    assert len(pdfs) >= 8
+    for pdf in pdfs:
+        document = pypdfium2.PdfDocument(pdf)
+        for page in document:
+            text = page.get_textpage().get_text_range()
+            texts += [text, *text.splitlines()]
+        document.close()
+    return texts
+
+
+HAND_WRITTEN = ["l’Aire de Barcelone", "(l’Aire)", "Barcelona's, Seoul’s.", "PEOPLE'S GOVERNMENT",
+                "jusqu’à Quito", "qu’Abidjan", "d’", "l'", "'s", "Xi'an et Xi’an's", "«l’Argentine»",
+                "children's eyes", "www.barcelona.cat/l'aire", "A's B’S c's", "Paris2024 l’U20"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "es", None])
+def test_the_words_are_the_spacy_tokenizers_words(language) -> None:
+    """Places in prose are found without importing spaCy (issue 25: 50 MiB and 0.5 s of
+    every ingest): `prose.words` must give the words `_words` reads from the spaCy
+    pipeline's tokens, and `places_in` the pipeline's entities, on all committed text."""
+    texts = [*HAND_WRITTEN, *_committed_texts()]
+    nlp = prose.pipeline(language)
+    for text in texts:
+        assert prose.words(text, language) == prose._words(nlp.make_doc(text), language), text
+    for text in texts[:: 7 if language else 31]:
+        ents = [prose.Match(e.text, e.start_char, e.end_char) for e in prose.places_doc(text, language).ents]
+        assert prose.places_in(text, language) == ents, text
+
+
+def test_reading_a_report_does_not_import_spacy() -> None:
+    """The report's own process (the one `extract ingest` forks per file) reads the
+    prose, calendar and lists without spaCy: it is imported for `--spacy-ner` only."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from extract.pipeline.run import extract_report\n"
+            f"rows = extract_report({str(SPECIMEN_2021_FR)!r})\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

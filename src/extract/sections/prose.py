@@ -108,8 +108,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             continue
         for block in group_blocks(page.words):
             text = join_lines([line.text for line in block.lines], vocab.lexicon(ctx.language))
-            found = places_doc(text, ctx.language, known).ents
-            places = [Match(e.text, e.start_char, e.end_char) for e in found]
+            places = places_in(text, ctx.language, known)
             if use_ner:
                 places += ner_places(text, places)
             for match in places:
@@ -165,8 +164,50 @@ def find_places(text: str, language: str | None = None,
     >>> [m.text for m in find_places("à Cordoue, Montréal, Barcelone et Madrid")]
     ['Cordoue', 'Montréal', 'Barcelone', 'Madrid']
     """
-    return [Match(e.text, e.start_char, e.end_char)
-            for e in places_doc(text, language, frozenset(known)).ents]
+    return places_in(text, language, frozenset(known))
+
+
+def places_in(text: str, language: str | None = None,
+              known: frozenset[str] = frozenset()) -> list[Match]:
+    """The places of `text` as the spaCy pipeline finds them (`places_doc(...).ents`),
+    without importing spaCy: `words()` gives the words its tokenizer gives."""
+    return longest_matches(text, words(text, language), place_keys(language), known)
+
+
+# What spaCy's `xx` tokenizer does that changes the words `_words` reads from its tokens
+# (everything else it splits at is outside a word already): a chunk between spaces has
+# its leading and trailing punctuation taken off as prefixes and suffixes, then the
+# language's elision is a prefix (`l’` | `Aire`) and a possessive a suffix (`People`
+# | `'s`). `import spacy` is 50 MiB and 0.5 s of every ingest; tests/test_prose_spacy.py
+# checks these words equal spaCy's on the text of every committed PDF.
+_CHUNK = re.compile(r"\S+")
+_LEADING = re.compile(r"^\W*")
+_TRAILING = re.compile(r"\W*$")
+_POSSESSIVE = re.compile(r"['’][sS]$")
+
+
+def words(text: str, language: str | None = None) -> list[Match]:
+    """The words of `text`, as `_words` reads them from the prose pipeline's tokens."""
+    out: list[Match] = []
+    elision = _elision(language)
+    for chunk in _CHUNK.finditer(text):
+        piece, base = chunk.group(), chunk.start()
+        core_start = _LEADING.match(piece).end()  # type: ignore[union-attr]
+        core_end = _TRAILING.search(piece).start()  # type: ignore[union-attr]
+        for m in TOKEN_RE.finditer(piece):
+            word, start, end = m.group(), m.start(), m.end()
+            elided = re.match(elision, word) if elision else None
+            if elided:
+                if start == core_start:  # the elision is a token of its own: its letters a word
+                    out.append(Match(word[:elided.end() - 1], base + start,
+                                     base + start + elided.end() - 1))
+                word, start = word[elided.end():], start + elided.end()
+            if end == core_end and len(word) > 2 and _POSSESSIVE.search(word):
+                out.append(Match(word[:-2], base + start, base + end - 2))
+                out.append(Match(word[-1], base + end - 1, base + end))
+            elif word:
+                out.append(Match(word, base + start, base + end))
+    return out
 
 
 def places_doc(text: str, language: str | None = None,
