@@ -128,7 +128,7 @@ class Gazetteer:
 
 # Lookups a report repeats (its members' names, every prose word run) are answered
 # from memory: a few thousand small entries.
-LOOKUP_CACHE = 8192
+LOOKUP_CACHE = diskcache.LOOKUP_CACHE
 
 
 class _Places(Mapping[int, Place]):

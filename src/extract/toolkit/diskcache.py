@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -186,18 +187,36 @@ class SqliteReader:
         self.__init__(state["path"])  # type: ignore[misc]
 
 
+_MISSING = object()
+# Answers a mapping keeps (a few hundred KiB at most): a report asks for the same few
+# thousand keys again and again (every place id of every name it resolves).
+LOOKUP_CACHE = 8192
+
+
 class SqliteDict(Mapping[Any, Any]):
-    """A read-only mapping over a table's key and value columns, nothing held in memory."""
+    """A read-only mapping over a table's key and value columns: only recent answers
+    are held in memory."""
 
     def __init__(self, reader: SqliteReader, table: str, key: str, value: str) -> None:
         self._reader, self._table, self._key, self._value = reader, table, key, value
+        self._get = lru_cache(maxsize=LOOKUP_CACHE)(self._read)
 
-    def __getitem__(self, k: Any) -> Any:
+    def _read(self, k: Any) -> Any:
         rows = self._reader.query(
             f"SELECT {self._value} FROM {self._table} WHERE {self._key} = ?", (k,))
-        if not rows:
+        return rows[0][0] if rows else _MISSING
+
+    def __getitem__(self, k: Any) -> Any:
+        value = self._get(k)
+        if value is _MISSING:
             raise KeyError(k)
-        return rows[0][0]
+        return value
+
+    def __getstate__(self) -> dict:
+        return {"args": (self._reader, self._table, self._key, self._value)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(*state["args"])  # type: ignore[misc]
 
     def __iter__(self) -> Iterator[Any]:
         return iter([k for (k,) in self._reader.query(f"SELECT {self._key} FROM {self._table}")])
