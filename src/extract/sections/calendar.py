@@ -74,6 +74,8 @@ class Vocab:
     # month names in full and abbreviated (no final dot), and day names: dates of entries
     month_tokens: dict[str, int] = field(default_factory=dict)
     day_names: frozenset[str] = frozenset()
+    # the words between the two months of a range (`janvier à juin`): coverage headings
+    range_words: tuple[str, ...] = ()
     # the report's language: its word frequencies tell a real line-end hyphen in a title
     # (`nature-` / `based`, `co-` / `agir`) from a soft one (`prog-` / `ram` of an English
     # `program` in a French report: wordfreq's French list knows `program` too)
@@ -124,6 +126,7 @@ def load_vocab(language: str | None = None) -> Vocab:
         online=frozenset(vocab.fold(w) for w in v.get("online_locations", [])),
         connectors=frozenset(vocab.fold(w) for w in v.get("title_connectors", [])),
         statements=tuple(v.get("statements", [])),
+        range_words=tuple(vocab.fold(w) for w in v.get("range_words", [])),
     )
 
 
@@ -595,13 +598,14 @@ def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
 def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
     """How many last lines (2 or 3) make a location wrapped in a narrow box
     (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
-    knows, after a title line that does not run on into it; 0 when none do."""
+    knows (`is_city` of the pair), after a title line that does not run on into it; 0
+    when none do."""
     for k in (3, 2):
         if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
             continue
         text = join_lines([ln.text for ln in lines[-k:]])
         m = LOCATION_PATTERN.fullmatch(text.strip())
-        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(text.strip()):
             return k
     return 0
 
@@ -893,6 +897,54 @@ def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The months a calendar says it covers: first and last month index (`_index`)."""
+
+    first: int
+    last: int
+    page: int
+    printed: str
+
+
+def find_coverage(text: str, voc: Vocab, year: int, page: int) -> Coverage | None:
+    """The month range a calendar's heading (or the line under it) prints: `CALENDRIER
+    INTERNATIONAL · JANVIER – JUIN 2021`, `International calendar, September 2021 to
+    August 2022`. A range elsewhere on the page (an event's `juillet-septembre`) is not the
+    calendar's: only the heading's line and the next one are read.
+
+    >>> v = load_vocab("fr")
+    >>> c = find_coverage("CALENDRIER INTERNATIONAL\\nde janvier à juin 2021\\n1 2 3", v, 2021, 4)
+    >>> (c.first % 12 + 1, c.last % 12 + 1, c.last // 12, c.printed)
+    (1, 6, 2021, 'janvier à juin 2021')
+    >>> find_coverage("CALENDRIER INTERNATIONAL 2021\\nJANVIER\\nForum juillet-septembre", v, 2021, 4) is None
+    True
+    """
+    if not voc.range_words:
+        return None
+    month = "(?:" + "|".join(re.escape(m) for m in sorted(voc.months, key=len, reverse=True)) + ")"
+    words = "|".join(re.escape(w) for w in voc.range_words)
+    pattern = re.compile(rf"\b(?P<m1>{month})(?:\s+(?:de\s+)?(?P<y1>(?:19|20)\d\d))?\s*(?:{words})\s*"
+                         rf"(?P<m2>{month})(?:\s+(?:de\s+)?(?P<y2>(?:19|20)\d\d))?\b")
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not any(h in vocab.fold(line) for h in voc.headings):
+            continue
+        for candidate in (line, *lines[i + 1:i + 2]):
+            folded, offsets = fold_with_offsets(candidate)
+            m = pattern.search(folded)
+            if not m:
+                continue
+            last_year = int(m["y2"] or m["y1"] or year)
+            first_year = int(m["y1"] or last_year)
+            first, last = _index(first_year, voc.months[m["m1"]]), _index(last_year, voc.months[m["m2"]])
+            if last < first and not m["y1"]:  # `septembre – août 2022`: the range runs over the new year
+                first -= 12
+            if first <= last:
+                return Coverage(first, last, page, candidate[offsets[m.start()]:offsets[m.end() - 1] + 1])
+    return None
+
+
 # --- the parser contract ------------------------------------------------------------
 
 def _has_day_run(text: str) -> bool:
@@ -961,6 +1013,7 @@ class CalendarState:
     statements: list[dict[str, Any]] = field(default_factory=list)
     months: list[dict[str, Any]] = field(default_factory=list)
     copies: list[dict[str, Any]] = field(default_factory=list)
+    coverage: Coverage | None = None  # the months the calendar's heading says it covers
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -973,15 +1026,24 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 
     def is_city(text: str) -> bool:
         """A whole line naming a notable place (the matcher's population floor keeps
-        `Summit`, a town of New Jersey, out); `peek` asks and records nothing."""
+        `Summit`, a town of New Jersey, out); `peek` asks and records nothing. Of a
+        `City, Country` pair, the city the names resolver knows: the pair's shape is the
+        evidence the prose matcher lacks, and a city-state (`Singapur, República de
+        Singapur`) is a country's name there, which prose never takes for a city."""
         if text not in memo:
-            places = find_places(text, ctx.language)
-            memo[text] = (len(places) == 1 and places[0].text == text.strip()
-                          and ctx.names.peek(text) is not None)
+            pair = LOCATION_PATTERN.fullmatch(text.strip())
+            if pair and looks_like_place_pair(text):
+                memo[text] = ctx.names.peek(pair["city"].strip()) is not None
+            else:
+                places = find_places(text, ctx.language)
+                memo[text] = (len(places) == 1 and places[0].text == text.strip()
+                              and ctx.names.peek(text) is not None)
         return memo[text]
 
     carried: AgendaMonth | None = None  # an agenda's month running on to the next page
+    coverage: Coverage | None = None
     for page in pages:
+        coverage = coverage or find_coverage(page.text, voc, ctx.year, page.number)
         footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
         marked = False
@@ -1010,7 +1072,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "heading over dated entries, and no statement of a number of events")
     events = merge_repeats(printed)
     section = Section(pages=notes, state=CalendarState(
-        statements=_dedupe_statements(statements), months=months,
+        statements=_dedupe_statements(statements), months=months, coverage=coverage,
         copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
                  "end": p.end.isoformat(), "page": p.page} for p in printed]))
     rows, links = [], []
@@ -1091,10 +1153,13 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
             "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
     if state.months:
-        # the calendar of a year's report covers its year: January to December, and any
-        # month it prints beyond (a calendar running into the next January)
-        out.append(months_present(state.months, ctx.language,
-                                  expected=(_index(ctx.year, 1), _index(ctx.year, 12))))
+        # the calendar of a year's report covers its year, January to December, unless its
+        # heading says otherwise; and any month it prints beyond (running into January)
+        cover = state.coverage
+        out.append(months_present(
+            state.months, ctx.language,
+            expected=(cover.first, cover.last) if cover else (_index(ctx.year, 1), _index(ctx.year, 12)),
+            source=f"as the heading on p. {cover.page} says: {cover.printed!r}" if cover else None))
         out.append(events_cut(events, state.copies, state.months))
     return out
 
@@ -1113,9 +1178,10 @@ def _index(year: int, month: int) -> int:
 
 
 def months_present(months: list[dict[str, Any]], language: str,
-                   expected: tuple[int, int] | None = None) -> dict[str, Any]:
+                   expected: tuple[int, int] | None = None, source: str | None = None) -> dict[str, Any]:
     """Every month expected (`expected`: the first and last month index, the report's
-    January to December; else from the first month read to the last), each on some page.
+    January to December or what its heading says, `source`; else from the first month
+    read to the last), each on some page.
 
     A month page lost (not in the file, or not read) leaves a hole, the first and the
     last month too: named, with the pages around it."""
@@ -1138,7 +1204,7 @@ def months_present(months: list[dict[str, Any]], language: str,
     return {
         "check": "calendar.months_present",
         "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
-                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}" + (f" ({source})" if source else ""),
         "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
         "passed": int(not missing),
         "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
