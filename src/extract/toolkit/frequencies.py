@@ -18,6 +18,7 @@ import gzip
 import importlib.util
 import math
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgpack
@@ -53,11 +54,12 @@ class WordFrequencies:
     True
     """
 
-    def __init__(self, buckets: list[list[str]] | None = None, *, name: str = "") -> None:
+    def __init__(self, buckets: Iterable[list[str]] = (), *, name: str = "") -> None:
+        """`buckets[i]`: the words used 10**(-i/100) times a word written (cBpack's lists)."""
         self.name = name
         self._keys = np.sort(np.fromiter(
             ((hash(_key(w)) >> _BUCKET_BITS << _BUCKET_BITS) | i
-             for i, bucket in enumerate(buckets or []) for w in bucket), dtype=np.int64))
+             for i, bucket in enumerate(buckets) for w in bucket), dtype=np.int64))
 
     @classmethod
     def load(cls, name: str) -> WordFrequencies:
@@ -72,7 +74,7 @@ class WordFrequencies:
             header = unpacker.unpack()
             if header != {"format": "cB", "version": 1}:
                 raise ValueError(f"{path}: not a cBpack list of version 1 ({header!r})")
-            return cls((unpacker.unpack() for _ in range(count - 1)), name=name)  # type: ignore[arg-type]
+            return cls((unpacker.unpack() for _ in range(count - 1)), name=name)
 
     def __len__(self) -> int:
         return len(self._keys)
