@@ -21,9 +21,6 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-import msgpack
-import numpy as np
-
 # the low bits of a key hold the word's bucket (centibels below 1: < 2048 in wordfreq's lists)
 _BUCKET_BITS = 11
 _BUCKET_MASK = (1 << _BUCKET_BITS) - 1
@@ -56,7 +53,11 @@ class WordFrequencies:
 
     def __init__(self, buckets: Iterable[list[str]] = (), *, name: str = "") -> None:
         """`buckets[i]`: the words used 10**(-i/100) times a word written (cBpack's lists)."""
+        # numpy here, not at import: a skipped unchanged file imports `text` but reads no word
+        import numpy as np
+
         self.name = name
+        self._search = np.searchsorted
         self._keys = np.sort(np.fromiter(
             ((hash(_key(w)) >> _BUCKET_BITS << _BUCKET_BITS) | i
              for i, bucket in enumerate(buckets) for w in bucket), dtype=np.int64))
@@ -68,6 +69,8 @@ class WordFrequencies:
         path = wordfreq_list(name)
         if path is None:
             raise FileNotFoundError(f"no wordfreq list {name!r}: is wordfreq installed (pyproject.toml)?")
+        import msgpack
+
         with gzip.open(path, "rb") as f:
             unpacker = msgpack.Unpacker(f, raw=False, use_list=True)
             count = unpacker.read_array_header()
@@ -85,7 +88,7 @@ class WordFrequencies:
     def _frequency(self, word: str) -> float:
         """Uses per word written (0 when not in the list)."""
         stem = hash(_key(word)) >> _BUCKET_BITS << _BUCKET_BITS
-        i = int(np.searchsorted(self._keys, stem))
+        i = int(self._search(self._keys, stem))
         if i == len(self._keys) or int(self._keys[i]) >> _BUCKET_BITS != stem >> _BUCKET_BITS:
             return 0.0
         return 10.0 ** (-(int(self._keys[i]) & _BUCKET_MASK) / 100)
