@@ -16,7 +16,7 @@ Read from positions, not from the text order (which glues `…au climat26`):
 5. the first day is the row the block starts in; a boxed event runs over the day
    rows its box covers; an event printed again on the next month's page (from day 1,
    after running to the month's last day) is merged into one row;
-6. cities: the location line and the places the title names (`prose.find_places`),
+6. cities: the location line and the places the title names (`names.places.find_places`),
    each resolved by the report's name collector, go to `event_cities`.
 """
 
@@ -38,10 +38,10 @@ from babel.dates import get_day_names, get_month_names
 from rapidfuzz import fuzz, process
 
 from extract.lang import vocab
+from extract.names.places import find_places
 from extract.pdf import prepass
 from extract.pdf.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.sections import ReportContext, Section, register
-from extract.sections.prose import find_places
 from extract.toolkit.geometry import bbox_of, centre_inside, clusters
 from extract.toolkit.text import fold_with_offsets, join_lines, strip_glued_number
 

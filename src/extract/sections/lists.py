@@ -208,7 +208,7 @@ def _column_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -> list[dict[str, Any]]:
     """Each project's bold title and the places its text names."""
-    from extract.sections import prose  # spaCy's pipeline, loaded only for a projects page
+    from extract.names import places  # spaCy's pipeline, loaded only for a projects page
 
     pieces = [p for line in group_lines(words) for p in split_line(line)]
     titles: list[list[Line]] = []
@@ -236,7 +236,7 @@ def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -
         text = join_lines([ln.text for ln in group_lines(body)], vocab.lexicon(ctx.language))
         item = join_lines([ln.text for ln in title], vocab.lexicon(ctx.language))
         seen = set()
-        for match in prose.find_places(text, ctx.language, known):
+        for match in places.find_places(text, ctx.language, known):
             if match.text in seen:
                 continue
             seen.add(match.text)
