@@ -159,6 +159,17 @@ class CalendarSettings(_Validated):
     segment_gap: float = knob(0.8, "em: white between words wider than this separates side-by-side events")
     line_gap: float = knob(0.6, "em: a line this close under the previous one continues its event")
     min_dated: int = knob(3, "lines: an agenda page has a month heading over at least this many lines that start with a date")
+    piece_gap: float = knob(1.5, "em: white wider than this cuts a line into side-by-side pieces (a footnote beside the folio, month headings side by side, agenda columns)")
+    prefix_score: int = knob(85, "fuzz.ratio: a printed prefix (`WEBINAR |`) scoring this much against a vocabulary prefix is that prefix")
+    footnote_score: int = knob(85, "partial_ratio: a starred line scoring this much against a footnote phrase is the gender footnote")
+    max_prefix_words: int = knob(8, "words: an upper-case prefix before `|` is this short at most (`10 ANS APRÈS |`)")
+    max_location_words: int = knob(4, "words: each part of a `City, Country` location line is this short at most")
+    day_align: float = knob(0.3, "em (median day-number size): day numbers whose left or right edges are this close stand in one column")
+    box_reach: float = knob(0.8, "em (day-number size): a word this close to an event box belongs to it")
+    row_tolerance: float = knob(0.5, "em (day-number size): a line this close to a day number's top is in that day's row")
+    level_tolerance: float = knob(0.35, "em (day-number size): a line this level with its day number starts that day's entry")
+    line_overlap: float = knob(0.3, "em: a line may start this far above the previous line's bottom and still continue its event")
+    max_heading_chars: int = knob(40, "characters: a line this short may be a letter-spaced or split month heading (`Ene ro (cont.)`)")
 
 
 @dataclass(frozen=True)
