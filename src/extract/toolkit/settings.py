@@ -5,6 +5,9 @@ each field typed, with its default and the reason for that value (as pdfplumber'
 The stages read their own instance, bound as a module global (`LAYOUT.y_tolerance` in
 `extract.pdf.layout`, `MATRIX.phrase_gap` in the members matrix), so a bench or a test
 swaps one stage's settings for a run with `module.MATRIX = dataclasses.replace(...)`.
+A function that already takes the value as an argument (`split_line(line, gap_ratio)`,
+`group_blocks(words, leading, gutter)`, `crop_rows(..., scale)`, `Resolver(...,
+fuzzy_threshold)`) has the setting as its default, bound at import: pass the argument.
 The module sits in the toolkit, the lowest layer, so every stage may import it; it
 imports nothing of the package itself.
 
@@ -43,7 +46,7 @@ class _Validated:
 class GeometrySettings(_Validated):
     """`extract.toolkit.geometry`: words into lines and blocks."""
 
-    line_tolerance: float = knob(1.5, "points: the least vertical distance between word middles that still makes one line (small type)")
+    line_tolerance: float = knob(1.5, "points: the line tolerance never drops below this, however small the type (coordinates are rounded)")
     line_tolerance_ratio: float = knob(0.35, "em: words whose middles are this many of their type sizes apart or less share a line (a line pitch is 1.2 em or more)")
     gutter: float = knob(1.2, "em: white wider than this between two words of a line is a gutter between side-by-side texts (a word space is ~0.3 em)")
     leading: float = knob(0.9, "em: white between two lines of one block at most (a paragraph's leading is ~0.2 em, a gap between blocks wider)")
@@ -326,7 +329,8 @@ def markdown() -> str:
            "(this page is its output: `python -m extract.toolkit.settings > docs/settings.md`;",
            "`tests/test_settings_docs.py` fails when the two disagree). A stage's module reads its",
            "instance (`LAYOUT.y_tolerance`); a run with other values swaps it,",
-           "`layout.LAYOUT = dataclasses.replace(layout.LAYOUT, y_tolerance=3.0)`.",
+           "`layout.LAYOUT = dataclasses.replace(layout.LAYOUT, y_tolerance=3.0)`; a function that",
+           "takes the value as an argument (`split_line(line, gap_ratio)`) has it as its default.",
            "Units: points (1/72 in), `em` (multiples of the type size of the words measured),",
            "rapidfuzz scores 0..100, shares 0..1.", ""]
     for name, settings in STAGES.items():
