@@ -19,7 +19,7 @@ REGENERATE = "regenerate it: python -m extract.toolkit.settings > docs/settings.
 
 def documented() -> dict[str, tuple[str, str]]:
     """{`stage.field`: (type, default)} from the `| \\`stage.field\\` | type | \\`default\\` |` rows."""
-    rows = re.findall(r"^\| `(\w+\.\w+)` \| (\w+) \| `([^`]*)` \|", DOC.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(r"^\| `(\w+\.\w+)` \| (\w+) \| `([^`]*)` \|", DOC.read_text(encoding="utf-8"), re.MULTILINE)
     return {name: (kind, default) for name, kind, default in rows}
 
 

@@ -292,7 +292,7 @@ class GateSettings(_Validated):
     """`extract.pipeline.gates` and `.siblings`: the checks a report must pass."""
 
     min_chars: int = knob(20, "characters: a page where the pre-pass found fewer is not judged (a blank page, a picture with a caption)")
-    min_agreement: float = knob(0.9, "share of the pre-pass's characters the layout reader must read on a page (the specimens agree at 1.000; a stream one library cuts short loses a third or more)")
+    min_agreement: float = knob(0.9, "share of the pre-pass's characters the layout reader must read on a page (the specimens agree at 1.000; a stream one library cuts short loses a third or more; the slack is for ligatures and glyphs without Unicode)")
     max_refusal: int = knob(230, "characters: a refusal stays one readable line; names go first when it would be longer")
     sibling_agree: float = knob(0.95, "share of the members both editions of a year list whose cells must agree")
     sibling_min_filled: int = knob(20, "members with a cell in either edition that a column needs to be evidence at all")
