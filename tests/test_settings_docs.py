@@ -72,3 +72,13 @@ def test_a_stage_reads_its_settings_when_it_runs():
         assert len(geometry.group_lines(words)) == 2
     finally:
         geometry.GEOMETRY = saved
+
+
+def test_the_name_indexes_on_disk_are_keyed_by_the_name_settings(monkeypatch):
+    """The gazetteer index and the resolver's tables are cut by NAMES (populations,
+    lengths): other values must build other cache entries, never read a stale one."""
+    from extract.names import gazetteer
+
+    before = gazetteer.stamp.__wrapped__()  # (cached per process: computed afresh here)
+    monkeypatch.setattr(gazetteer, "NAMES", dataclasses.replace(gazetteer.NAMES, fuzzy_min_population=1))
+    assert gazetteer.stamp.__wrapped__() != before

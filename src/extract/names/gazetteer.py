@@ -138,6 +138,7 @@ def stamp() -> str:
     for module in (sys.modules[__name__], vocab, text):  # `key` folds with `text.fold`
         parts.append(Path(module.__file__ or "").read_bytes())
     parts.append(" ".join(COUNTRY_LOCALES))  # a new language folder adds country names
+    parts.append(repr(NAMES))  # the populations and lengths the index is cut by
     return diskcache.stamp(parts)
 
 

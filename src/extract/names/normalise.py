@@ -259,7 +259,7 @@ def resolver() -> Resolver:
     place-id tables come from the disk cache (keyed by gazetteer, aliases and code)."""
     aliases_file = resources.files("extract.names") / "data" / "aliases.yml"
     key_ = diskcache.stamp([gazetteer.stamp(), aliases_file.read_bytes(),
-                            Path(__file__).read_bytes()])
+                            Path(__file__).read_bytes(), repr(NAMES)])
     aliases, gaz = load_aliases(), gazetteer.load()
     tables = diskcache.cached("resolver", key_, lambda: Resolver(aliases, gaz).place_tables())
     return Resolver(aliases, gaz, tables=tables)
