@@ -217,3 +217,36 @@ def test_a_sample_of_the_calendar_design_space(tmp_path, index):
     metrics = space.score(design, tmp_path, index)
     assert metrics["events_f1"] == 1.0 and metrics["date_accuracy"] == 1.0, (design, metrics)
     assert metrics["caught"] == 1.0, design
+
+
+# --- unless the report says otherwise -----------------------------------------------------------
+
+def _half_year(tmp_path, heading: str, months: list[int]):
+    data = copy.deepcopy(load_edition(DATA / "2021-fr"))
+    data["calendar"]["heading"] = heading
+    layout = HtmlLayout(month_pages=[[m] for m in months])
+    pdf, data = section_pdf(tmp_path, "2021-fr", ["calendar"], layout, data=data)
+    _, checks, _ = read_calendar(pdf, "2021-fr", data)
+    return checks["calendar.months_present"]
+
+
+def test_a_calendar_whose_heading_says_january_to_june_expects_those_months(tmp_path):
+    """A half-year calendar says so in its heading: six months read are all it covers
+    (main expected July to December and failed)."""
+    check = _half_year(tmp_path, "CALENDRIER INTERNATIONAL · JANVIER – JUIN 2021", [1, 2, 3, 4, 5, 6])
+    assert check["passed"], check
+    assert check["expected"].startswith("6 months, janvier 2021 to juin 2021")
+    assert "JANVIER – JUIN 2021" in check["expected"]
+
+
+def test_a_month_missing_from_the_range_the_heading_says_is_named(tmp_path):
+    """The heading's range is what is expected: June lost is named, July not asked for."""
+    check = _half_year(tmp_path, "CALENDRIER INTERNATIONAL · JANVIER – JUIN 2021", [1, 2, 3, 4, 5])
+    assert not check["passed"]
+    assert "juin 2021" in check["detail"] and "juillet" not in check["actual"]
+
+
+def test_without_a_range_in_its_heading_the_year_is_expected(tmp_path):
+    check = _half_year(tmp_path, "CALENDRIER INTERNATIONAL 2021", [1, 2, 3, 4, 5, 6])
+    assert not check["passed"]
+    assert "juillet 2021" in check["actual"] and "décembre 2021" in check["actual"]

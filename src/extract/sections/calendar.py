@@ -67,6 +67,8 @@ class Vocab:
     # month names in full and abbreviated (no final dot), and day names: dates of entries
     month_tokens: dict[str, int] = field(default_factory=dict)
     day_names: frozenset[str] = frozenset()
+    # the words between the two months of a range (`janvier à juin`): coverage headings
+    range_words: tuple[str, ...] = ()
     # the report's language (titles are joined without its lexicon: the French one keeps
     # `prog-` / `ram`, both French words, in the English `program`)
     language: str | None = None
@@ -116,6 +118,7 @@ def load_vocab(language: str | None = None) -> Vocab:
         online=frozenset(vocab.fold(w) for w in v.get("online_locations", [])),
         connectors=frozenset(vocab.fold(w) for w in v.get("title_connectors", [])),
         statements=tuple(v.get("statements", [])),
+        range_words=tuple(vocab.fold(w) for w in v.get("range_words", [])),
     )
 
 
@@ -885,6 +888,54 @@ def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The months a calendar says it covers: first and last month index (`_index`)."""
+
+    first: int
+    last: int
+    page: int
+    printed: str
+
+
+def find_coverage(text: str, voc: Vocab, year: int, page: int) -> Coverage | None:
+    """The month range a calendar's heading (or the line under it) prints: `CALENDRIER
+    INTERNATIONAL · JANVIER – JUIN 2021`, `International calendar, September 2021 to
+    August 2022`. A range elsewhere on the page (an event's `juillet-septembre`) is not the
+    calendar's: only the heading's line and the next one are read.
+
+    >>> v = load_vocab("fr")
+    >>> c = find_coverage("CALENDRIER INTERNATIONAL\\nde janvier à juin 2021\\n1 2 3", v, 2021, 4)
+    >>> (c.first % 12 + 1, c.last % 12 + 1, c.last // 12, c.printed)
+    (1, 6, 2021, 'janvier à juin 2021')
+    >>> find_coverage("CALENDRIER INTERNATIONAL 2021\\nJANVIER\\nForum juillet-septembre", v, 2021, 4) is None
+    True
+    """
+    if not voc.range_words:
+        return None
+    month = "(?:" + "|".join(re.escape(m) for m in sorted(voc.months, key=len, reverse=True)) + ")"
+    words = "|".join(re.escape(w) for w in voc.range_words)
+    pattern = re.compile(rf"\b(?P<m1>{month})(?:\s+(?:de\s+)?(?P<y1>(?:19|20)\d\d))?\s*(?:{words})\s*"
+                         rf"(?P<m2>{month})(?:\s+(?:de\s+)?(?P<y2>(?:19|20)\d\d))?\b")
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not any(h in vocab.fold(line) for h in voc.headings):
+            continue
+        for candidate in (line, *lines[i + 1:i + 2]):
+            folded, offsets = fold_with_offsets(candidate)
+            m = pattern.search(folded)
+            if not m:
+                continue
+            last_year = int(m["y2"] or m["y1"] or year)
+            first_year = int(m["y1"] or last_year)
+            first, last = _index(first_year, voc.months[m["m1"]]), _index(last_year, voc.months[m["m2"]])
+            if last < first and not m["y1"]:  # `septembre – août 2022`: the range runs over the new year
+                first -= 12
+            if first <= last:
+                return Coverage(first, last, page, candidate[offsets[m.start()]:offsets[m.end() - 1] + 1])
+    return None
+
+
 # --- the parser contract ------------------------------------------------------------
 
 def _has_day_run(text: str) -> bool:
@@ -949,6 +1000,7 @@ class CalendarState:
     statements: list[dict[str, Any]] = field(default_factory=list)
     months: list[dict[str, Any]] = field(default_factory=list)
     copies: list[dict[str, Any]] = field(default_factory=list)
+    coverage: Coverage | None = None  # the months the calendar's heading says it covers
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -969,7 +1021,9 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
         return memo[text]
 
     carried: AgendaMonth | None = None  # an agenda's month running on to the next page
+    coverage: Coverage | None = None
     for page in pages:
+        coverage = coverage or find_coverage(page.text, voc, ctx.year, page.number)
         footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
         marked = False
@@ -998,7 +1052,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "heading over dated entries, and no statement of a number of events")
     events = merge_repeats(printed)
     section = Section(pages=notes, state=CalendarState(
-        statements=_dedupe_statements(statements), months=months,
+        statements=_dedupe_statements(statements), months=months, coverage=coverage,
         copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
                  "end": p.end.isoformat(), "page": p.page} for p in printed]))
     rows, links = [], []
@@ -1079,10 +1133,13 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
             "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
     if state.months:
-        # the calendar of a year's report covers its year: January to December, and any
-        # month it prints beyond (a calendar running into the next January)
-        out.append(months_present(state.months, ctx.language,
-                                  expected=(_index(ctx.year, 1), _index(ctx.year, 12))))
+        # the calendar of a year's report covers its year, January to December, unless its
+        # heading says otherwise; and any month it prints beyond (running into January)
+        cover = state.coverage
+        out.append(months_present(
+            state.months, ctx.language,
+            expected=(cover.first, cover.last) if cover else (_index(ctx.year, 1), _index(ctx.year, 12)),
+            source=f"as the heading on p. {cover.page} says: {cover.printed!r}" if cover else None))
         out.append(events_cut(events, state.copies, state.months))
     return out
 
@@ -1101,9 +1158,10 @@ def _index(year: int, month: int) -> int:
 
 
 def months_present(months: list[dict[str, Any]], language: str,
-                   expected: tuple[int, int] | None = None) -> dict[str, Any]:
+                   expected: tuple[int, int] | None = None, source: str | None = None) -> dict[str, Any]:
     """Every month expected (`expected`: the first and last month index, the report's
-    January to December; else from the first month read to the last), each on some page.
+    January to December or what its heading says, `source`; else from the first month
+    read to the last), each on some page.
 
     A month page lost (not in the file, or not read) leaves a hole, the first and the
     last month too: named, with the pages around it."""
@@ -1126,7 +1184,7 @@ def months_present(months: list[dict[str, Any]], language: str,
     return {
         "check": "calendar.months_present",
         "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
-                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}" + (f" ({source})" if source else ""),
         "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
         "passed": int(not missing),
         "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
