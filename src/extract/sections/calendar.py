@@ -257,7 +257,7 @@ class MonthFrame:
     @property
     def events_left(self) -> bool:
         """The events stand left of the day numbers (lanes on the left)."""
-        return self.x1 <= self.column.x1 + 0.5
+        return self.x1 <= self.column.x1 + CALENDAR.slack
 
 
 def _day_chains(words: list[Word]) -> list[list[Word]]:
@@ -268,7 +268,7 @@ def _day_chains(words: list[Word]) -> list[list[Word]]:
         chain = chains[-1]
         if int(w.text) == 1 and len(chain) >= CALENDAR.min_days:
             chains.append([w])
-        elif int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
+        elif int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - CALENDAR.slack):
             chain.append(w)
     return chains
 
@@ -338,13 +338,13 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
         band = [c for c in columns if beside(c, col)]  # the months side by side with it
         i = band.index(col)
         if left_side:  # the month runs from the previous day column to its own
-            x0, x1 = (band[i - 1].x1 + 0.5 if i else 0.0), col.x1
+            x0, x1 = (band[i - 1].x1 + CALENDAR.slack if i else 0.0), col.x1
         else:  # from its day column to the next one
-            x0, x1 = col.x0, (band[i + 1].x0 - 0.5 if i + 1 < len(band) else page.width)
+            x0, x1 = col.x0, (band[i + 1].x0 - CALENDAR.slack if i + 1 < len(band) else page.width)
         start = col.x0 if not left_side else x0
         above = [
             (h, f) for h, f in headings
-            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < x1 and h.x1 > start - 4 * col.size
+            if h.bottom <= col.top(1) + CALENDAR.heading_drop * col.size and h.x0 < x1 and h.x1 > start - CALENDAR.heading_reach * col.size
         ]
         if not above:
             continue
@@ -538,10 +538,10 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     if vocab.fold(last) in voc.online or looks_like_place_pair(last):
         return True
     words = vocab.fold(prev).split()
-    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > 3:
+    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > CALENDAR.max_place_words:
         return False
     size = lines[-1].size
-    would_fit = (lines[-2].x1 - lines[-2].x0) + 0.3 * size + (lines[-1].x1 - lines[-1].x0) <= width
+    would_fit = (lines[-2].x1 - lines[-2].x0) + CALENDAR.word_space * size + (lines[-1].x1 - lines[-1].x0) <= width
     return would_fit and is_city(last)
 
 
@@ -654,7 +654,7 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
 def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
                is_city: Callable[[str], bool]) -> list[Printed]:
     col = frame.column
-    top = col.top(1) - 0.6 * col.size
+    top = col.top(1) - CALENDAR.month_top * col.size
     column_ids = {id(w) for w in col.words}
     words = [
         w for w in page.words
@@ -747,7 +747,7 @@ def agenda_columns(headings: list[Line], size: float) -> list[float]:
     """The left edges of the columns of entries: where month headings start."""
     edges: list[float] = []
     for h in sorted(headings, key=lambda h: h.x0):
-        if not edges or h.x0 - edges[-1] > 3 * size:
+        if not edges or h.x0 - edges[-1] > CALENDAR.agenda_column_gap * size:
             edges.append(h.x0)
     return edges
 
@@ -776,7 +776,7 @@ def read_agenda(page: Page, voc: Vocab, year: int, excluded: set[int], carried: 
         return max((i for i, x in enumerate(edges) if x <= piece.x0 + size), default=-1)
 
     # the calendar heading and anything above the first month heading are not entries
-    body = [pc for pc in pieces if id(pc) not in heading_ids and pc.top >= first_top - 0.5 * size
+    body = [pc for pc in pieces if id(pc) not in heading_ids and pc.top >= first_top - CALENDAR.heading_drop * size
             and column_of(pc) >= 0]
     printed: list[Printed] = []
     month = carried

@@ -173,6 +173,13 @@ class CalendarSettings(_Validated):
     level_tolerance: float = knob(0.35, "em (day-number size): a line this level with its day number starts that day's entry")
     line_overlap: float = knob(0.3, "em: a line may start this far above the previous line's bottom and still continue its event")
     max_heading_chars: int = knob(40, "characters: a line this short may be a letter-spaced or split month heading (`Ene ro (cont.)`)")
+    slack: float = knob(0.5, "points: edges this close are touching (coordinates of one drawing differ by rounding)")
+    heading_drop: float = knob(0.5, "em (day-number size): a month heading ends at most this far below the first day's top; an agenda's entries start at most this far above its first heading")
+    heading_reach: float = knob(4.0, "em (day-number size): a month heading may start this far left of its day column")
+    month_top: float = knob(0.6, "em (day-number size): a month's events start this far above its day 1 at most")
+    max_place_words: int = knob(3, "words: a lone last line longer than this is no wrapped place name")
+    word_space: float = knob(0.3, "em: the space a line that took the next line's word would need (a word space is ~0.3 em)")
+    agenda_column_gap: float = knob(3.0, "em: month headings of an agenda whose left edges are further apart start separate columns")
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,7 @@ class MatrixSettings(_Validated):
     strong_gap: float = knob(0.5, "em: white this far above the threshold inside one name is worth a doubt")
     turned_title_gap: float = knob(0.5, "em: lines of one title turned on its side stand a line's leading apart; two columns' titles a wider gutter")
     column_align: float = knob(0.5, "em: lines starting this close to each other start at one column (names column, title pieces right of it)")
+    wordy_length: int = knob(4, "letters: a word this long tells titles and names from cells (`Yes`, `3`, `L & P`)")
     title_word_length: int = knob(3, "letters: shorter words are not weighed when telling titles from other text")
     title_hits: int = knob(2, "title words (of the vocabulary) that header text holds at least")
     title_share: float = knob(0.4, "share of header text's words that are title words at least")

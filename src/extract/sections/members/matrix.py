@@ -117,7 +117,7 @@ def left_edge(lines: Sequence[Line]) -> float:
 
 def _wordy(text: str) -> bool:
     """Holds a word (4+ letters): titles and names do, cells (`Yes`, `3`, `L & P`) do not."""
-    return any(len(w) >= 4 and w.isalpha() for w in text.split())
+    return any(len(w) >= MATRIX.wordy_length and w.isalpha() for w in text.split())
 
 
 def _looks_like_titles(text: str, is_title_word: Callable[[str], bool]) -> bool:
