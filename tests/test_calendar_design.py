@@ -250,3 +250,18 @@ def test_without_a_range_in_its_heading_the_year_is_expected(tmp_path):
     check = _half_year(tmp_path, "CALENDRIER INTERNATIONAL 2021", [1, 2, 3, 4, 5, 6])
     assert not check["passed"]
     assert "juillet 2021" in check["actual"] and "décembre 2021" in check["actual"]
+
+
+def test_a_city_state_wrapped_in_a_narrow_agenda_column_is_the_location(tmp_path):
+    """`Singapur, República de` / `Singapur` upright under a title in a narrow column of a
+    Spanish agenda (bench design 26 of seed 0): main read it into the title with every
+    check passing, because prose never takes a country's name (`Singapur`) for a city."""
+    layout = HtmlLayout(calendar_layout="agenda-two", month_heading="data", date_form="column-full",
+                        type_form="tag", location_italic=False, lanes_side="right",
+                        page_size="A4-portrait", font="DejaVu Sans")
+    pdf, data = section_pdf(tmp_path, "2021-es", ["calendar"], layout)
+    rows, _checks, _ = read_calendar(pdf, "2021-es", data)
+    assert differences(rows, data) == NOTHING
+    (summit,) = [r for r in rows if r["start_date"] == "2021-06-20"]
+    assert summit["location"] == "Singapur, República de Singapur"
+    assert summit["title"].endswith("Ciudades para el desarrollo sostenible")

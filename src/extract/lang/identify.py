@@ -154,7 +154,7 @@ def _month_names() -> dict[str, int]:
 
     return {vocab.fold(name): number for lang in vocab.LANGUAGES
             for context in ("format", "stand-alone")
-            for number, name in get_month_names("wide", context, locale=lang).items()}
+            for number, name in get_month_names("wide", context, locale=lang).items()}  # type: ignore[arg-type]
 
 
 def calendar_pages(texts: list[str]) -> list[int]:

@@ -35,9 +35,10 @@ def boxes_of(tables: dict[str, list[dict[str, Any]]]) -> dict[int, set[tuple[flo
             continue
         for row in rows:
             page = row.get("page")
-            box = tuple(row.get(k) for k in BBOX)
-            if page and all(isinstance(v, (int, float)) for v in box):
-                boxes[int(page)].add(tuple(float(v) for v in box))
+            box = [row.get(k) for k in BBOX]
+            edges = [float(v) for v in box if isinstance(v, (int, float))]
+            if page and len(edges) == len(BBOX):
+                boxes[int(page)].add(tuple(edges))
     return boxes
 
 

@@ -590,13 +590,14 @@ def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
 def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
     """How many last lines (2 or 3) make a location wrapped in a narrow box
     (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
-    knows, after a title line that does not run on into it; 0 when none do."""
+    knows (`is_city` of the pair), after a title line that does not run on into it; 0
+    when none do."""
     for k in (3, 2):
         if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
             continue
         text = join_lines([ln.text for ln in lines[-k:]])
         m = LOCATION_PATTERN.fullmatch(text.strip())
-        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(text.strip()):
             return k
     return 0
 
@@ -1013,11 +1014,18 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 
     def is_city(text: str) -> bool:
         """A whole line naming a notable place (the matcher's population floor keeps
-        `Summit`, a town of New Jersey, out); `peek` asks and records nothing."""
+        `Summit`, a town of New Jersey, out); `peek` asks and records nothing. Of a
+        `City, Country` pair, the city the names resolver knows: the pair's shape is the
+        evidence the prose matcher lacks, and a city-state (`Singapur, República de
+        Singapur`) is a country's name there, which prose never takes for a city."""
         if text not in memo:
-            places = find_places(text, ctx.language)
-            memo[text] = (len(places) == 1 and places[0].text == text.strip()
-                          and ctx.names.peek(text) is not None)
+            pair = LOCATION_PATTERN.fullmatch(text.strip())
+            if pair and looks_like_place_pair(text):
+                memo[text] = ctx.names.peek(pair["city"].strip()) is not None
+            else:
+                places = find_places(text, ctx.language)
+                memo[text] = (len(places) == 1 and places[0].text == text.strip()
+                              and ctx.names.peek(text) is not None)
         return memo[text]
 
     carried: AgendaMonth | None = None  # an agenda's month running on to the next page

@@ -162,7 +162,7 @@ URL_RE = re.compile(
 URL_TAIL_RE = re.compile(r"[\w\-./%?=&#~+:@!$'()*,;]+")
 
 
-def normalise_url(printed: str, www_hosts: set[str] = frozenset()) -> str:
+def normalise_url(printed: str, www_hosts: set[str] | frozenset[str] = frozenset()) -> str:
     """A printed URL as stored: `https://` when no scheme is printed, `www.` when the
     report links to that host with `www.` elsewhere (`www_hosts`) or, knowing nothing
     of it, when the host is a bare domain (`metropolis.org`, `youtube.com`), which is
