@@ -24,7 +24,7 @@ def documented() -> dict[str, tuple[str, str]]:
 
 
 def actual() -> dict[str, tuple[str, str]]:
-    return {f"{stage}.{f.name}": (f.type.__name__, repr(f.default))
+    return {f"{stage}.{f.name}": (settings.type_name(f), repr(f.default))
             for stage, value in settings.STAGES.items() for f in dataclasses.fields(value)}
 
 

@@ -29,6 +29,11 @@ def knob(default: Any, why: str) -> Any:
     return field(default=default, metadata={"why": why})
 
 
+def type_name(f: dataclasses.Field[Any]) -> str:
+    """A field's declared type by name (`float`): this module declares real types, not strings."""
+    return f.type.__name__ if isinstance(f.type, type) else str(f.type)
+
+
 class _Validated:
     """Each field of the declared type (an int is no float's place, nor a bool an int's)
     and not negative."""
@@ -37,7 +42,7 @@ class _Validated:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             if type(value) is not f.type:
-                raise TypeError(f"{type(self).__name__}.{f.name}: {value!r} is not {f.type.__name__}")
+                raise TypeError(f"{type(self).__name__}.{f.name}: {value!r} is not {type_name(f)}")
             if value < 0:
                 raise ValueError(f"{type(self).__name__}.{f.name}: {value!r} is negative")
 
@@ -345,8 +350,8 @@ def markdown() -> str:
         cls = type(settings)
         out += [f"## `{name}`: `{cls.__name__}`", "", cls.__doc__ or "", "",
                 "| field | type | default | why |", "| --- | --- | --- | --- |"]
-        out += [f"| `{name}.{f.name}` | {f.type.__name__} | `{f.default!r}` | {f.metadata['why']} |"
-                for f in dataclasses.fields(cls)]
+        out += [f"| `{name}.{f.name}` | {type_name(f)} | `{f.default!r}` | {f.metadata['why']} |"
+                for f in dataclasses.fields(settings)]  # type: ignore[arg-type]
         out.append("")
     return "\n".join(out)
 
