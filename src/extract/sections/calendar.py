@@ -69,8 +69,9 @@ class Vocab:
     day_names: frozenset[str] = frozenset()
     # the words between the two months of a range (`janvier à juin`): coverage headings
     range_words: tuple[str, ...] = ()
-    # the report's language (titles are joined without its lexicon: the French one keeps
-    # `prog-` / `ram`, both French words, in the English `program`)
+    # the report's language: its word frequencies tell a real line-end hyphen in a title
+    # (`nature-` / `based`, `co-` / `agir`) from a soft one (`prog-` / `ram` of an English
+    # `program` in a French report: wordfreq's French list knows `program` too)
     language: str | None = None
 
 
@@ -623,7 +624,7 @@ def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[s
     elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
-    text = join_lines([ln.text for ln in lines])
+    text = join_lines([ln.text for ln in lines], vocab.lexicon(voc.language))
     prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
     return EntryText(title.rstrip("*").strip(), prefix, location, gender)
