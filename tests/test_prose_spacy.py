@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extract.names import places
 from extract.names.gazetteer import key
+from extract.names.places import COMPONENT, pipeline, places_doc
 from extract.sections import ReportContext, prose
 from tests.conftest import DATA, SPECIMEN_2021_FR, run_cli
 
@@ -21,10 +23,10 @@ TRUTH = yaml.safe_load((DATA / "2021-fr" / "prose.yml").read_text(encoding="utf-
 
 
 def test_the_pipeline_is_built_once_with_the_gazetteer_component() -> None:
-    nlp = prose.pipeline()
-    assert nlp is prose.pipeline()
+    nlp = pipeline()
+    assert nlp is pipeline()
     assert nlp.lang == "xx"  # not blank("fr"): its tokenizer rules cost 2.2 s to build
-    assert nlp.pipe_names == [prose.COMPONENT]
+    assert nlp.pipe_names == [COMPONENT]
 
 
 @pytest.mark.parametrize("text, places", [
@@ -37,18 +39,18 @@ def test_the_pipeline_is_built_once_with_the_gazetteer_component() -> None:
     ("Chef du Gouvernement, Infrastructures métropolitaines vertes", []),
 ])
 def test_doc_ents_are_the_places(text: str, places: list[str]) -> None:
-    doc = prose.places_doc(text, "fr")
+    doc = places_doc(text, "fr")
     assert [e.text for e in doc.ents] == places
     assert {e.label_ for e in doc.ents} <= {"LOC"}
 
 
 def test_elision_is_its_own_token() -> None:
-    doc = prose.places_doc("d’Abidjan et l'Argentine", "fr")
+    doc = places_doc("d’Abidjan et l'Argentine", "fr")
     assert [t.text for t in doc] == ["d’", "Abidjan", "et", "l'", "Argentine"]
 
 
 def test_a_place_inside_a_token_becomes_whole_tokens() -> None:
-    doc = prose.places_doc("les JO Paris2024 à Lyon", "fr")  # xx: `Paris2024` is one token
+    doc = places_doc("les JO Paris2024 à Lyon", "fr")  # xx: `Paris2024` is one token
     assert [e.text for e in doc.ents] == ["Paris", "Lyon"]
     assert [t.text for t in doc][2:4] == ["Paris", "2024"]
 
@@ -151,15 +153,15 @@ HAND_WRITTEN = ["l’Aire de Barcelone", "(l’Aire)", "Barcelona's, Seoul’s."
 @pytest.mark.parametrize("language", ["fr", "en", "es", None])
 def test_the_words_are_the_spacy_tokenizers_words(language) -> None:
     """Places in prose are found without importing spaCy (issue 25: 50 MiB and 0.5 s of
-    every ingest): `prose.words` must give the words `_words` reads from the spaCy
+    every ingest): `places.words` must give the words `_words` reads from the spaCy
     pipeline's tokens, and `places_in` the pipeline's entities, on all committed text."""
     texts = [*HAND_WRITTEN, *_committed_texts()]
-    nlp = prose.pipeline(language)
+    nlp = places.pipeline(language)
     for text in texts:
-        assert prose.words(text, language) == prose._words(nlp.make_doc(text), language), text
+        assert places.words(text, language) == places._words(nlp.make_doc(text), language), text
     for text in texts[:: 7 if language else 31]:
-        ents = [prose.Match(e.text, e.start_char, e.end_char) for e in prose.places_doc(text, language).ents]
-        assert prose.places_in(text, language) == ents, text
+        ents = [places.Match(e.text, e.start_char, e.end_char) for e in places.places_doc(text, language).ents]
+        assert places.places_in(text, language) == ents, text
 
 
 def test_reading_a_report_does_not_import_spacy() -> None:

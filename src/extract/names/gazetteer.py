@@ -34,17 +34,10 @@ from rapidfuzz import fuzz, process
 from extract.lang import vocab
 from extract.lang.vocab import fold
 from extract.toolkit import diskcache, text
+from extract.toolkit.settings import NAMES
 
-# Fuzzy matching only looks at names of places this big: members and the cities the
-# reports name are large, and a smaller pool keeps both speed and false matches down.
-FUZZY_MIN_POPULATION = 50_000
-# Places of a multi-word name this big are indexed under their first word, so a report
-# that prints only that word (`Bandar`: Bandar Abbas, Bandar Lampung...) is seen to be
-# shared by several places (normalise.Resolver.rivals).
-FIRST_WORD_MIN_POPULATION = 100_000
 # Country names are known in English and in every language the reports come in.
 COUNTRY_LOCALES = tuple(dict.fromkeys(("en", *vocab.LANGUAGES)))
-MIN_ALTERNATE_LENGTH = 4
 Scorer = Callable[..., float]
 
 
@@ -268,6 +261,7 @@ def stamp() -> str:
     for module in (sys.modules[__name__], vocab, text):  # `key` folds with `text.fold`
         parts.append(Path(module.__file__ or "").read_bytes())
     parts.append(" ".join(COUNTRY_LOCALES))  # a new language folder adds country names
+    parts.append(repr(NAMES))  # the populations and lengths the index is cut by
     return diskcache.stamp(parts)
 
 
@@ -286,10 +280,10 @@ def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], d
         for i, name in enumerate(names):
             k = key(name)
             # Short alternate names are mostly codes and words ("Yes" is one of Yasuj's):
-            # a key under MIN_ALTERNATE_LENGTH only counts as a place's own name.
-            if len(k) >= MIN_ALTERNATE_LENGTH or (i == 0 and len(k) >= 2):
+            # a key under NAMES.min_alternate_length only counts as a place's own name.
+            if len(k) >= NAMES.min_alternate_length or (i == 0 and len(k) >= 2):
                 keys.setdefault(k, set()).add(place.geonames_id)
-                if place.population >= FUZZY_MIN_POPULATION and len(k) >= 4:
+                if place.population >= NAMES.fuzzy_min_population and len(k) >= 4:
                     fuzzy.add(k)
     by_key = {
         k: tuple(sorted(ids, key=lambda i: (-places[i].population, i))) for k, ids in keys.items()
@@ -297,7 +291,7 @@ def _build() -> tuple[dict[int, Place], dict[str, tuple[int, ...]], list[str], d
     first: dict[str, list[int]] = {}
     for place in sorted(places.values(), key=lambda p: (-p.population, p.geonames_id)):
         words = key(place.name).split()
-        if len(words) > 1 and place.population >= FIRST_WORD_MIN_POPULATION:
+        if len(words) > 1 and place.population >= NAMES.first_word_min_population:
             first.setdefault(words[0], []).append(place.geonames_id)
     countries = json.loads((folder / "countries.json").read_text(encoding="utf-8"))
     return (places, by_key, sorted(fuzzy), _country_names(countries),
