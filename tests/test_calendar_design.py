@@ -202,13 +202,7 @@ def test_an_unclaimed_page_between_sections_is_named():
 
 # --- a seeded sample of the design space ------------------------------------------------------
 
-HYPHEN = pytest.mark.xfail(strict=True, reason=(
-    "house (text.join_lines): an English title broken after a real hyphen (`nature-` / "
-    "`based`, 17 November) comes back `naturebased` and no check can tell; KNOWN in "
-    "test_html_specimens for the same reason"))
-
-
-@pytest.mark.parametrize("index", [0, 1, pytest.param(2, marks=HYPHEN)])
+@pytest.mark.parametrize("index", [0, 1, 2])
 def test_a_sample_of_the_calendar_design_space(tmp_path, index):
     """Three seeded designs of `python -m bench.design_space --section calendar`: each
     reads every event with its dates (or a check fails)."""
