@@ -323,7 +323,7 @@ def rows_only(lines: list[str], legend: legends.Legend | None = None) -> tuple[i
         name = tokens[:len(tokens) - cells]
         small = sum(1 for t in name if t.isalpha() and t[:1].islower())
         if not name or not name[0][:1].isupper() or not any(c.isalpha() for c in name[0]) \
-                or small * 2 > len(name):
+                or small > MEMBERS.small_share * len(name):
             return None
         rows += 1
         marked += bool(cells or n)
