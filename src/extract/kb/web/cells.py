@@ -16,32 +16,32 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from extract.kb import exports
-from extract.kb.web.common import BBOX, _keys, _plain, _report, synthetic_badge
+from extract.kb.web.common import BBOX, cell_value, keys_of, report_of, synthetic_badge
 from extract.kb.web.pdfs import pdf_href
 from extract.kb.web.provenance import page_cell
 
 
 def render_cell(row, value, column, table, database, datasette):
-    keys = _keys(row)
-    plain = _plain(value)
+    keys = keys_of(row)
+    plain = cell_value(value)
 
     async def inner() -> Markup | None:
-        report_id = _plain(row["report_id"]) if "report_id" in keys else None
+        report_id = cell_value(row["report_id"]) if "report_id" in keys else None
         if column == "page" and isinstance(value, int) and isinstance(report_id, str):
-            report = await _report(datasette, database, report_id) or {}
-            bbox = tuple(_plain(row[k]) for k in BBOX) if all(k in keys for k in BBOX) else None
+            report = await report_of(datasette, database, report_id) or {}
+            bbox = tuple(cell_value(row[k]) for k in BBOX) if all(k in keys for k in BBOX) else None
             return page_cell(datasette, database, report_id, report.get("source_file"),
                              value, bbox)
         # page_fr / page_en of the views pairing editions: the page of report_fr / _en
         side = column[len("page_"):] if column.startswith("page_") else None
         if side and isinstance(value, int) and f"report_{side}" in keys:
-            other = _plain(row[f"report_{side}"])
-            report = await _report(datasette, database, other) or {}
+            other = cell_value(row[f"report_{side}"])
+            report = await report_of(datasette, database, other) or {}
             return page_cell(datasette, database, other, report.get("source_file"), value, None)
         is_report_id = (column == "report_id" or is_language_column(column, "report")
                         or (table == "reports" and column == "id"))
         if is_report_id and isinstance(plain, str):
-            report = await _report(datasette, database, plain)
+            report = await report_of(datasette, database, plain)
             if report and report.get("synthetic"):
                 href = datasette.urls.row(database, "reports", tilde_encode(plain))
                 return Markup('<a href="{}">{}</a>{}').format(href, plain, synthetic_badge())
@@ -51,7 +51,7 @@ def render_cell(row, value, column, table, database, datasette):
         return None
 
     if column == "detail" and table == "checks" and isinstance(plain, str) and "report_id" in keys:
-        return detail_cell(datasette, database, _plain(row["report_id"]), plain)
+        return detail_cell(datasette, database, cell_value(row["report_id"]), plain)
     if column == "note" and isinstance(plain, str):
         return note_cell(datasette, database, plain)
     if column == "synthetic" and plain == 1:
@@ -96,7 +96,7 @@ def detail_cell(datasette: Any, database: str, report_id: Any, text: str):
     """A check's detail with the pages it names linked to the PDF and to their `pages`
     row (why each page was or was not read)."""
     async def inner() -> Markup:
-        report = await _report(datasette, database, report_id) or {}
+        report = await report_of(datasette, database, report_id) or {}
         source = report.get("source_file")
 
         def href(page: int) -> str:

@@ -14,7 +14,7 @@ from datasette.plugins import pm
 from datasette.utils.asgi import Response
 
 from extract.kb import exports
-from extract.kb.web.common import _allowed, _database
+from extract.kb.web.common import database_for
 
 # datasette-vega adds its 944 KB bundle (and a JSON fetch) to every page, chart or not,
 # and throws on an empty result. It is unregistered here and its files are loaded by
@@ -82,11 +82,9 @@ def vega_files() -> dict[str, str]:
 async def events_per_month_chart(request, datasette):
     """GET /-/chart/events-per-month.svg?year=2021 : bars per month and edition, drawn on
     the server (no chart library on the page)."""
-    db = _database(datasette)
-    if db is None:
-        return Response.text("no database", status=404)
-    if not await _allowed(request, datasette, db):
-        return Response.text("forbidden", status=403)
+    db, refusal = await database_for(request, datasette)
+    if refusal is not None:
+        return refusal
     try:
         year = int(request.args.get("year") or 0)
     except ValueError:

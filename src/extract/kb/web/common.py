@@ -8,23 +8,24 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 BBOX = ("x0", "top", "x1", "bottom")
 
 
-def _keys(row: Any) -> list[str]:
+def keys_of(row: Any) -> list[str]:
     return list(row.keys()) if hasattr(row, "keys") else []
 
 
-def _plain(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """A cell's raw value: table pages hand foreign keys over as {"value", "label"}."""
     if isinstance(value, dict) and "value" in value:
         return value["value"]
     return value
 
 
-async def _report(datasette: Any, database: str, report_id: Any) -> dict[str, Any] | None:
+async def report_of(datasette: Any, database: str, report_id: Any) -> dict[str, Any] | None:
     """{source_file, synthetic} of one report, or None (no such table or row)."""
     if not isinstance(report_id, str):
         return None
@@ -49,13 +50,24 @@ def number(value: float) -> Any:
     return int(value) if value.is_integer() else value
 
 
-async def _allowed(request, datasette, db) -> bool:
-    # the images are rows of the database: whoever may not see it may not see them
+async def may_view(request, datasette, db) -> bool:
+    # pages and images made of the database's rows: whoever may not see it may not see them
     return await datasette.permission_allowed(
         request.actor, "view-database", resource=db.name, default=True)
 
 
-def _database(datasette: Any) -> Any | None:
+async def database_for(request: Any, datasette: Any) -> tuple[Any, Response | None]:
+    """(the served database, None) when this request may read it, else (None, the
+    answer: 404 without a database, 403 to whoever may not see it)."""
+    db = served_database(datasette)
+    if db is None:
+        return None, Response.text("no database", status=404)
+    if not await may_view(request, datasette, db):
+        return None, Response.text("forbidden", status=403)
+    return db, None
+
+
+def served_database(datasette: Any) -> Any | None:
     """The knowledge base's database: the first one served that is not internal."""
     for name, db in datasette.databases.items():
         if name != "_internal" and not db.is_memory:
@@ -63,5 +75,5 @@ def _database(datasette: Any) -> Any | None:
     return None
 
 
-async def _has_view(db: Any, name: str) -> bool:
+async def has_view(db: Any, name: str) -> bool:
     return name in await db.view_names()

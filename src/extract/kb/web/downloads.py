@@ -11,19 +11,17 @@ from urllib.parse import parse_qsl
 from datasette.utils.asgi import Response
 
 from extract.kb import exports
-from extract.kb.web.common import _allowed, _database, _report
+from extract.kb.web.common import database_for, report_of
 from extract.kb.web.pdfs import pdf_href
 
 
 async def calendar_export(request, datasette):
     """GET /-/calendar.ics?report=2021-fr : the edition's calendar for a calendar app."""
-    db = _database(datasette)
-    if db is None:
-        return Response.text("no database", status=404)
-    if not await _allowed(request, datasette, db):
-        return Response.text("forbidden", status=403)
+    db, refusal = await database_for(request, datasette)
+    if refusal is not None:
+        return refusal
     report_id = request.args.get("report") or ""
-    report = await _report(datasette, db.name, report_id)
+    report = await report_of(datasette, db.name, report_id)
     if report is None:
         editions = ", ".join(r["id"] for r in (await db.execute(
             "SELECT id FROM reports ORDER BY id")).rows)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 
 from extract.kb.web.cells import detail_cell
-from extract.kb.web.common import _database
+from extract.kb.web.common import served_database
 from extract.kb.web.languages import language_names_en
 from extract.kb.web.pdfs import pdf_href
 
@@ -22,7 +22,7 @@ def template_vars(template, database, datasette, request):
     """The `extra_template_vars` hook: the synthetic facet values on every page, the chart
     of a per-month query, the home page's contents."""
     async def inner() -> dict[str, Any]:
-        db = datasette.get_database(database) if database else _database(datasette)
+        db = datasette.get_database(database) if database else served_database(datasette)
         extra: dict[str, Any] = {"kb_synthetic": await _synthetic_values(db)}
         if request is not None and template == "query.html" and request.path.rstrip("/").rsplit(
                 "/", 1)[-1] in ("events_per_month", "events_by_month"):
@@ -193,7 +193,7 @@ def _questions(datasette: Any, name: str, editions: list[dict[str, Any]], years:
 async def search_redirect(request, datasette):
     """/-/search?q= (datasette-search-all's address) answers with the project's search,
     which links each result to its page and marks synthetic rows."""
-    db = _database(datasette)
+    db = served_database(datasette)
     if db is None:
         return Response.text("no database", status=404)
     q = request.args.get("q") or ""

@@ -12,7 +12,14 @@ from urllib.parse import quote, unquote
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from extract.kb.web.common import BBOX, _allowed, _database, _has_view, number, synthetic_badge
+from extract.kb.web.common import (
+    BBOX,
+    database_for,
+    has_view,
+    number,
+    served_database,
+    synthetic_badge,
+)
 from extract.kb.web.languages import language_names, reader_language, words_of
 from extract.kb.web.provenance import page_cell
 
@@ -21,18 +28,16 @@ async def member_lookup(request, datasette):
     """GET /-/member?name=...: the home page's member box; any spelling."""
     name = (request.args.get("name") or "").strip()
     if not name:
-        db = _database(datasette)
+        db = served_database(datasette)
         return Response.redirect(datasette.urls.table(db.name, "member_map") if db else "/")
     return Response.redirect(datasette.urls.path(f"/-/member/{quote(name, safe='')}"))
 
 
 async def member_page(request, datasette):
     """GET /-/member/<id>: the member in every edition, side by side."""
-    db = _database(datasette)
-    if db is None:
-        return Response.text("no database", status=404)
-    if not await _allowed(request, datasette, db):
-        return Response.text("forbidden", status=403)
+    db, refusal = await database_for(request, datasette)
+    if refusal is not None:
+        return refusal
     asked = unquote(request.url_vars["member_id"])  # Datasette hands the path encoded
     lang = reader_language(request)
     words = words_of(lang)
@@ -85,7 +90,7 @@ async def member_page(request, datasette):
     years = sorted({e["year"] for e in editions})
     doubt = (await db.execute(
         "SELECT 1 FROM member_map WHERE member_id = ? AND place_confidence = 'low'",
-        [member["id"]])).first() is not None if await _has_view(db, "member_map") else False
+        [member["id"]])).first() is not None if await has_view(db, "member_map") else False
 
     def cell_html(edition: dict[str, Any], cell: dict[str, Any] | None) -> Markup:
         if cell is None:

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 from datasette.utils.asgi import Response
 
-from extract.kb.web.common import _database
+from extract.kb.web.common import served_database
 
 # Folders the served PDFs live in, set by `extract serve` (raw/ first).
 PDF_DIRS_ENV = "METROPOLIS_KB_PDF_DIRS"
@@ -57,7 +57,7 @@ async def serve_pdf(request, datasette):
 async def say_missing_pdfs(datasette: Any) -> None:
     """Said at start, not discovered at the first dead page link: the editions whose
     PDF is in none of the served folders (their page links and crops answer 404)."""
-    db = _database(datasette)
+    db = served_database(datasette)
     if db is None or not pdf_dirs():
         return
     try:

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from extract.kb.web.common import BBOX, _allowed, _report
+from extract.kb.web.common import BBOX, may_view, report_of
 from extract.kb.web.pdfs import find_pdf, pdf_href
 
 
@@ -68,7 +68,7 @@ async def provenance_image(request, datasette):
         page = int(args["page"])
     except (KeyError, ValueError):
         return Response.text("not found", status=404)
-    if not await _allowed(request, datasette, db):
+    if not await may_view(request, datasette, db):
         return Response.text("forbidden", status=403)
     # Coordinates round-trip through repr(float); the tolerance only absorbs hand-typed URLs.
     try:
@@ -164,9 +164,9 @@ async def context_image(request, datasette):
         page = int(args["page"])
     except (KeyError, ValueError):
         return Response.text("not found", status=404)
-    if not await _allowed(request, datasette, db):
+    if not await may_view(request, datasette, db):
         return Response.text("forbidden", status=403)
-    report = await _report(datasette, db.name, args["report_id"])
+    report = await report_of(datasette, db.name, args["report_id"])
     pdf = find_pdf(report["source_file"]) if report and report.get("source_file") else None
     if pdf is None:
         return Response.text("the PDF of this edition is not served", status=404)
