@@ -44,7 +44,7 @@ run: ingest serve
 # The bundled reports plus the made-up 2022 edition (marked synthetic everywhere).
 demo: setup
 	-$(EXTRACT) ingest raw/ tests/specimens/synthetic/ --with-synthetic --db $(DB) --jobs $(JOBS)
-	$(EXTRACT) serve --db $(DB) --port $(PORT)
+	$(EXTRACT) serve --db $(DB) --port $(PORT) --pdfs tests/specimens/synthetic/
 
 # everything (fuzz, property runs at full size, browser, wheel) on every core: what CI runs
 test: setup system-deps

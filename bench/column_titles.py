@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.column_titles            # the table, per language
     .venv/bin/python -m bench.column_titles --misses   # and every title read wrong
-    .venv/bin/python -m bench.column_titles --sweep    # MIN_SCORE x MARGIN
+    .venv/bin/python -m bench.column_titles --sweep    # TITLES.min_score x TITLES.margin
 
 The labelled sets `tests/data/column_titles_<lang>.csv` hold titles as other report
 designers would word them (`key` = the indicator) and distractors, titles of other
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -109,11 +109,11 @@ def table(results: list[Result]) -> str:
 
 
 def margins(results: list[Result]) -> str:
-    """How far the readings sit from the thresholds (MIN_SCORE, MARGIN): the weakest
+    """How far the readings sit from the thresholds (`TITLES.min_score`, `.margin`): the weakest
     paraphrase read right, the narrowest lead, the strongest distractor (read by the
     exact-title shortcut, a known title scores 1.0; these are read by meaning)."""
-    header = (f"| language | lowest paraphrase score (min {titles.MIN_SCORE}) | narrowest lead "
-              f"(min {titles.MARGIN}) | highest distractor score |")
+    header = (f"| language | lowest paraphrase score (min {titles.TITLES.min_score}) | narrowest lead "
+              f"(min {titles.TITLES.margin}) | highest distractor score |")
     lines = [header, "| --- | --- | --- | --- |"]
     for r in results:
         low = min((s for s, _ in r.right), default=float("nan"))
@@ -125,19 +125,19 @@ def margins(results: list[Result]) -> str:
 
 def sweep(languages: list[str]) -> str:
     """Recall and false mappings over thresholds, both languages summed."""
-    lines = ["| MIN_SCORE | MARGIN | recall | distractors mapped |", "| --- | --- | --- | --- |"]
-    saved = titles.MIN_SCORE, titles.MARGIN
+    lines = ["| min_score | margin | recall | distractors mapped |", "| --- | --- | --- | --- |"]
+    saved = titles.TITLES
     try:
         for min_score in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75):
             for margin in (0.05, 0.15, 0.25):
-                titles.MIN_SCORE, titles.MARGIN = min_score, margin
+                titles.TITLES = replace(saved, min_score=min_score, margin=margin)
                 results = [evaluate(lang) for lang in languages]
                 right = sum(r.mapped_right for r in results)
                 total = sum(r.paraphrases for r in results)
                 wrong = sum(r.distractors_mapped for r in results)
                 lines.append(f"| {min_score} | {margin} | {right / total:.3f} | {wrong} |")
     finally:
-        titles.MIN_SCORE, titles.MARGIN = saved
+        titles.TITLES = saved
     return "\n".join(lines)
 
 

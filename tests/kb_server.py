@@ -62,8 +62,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The made-up editions' PDFs: served with `--pdfs`, as `make demo` does.
+SYNTHETIC = ROOT / "tests" / "specimens" / "synthetic"
+
+
 @contextmanager
-def serve(db: Path, raw: Path = ROOT / "raw", timeout: float = 60) -> Iterator[Server]:
+def serve(db: Path, raw: Path = ROOT / "raw", timeout: float = 60,
+          pdfs: tuple[Path, ...] = (SYNTHETIC,)) -> Iterator[Server]:
     """Start `python -m extract serve` on a free port, wait until it answers, stop it."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -72,7 +77,7 @@ def serve(db: Path, raw: Path = ROOT / "raw", timeout: float = 60) -> Iterator[S
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "extract", "serve", "--db", str(db), "--port", str(port),
-             "--raw", str(raw)],
+             "--raw", str(raw), *(a for d in pdfs for a in ("--pdfs", str(d)))],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from extract.names.gazetteer import key
 from extract.names.normalise import resolver
+from extract.names.places import find_places
 from extract.pdf.layout import Document
 from extract.sections import ReportContext, prose
 from tests.specimens.build import build
@@ -175,7 +176,7 @@ GREEN = ("selon l’expérience de la Ville de Mexico, de Valle de Aburra et de 
     ("Addis-Abeba et Xi'an, puis Male'", ["Addis-Abeba", "Xi'an", "Male"]),
 ])
 def test_find_places(text: str, places: list[str]) -> None:
-    assert [m.text for m in prose.find_places(text, "fr")] == places
+    assert [m.text for m in find_places(text, "fr")] == places
 
 
 @pytest.mark.parametrize("text, places", [
@@ -193,7 +194,7 @@ def test_find_places(text: str, places: list[str]) -> None:
      ["Rabat"]),
 ])
 def test_find_places_in_english(text: str, places: list[str]) -> None:
-    assert [m.text for m in prose.find_places(text, "en")] == places
+    assert [m.text for m in find_places(text, "en")] == places
 
 
 def test_page_sections_from_either_language() -> None:

@@ -77,3 +77,26 @@ def test_every_layer_is_a_package_with_a_docstring():
         init = SRC / "extract" / name / "__init__.py"
         assert init.is_file(), name
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{name}: say what the layer is"
+
+
+def section_of(module: str) -> str | None:
+    """`calendar` for `extract.sections.calendar`, `members` for `extract.sections.members.matrix`;
+    None for the contract (`extract.sections`) and modules of other layers."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "sections" else None
+
+
+# Known and left for now: key figures refuse a month page of the calendar with its own
+# page test (`calendar.is_month_text`), which needs the calendar's vocabulary reading.
+SIDEWAYS_LEFT = {("extract.sections.key_figures", "extract.sections.calendar")}
+
+
+def test_sections_import_only_the_contract_not_each_other():
+    """A section is read and changed without the others: what two sections share (the
+    places in running text, the layout) lives in a layer below, the contract in
+    `extract.sections`."""
+    sideways = [f"{m}:{line} imports {target}" for m in MODULES if section_of(m)
+                for target, line in imports(m)
+                if section_of(target) and section_of(target) != section_of(m)
+                and (m, target) not in SIDEWAYS_LEFT]
+    assert sideways == []

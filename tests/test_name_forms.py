@@ -79,6 +79,6 @@ def test_a_rewrite_that_names_nothing_known_is_no_place(printed):
 def test_running_text_finds_a_curated_name_as_another_language_words_it(language, printed):
     """Prose has no name to rewrite: it looks for known keys, so the curated names'
     other-language forms are among them (read backwards from the same `name_forms`)."""
-    from extract.sections.prose import place_keys
+    from extract.names.places import place_keys
 
     assert place_keys(language).get(key(printed)) is True

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from extract.names.gazetteer import key
 from extract.names.normalise import (
-    FUZZY_THRESHOLD,
     NameCollector,
     Resolver,
     load_aliases,
     resolver,
     slug,
 )
+from extract.toolkit.settings import NAMES
 
 SPECIMEN = Path(__file__).parent / "specimens" / "data" / "2021-fr" / "members.yml"
 
@@ -366,7 +366,7 @@ def test_unresolved_names_go_to_review_with_candidates() -> None:
     assert isinstance(json.loads(review["Hybride"]["candidates"]), list)
     assert review["Guadalajra"]["reason"] == "fuzzy"
     top = json.loads(review["Guadalajra"]["candidates"])[0]
-    assert top["city_id"] == "guadalajara" and top["score"] >= FUZZY_THRESHOLD
+    assert top["city_id"] == "guadalajara" and top["score"] >= NAMES.fuzzy_threshold
     aliases = {(a["alias"], a["source"]) for a in names.tables()["city_aliases"]}
     assert ("Guadalajra", "fuzzy") in aliases
 
@@ -450,7 +450,7 @@ def test_threshold_chosen_on_one_half_holds_on_the_other() -> None:
     assert not {id(r) for r in calibration} & {id(r) for r in held_out}
     assert {r["kind"] for r in calibration} == {r["kind"] for r in held_out}
     low = Resolver(load_aliases(), load(), fuzzy_threshold=min(THRESHOLDS))
-    assert choose_threshold(low, calibration) == FUZZY_THRESHOLD
+    assert choose_threshold(low, calibration) == NAMES.fuzzy_threshold
     score, wrong = evaluate(resolver(), held_out)
     assert score.precision >= 0.99, wrong
     assert score.recall >= 0.95, wrong

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extract.names import places
 from extract.names.gazetteer import key
+from extract.names.places import COMPONENT, pipeline, places_doc
 from extract.sections import ReportContext, prose
 from tests.conftest import DATA, SPECIMEN_2021_FR, run_cli
 
@@ -21,10 +23,10 @@ TRUTH = yaml.safe_load((DATA / "2021-fr" / "prose.yml").read_text(encoding="utf-
 
 
 def test_the_pipeline_is_built_once_with_the_gazetteer_component() -> None:
-    nlp = prose.pipeline()
-    assert nlp is prose.pipeline()
+    nlp = pipeline()
+    assert nlp is pipeline()
     assert nlp.lang == "xx"  # not blank("fr"): its tokenizer rules cost 2.2 s to build
-    assert nlp.pipe_names == [prose.COMPONENT]
+    assert nlp.pipe_names == [COMPONENT]
 
 
 @pytest.mark.parametrize("text, places", [
@@ -37,18 +39,18 @@ def test_the_pipeline_is_built_once_with_the_gazetteer_component() -> None:
     ("Chef du Gouvernement, Infrastructures métropolitaines vertes", []),
 ])
 def test_doc_ents_are_the_places(text: str, places: list[str]) -> None:
-    doc = prose.places_doc(text, "fr")
+    doc = places_doc(text, "fr")
     assert [e.text for e in doc.ents] == places
     assert {e.label_ for e in doc.ents} <= {"LOC"}
 
 
 def test_elision_is_its_own_token() -> None:
-    doc = prose.places_doc("d’Abidjan et l'Argentine", "fr")
+    doc = places_doc("d’Abidjan et l'Argentine", "fr")
     assert [t.text for t in doc] == ["d’", "Abidjan", "et", "l'", "Argentine"]
 
 
 def test_a_place_inside_a_token_becomes_whole_tokens() -> None:
-    doc = prose.places_doc("les JO Paris2024 à Lyon", "fr")  # xx: `Paris2024` is one token
+    doc = places_doc("les JO Paris2024 à Lyon", "fr")  # xx: `Paris2024` is one token
     assert [e.text for e in doc.ents] == ["Paris", "Lyon"]
     assert [t.text for t in doc][2:4] == ["Paris", "2024"]
 
@@ -123,3 +125,56 @@ def test_what_ner_adds_that_is_no_place_waits_in_name_review(ner_db, ingested_db
     assert default.execute(
         "SELECT count(*) FROM name_review WHERE context != 'member'").fetchone()[0] == 0
     default.close()
+
+
+def _committed_texts() -> list[str]:
+    """The text of every page of every committed PDF, whole and line by line."""
+    import pypdfium2
+
+    from tests.conftest import ROOT
+
+    texts = []
+    pdfs = sorted([*(ROOT / "raw").glob("*.pdf"), *(ROOT / "tests" / "specimens").glob("*/*.pdf")])
+    assert len(pdfs) >= 8
+    for pdf in pdfs:
+        document = pypdfium2.PdfDocument(pdf)
+        for page in document:
+            text = page.get_textpage().get_text_range()
+            texts += [text, *text.splitlines()]
+        document.close()
+    return texts
+
+
+HAND_WRITTEN = ["l’Aire de Barcelone", "(l’Aire)", "Barcelona's, Seoul’s.", "PEOPLE'S GOVERNMENT",
+                "jusqu’à Quito", "qu’Abidjan", "d’", "l'", "'s", "Xi'an et Xi’an's", "«l’Argentine»",
+                "children's eyes", "www.barcelona.cat/l'aire", "A's B’S c's", "Paris2024 l’U20"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "es", None])
+def test_the_words_are_the_spacy_tokenizers_words(language) -> None:
+    """Places in prose are found without importing spaCy (issue 25: 50 MiB and 0.5 s of
+    every ingest): `places.words` must give the words `_words` reads from the spaCy
+    pipeline's tokens, and `places_in` the pipeline's entities, on all committed text."""
+    texts = [*HAND_WRITTEN, *_committed_texts()]
+    nlp = places.pipeline(language)
+    for text in texts:
+        assert places.words(text, language) == places._words(nlp.make_doc(text), language), text
+    for text in texts[:: 7 if language else 31]:
+        ents = [places.Match(e.text, e.start_char, e.end_char) for e in places.places_doc(text, language).ents]
+        assert places.places_in(text, language) == ents, text
+
+
+def test_reading_a_report_does_not_import_spacy() -> None:
+    """The report's own process (the one `extract ingest` forks per file) reads the
+    prose, calendar and lists without spaCy: it is imported for `--spacy-ner` only."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from extract.pipeline.run import extract_report\n"
+            f"rows = extract_report({str(SPECIMEN_2021_FR)!r})\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -5,6 +5,9 @@ every CLI command is documented)."""
 from __future__ import annotations
 
 import re
+import sqlite3
+
+import pytest
 
 from extract.store import writer as store
 from tests.conftest import ROOT
@@ -63,3 +66,16 @@ def test_the_readme_points_at_the_contracts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in ("docs/schema.md", "src/extract/store/rows.py", "src/extract/sections/__init__.py"):
         assert target in readme, target
+
+
+def test_a_members_place_is_a_declared_foreign_key_to_cities(tmp_path):
+    """Datasette draws the link from the declaration (and SQLite keeps it true); a member
+    whose place is unknown still goes in with no city."""
+    db = store.connect(tmp_path / "fresh.db")
+    assert [(fk.column, fk.other_table, fk.other_column) for fk in db["members"].foreign_keys] == [
+        ("city_id", "cities", "id")]
+    rows = db.execute("PRAGMA foreign_key_list(members)").fetchall()
+    assert [(r[2], r[3], r[4]) for r in rows] == [("cities", "city_id", "id")]
+    db.execute("INSERT INTO members (id, name, city_id) VALUES ('somewhere', 'Somewhere', NULL)")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO members (id, name, city_id) VALUES ('nowhere', 'Nowhere', 'no-such-city')")

@@ -579,6 +579,22 @@ def test_every_page_link_resolves_the_synthetic_edition_too(server):
         assert server.get(path)[0] == 404, path
 
 
+def test_only_the_pdf_folders_asked_for_are_served(tmp_path):
+    """The made-up editions' folder is an option (`make demo` passes it), never a path
+    into tests/ that production code would serve by itself; a folder that is not there is
+    a usage error, not a silently empty list."""
+    from click.testing import CliRunner
+
+    from extract.cli import main
+    from extract.kb.serve import pdf_dirs
+
+    synthetic = ROOT / "tests" / "specimens" / "synthetic"
+    assert pdf_dirs(tmp_path) == [tmp_path.resolve()]
+    assert pdf_dirs(tmp_path, [synthetic]) == [tmp_path.resolve(), synthetic.resolve()]
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "kb.db"), "--pdfs", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "--pdfs" in result.output
+
+
 def test_context_crop_shows_the_cell_within_its_row(server):
     from PIL import Image
 

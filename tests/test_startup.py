@@ -63,6 +63,60 @@ def test_no_cache_when_turned_off_or_unwritable(tmp_path, monkeypatch):
     assert diskcache.cached("thing", "k", lambda: 6) == 6
 
 
+def _fill(calls: list):
+    def build(db):
+        calls.append(1)
+        db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", [("a", 1), ("b", 2)])
+    return build
+
+
+def test_a_sqlite_file_is_built_once_then_queried_on_disk(cache_home):
+    calls: list = []
+    path = diskcache.cached_sqlite("thing", "k1", _fill(calls))
+    assert diskcache.cached_sqlite("thing", "k1", _fill(calls)) == path
+    assert len(calls) == 1 and [p.name for p in cache_home.iterdir()] == ["thing-k1.sqlite"]
+    table = diskcache.SqliteDict(diskcache.SqliteReader(path), "t", "k", "v")
+    assert dict(table) == {"a": 1, "b": 2} and table.get("c") is None and len(table) == 2
+    assert pickle.loads(pickle.dumps(table))["b"] == 2  # a reader pickles as its path
+
+
+def test_a_damaged_or_foreign_sqlite_file_is_rebuilt(cache_home):
+    calls: list = []
+    path = diskcache.cached_sqlite("thing", "k", _fill(calls))
+    path.write_bytes(path.read_bytes()[:100])  # truncated
+    assert diskcache.cached_sqlite("thing", "k", _fill(calls)) == path and len(calls) == 2
+    path.write_text("not SQLite")
+    assert diskcache.cached_sqlite("thing", "k", _fill(calls)) == path and len(calls) == 3
+    table = diskcache.SqliteDict(diskcache.SqliteReader(path), "t", "k", "v")
+    assert dict(table) == {"a": 1, "b": 2}
+
+
+def test_a_sqlite_file_without_a_cache_is_private_and_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("METROPOLIS_KB_CACHE", "0")
+    path = diskcache.cached_sqlite("thing", "k", _fill([]))
+    assert not (tmp_path / "metropolis-kb").exists() and path.is_file()
+    assert dict(diskcache.SqliteDict(diskcache.SqliteReader(path), "t", "k", "v")) == {"a": 1, "b": 2}
+    monkeypatch.delenv("METROPOLIS_KB_CACHE")
+    (tmp_path / "metropolis-kb").write_text("a file where the folder should be")
+    path = diskcache.cached_sqlite("thing", "k", _fill([]))
+    assert path.parent != tmp_path / "metropolis-kb" and path.is_file()
+
+
+def test_a_sqlite_reader_reopens_after_a_fork(cache_home):
+    """A connection inherited through fork is never used (SQLite forbids it)."""
+    path = diskcache.cached_sqlite("thing", "k", _fill([]))
+    reader = diskcache.SqliteReader(path)
+    assert reader.query("SELECT v FROM t WHERE k = 'a'") == [(1,)]
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh connection, the right answer, then out
+        ok = reader.query("SELECT v FROM t WHERE k = 'b'") == [(2,)] and reader._pid == os.getpid()
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
 def test_stamp_changes_with_any_input():
     assert diskcache.stamp([b"a", "b"]) == diskcache.stamp([b"a", "b"])
     assert diskcache.stamp([b"a", "b"]) != diskcache.stamp([b"ab"])
@@ -76,7 +130,7 @@ def test_cached_gazetteer_and_resolver_equal_a_fresh_build(cache_home):
     try:
         built = gazetteer.load()  # cold: builds and writes the cache
         gazetteer.load.cache_clear()
-        read = gazetteer.load()  # warm: from the pickle
+        read = gazetteer.load()  # warm: the SQLite file written by the cold one
         assert sorted(p.name.split("-")[0] for p in cache_home.iterdir()) == ["gazetteer"]
         for gaz in (built, read):
             assert (gaz.places, gaz.by_key, gaz.fuzzy_keys, gaz.countries,

@@ -39,14 +39,7 @@ SPECIMENS = {
 PARSERS = (budget, plan, lists)
 # Failures on these prints, made precise: (test, specimen) -> reason. Strict: each turns
 # red the day it passes, to be removed then.
-KNOWN = {
-    ("plan", "chromium-2021-en"): (
-        "house (text.join_lines): the browser breaks `gender-` / `sensitive` after the word's own "
-        "hyphen and it comes back `gendersensitive`: no English word list tells a real hyphen "
-        "from a soft one (tests/test_html_specimens.py KNOWN says the same of the calendar)"),
-    ("projects", "chromium-2021-en"): (
-        "house (text.join_lines): `well-` / `being.` comes back `wellbeing.`, as above"),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def truth(edition: str, name: str) -> dict | None:

@@ -251,19 +251,21 @@ def review(db_path, decisions_path) -> None:
 @click.option("--port", "-p", type=int, default=8001, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"), show_default=True, help="Folder of source PDFs, served read-only under /raw/.")
-def serve(db_path, port, host, raw_dir) -> None:
+@click.option("--pdfs", "more_pdfs", type=click.Path(path_type=Path, exists=True, file_okay=False), multiple=True, help="Another folder of PDFs editions were read from, served under /-/pdf/ so their page links resolve (repeatable; `make demo` passes tests/specimens/synthetic/).")
+def serve(db_path, port, host, raw_dir, more_pdfs) -> None:
     """Serve the knowledge base with Datasette (read-only, SQL time limit).
 
     \b
     Example:
         extract serve --port 8001
+        extract serve --pdfs tests/specimens/synthetic/
     """
     from extract.kb import serve as serving
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database yet; run `extract ingest raw/` first")
     try:
-        serving.run(db_path, host=host, port=port, raw_dir=raw_dir)
+        serving.run(db_path, host=host, port=port, raw_dir=raw_dir, more_pdfs=more_pdfs)
     except serving.MissingMetadata as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,16 +120,15 @@ def datasette_args(db_path: Path, *, host: str, port: int, raw_dir: Path,
     return args
 
 
-# The made-up editions' PDFs live beside the specimens of a source checkout, not in raw/.
-SYNTHETIC_PDFS = Path(__file__).resolve().parents[3] / "tests" / "specimens" / "synthetic"
 PDF_DIRS_ENV = "METROPOLIS_KB_PDF_DIRS"  # read by the plugin (/-/pdf/, context crops)
 
 
-def pdf_dirs(raw_dir: Path) -> list[Path]:
-    """Folders whose PDFs the knowledge base serves: raw/ first, then the synthetic
-    specimens when they are there, so every page link of every edition resolves. raw/
-    is always first (the plugin links its files under /raw/)."""
-    return [raw_dir.resolve()] + ([SYNTHETIC_PDFS] if SYNTHETIC_PDFS.is_dir() else [])
+def pdf_dirs(raw_dir: Path, more: Sequence[Path] = ()) -> list[Path]:
+    """Folders whose PDFs the knowledge base serves: raw/ first (the plugin links its
+    files under /raw/), then the folders given with `--pdfs` (the made-up editions of
+    `make demo` live in tests/specimens/synthetic/, which production code never looks
+    into by itself), so that every page link of every edition ingested from them resolves."""
+    return [raw_dir.resolve(), *(Path(d).resolve() for d in more)]
 
 
 def url_of(host: str, port: int) -> str:
@@ -136,10 +136,10 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def run(db_path: Path, *, host: str, port: int, raw_dir: Path) -> None:
+def run(db_path: Path, *, host: str, port: int, raw_dir: Path, more_pdfs: Sequence[Path] = ()) -> None:
     """Print the URL, then become the Datasette process (same pid: Ctrl-C or kill stops it)."""
     port = port or free_port(host)
     args = datasette_args(db_path, host=host, port=port, raw_dir=raw_dir)
-    os.environ[PDF_DIRS_ENV] = os.pathsep.join(str(d) for d in pdf_dirs(raw_dir))
+    os.environ[PDF_DIRS_ENV] = os.pathsep.join(str(d) for d in pdf_dirs(raw_dir, more_pdfs))
     print(f"Serving {db_path} read-only at {url_of(host, port)} (Ctrl-C stops)", flush=True)
     os.execv(sys.executable, args)

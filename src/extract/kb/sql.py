@@ -34,6 +34,9 @@ MAX_WORDS = 12
 MAX_QUERY = 1000
 # Names resolved for the member lookup, kept: bounded, the least recently used go first.
 MEMBER_CACHE = 4096
+# Folded names kept (a few MiB at most): the distinct names, titles' types and prefixes
+# of an archive of 100 editions are about 3,000.
+KEY_CACHE = 32768
 
 
 def fold(text: str) -> str:
@@ -85,10 +88,18 @@ def fts_query(text: str | None) -> str:
 def key(text: str | None) -> str | None:
     if text is None:
         return None
+    return _key(str(text)[:MAX_NAME])
+
+
+@lru_cache(maxsize=KEY_CACHE)
+def _key(text: str) -> str:
+    # Canned queries call kb_key on every row they scan (search: 87,600 calls on 100
+    # editions, nearly all of them the same few thousand names and event types), so
+    # the answers are kept; the imports stay lazy (the plugin loads before a query).
     from extract.names.normalise import clean_printed
     from extract.names.normalise import key as normal_key
 
-    return normal_key(clean_printed(str(text)[:MAX_NAME]))
+    return normal_key(clean_printed(text))
 
 
 @lru_cache(maxsize=MEMBER_CACHE)

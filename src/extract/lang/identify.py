@@ -21,6 +21,7 @@ from functools import cache
 
 from extract.lang import vocab
 from extract.toolkit.errors import IngestError
+from extract.toolkit.settings import LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,6 @@ class Identity:
     @property
     def report_id(self) -> str:
         return f"{self.year}-{self.language}"
-
-
-# Function words of a vocabulary folder that must occur in the text (evidence that the
-# folder's words are the report's words).
-MIN_STOPWORDS = 5
-# pycld2 reads at most this much text; a report's language shows in far less.
-MAX_TEXT = 200_000
 
 
 def detect_language(texts: list[str]) -> str | None:
@@ -61,7 +55,7 @@ def detect_language(texts: list[str]) -> str | None:
     if named in vocab.LANGUAGES:
         if not vocab.section("report", named).get("stopwords"):
             return named if reliable else None  # a folder without function words: CLD2 alone
-        return named if hits[named] >= MIN_STOPWORDS else None
+        return named if hits[named] >= LANGUAGE.min_stopwords else None
     if named and reliable:
         raise IngestError(f"language not recognised (looks like {named}): "
                           f"add vocab/{named} or pass --language")
@@ -77,24 +71,13 @@ def identify_text(text: str) -> tuple[str | None, bool]:
     import pycld2
 
     # CLD2 takes valid UTF-8 and stumbles on control characters (damaged text layers).
-    clean = "".join(c if c.isprintable() else " " for c in text[:MAX_TEXT])
+    clean = "".join(c if c.isprintable() else " " for c in text[:LANGUAGE.max_text])
     try:
         reliable, _, details = pycld2.detect(clean.encode("utf-8", "ignore"))
     except pycld2.error:
         return None, False
     code = details[0][1].split("-")[0] if details else "un"
     return (None, False) if code in ("un", "xx") else (code, bool(reliable))
-
-
-# A cover or title page: the title within its first lines, and few words besides (a
-# publication tile titled "Rapport annuel 2020" sits mid-page among many words).
-COVER_LINES = 6
-COVER_MAX_WORDS = 120
-# Words a title's line may hold besides the title (`metropolis`, a subtitle's word).
-COVER_OTHER_WORDS = 2
-# The cover is the first page with text, or the one after it (a title page behind a
-# picture cover).
-COVER_PAGES = 2
 
 
 def _title_patterns() -> list[tuple[str, str]]:
@@ -116,13 +99,13 @@ def title_on_cover(text: str) -> tuple[int, str, str] | None:
     >>> title_on_cover("LIGNE D'ACTION 2\\nRapport de progrès octobre-décembre 2020 Rapport annuel 2020") is None
     True
     """
-    if len(text.split()) > COVER_MAX_WORDS:
+    if len(text.split()) > LANGUAGE.cover_max_words:
         return None
-    for line in [line for line in text.splitlines() if line.strip()][:COVER_LINES]:
+    for line in [line for line in text.splitlines() if line.strip()][:LANGUAGE.cover_lines]:
         for lang, pattern in _title_patterns():
             # the printed form first (keeps its case), then the folded one (accents)
             m = re.search(pattern, line, re.IGNORECASE) or re.search(pattern, vocab.fold(line))
-            if m and len(line.split()) - len(m.group(0).split()) <= COVER_OTHER_WORDS:
+            if m and len(line.split()) - len(m.group(0).split()) <= LANGUAGE.cover_other_words:
                 return int(m.group("year")), " ".join(m.group(0).split()), lang
     return None
 
@@ -141,7 +124,7 @@ def detect_year(texts: list[str]) -> tuple[int | None, str]:
     """The year of the cover's title ("Rapport annuel 2021", "2021 Annual Report") and
     the title; (None, "") when the first pages with text hold no cover. A year printed
     elsewhere (a publication tile, a plan's dates) never counts."""
-    first = [n for n, t in enumerate(texts, start=1) if t.strip()][:COVER_PAGES]
+    first = [n for n, t in enumerate(texts, start=1) if t.strip()][:LANGUAGE.cover_pages]
     for number, year, title, _ in cover_pages(texts):
         if number in first:
             return year, title
@@ -171,7 +154,7 @@ def _month_names() -> dict[str, int]:
 
     return {vocab.fold(name): number for lang in vocab.LANGUAGES
             for context in ("format", "stand-alone")
-            for number, name in get_month_names("wide", context, locale=lang).items()}
+            for number, name in get_month_names("wide", context, locale=lang).items()}  # type: ignore[arg-type]
 
 
 def calendar_pages(texts: list[str]) -> list[int]:

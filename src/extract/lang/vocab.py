@@ -6,15 +6,13 @@ under `vocab/` that hold a `report.yml`: a new language is a new folder, not new
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from extract.toolkit.frequencies import WordFrequencies
 from extract.toolkit.text import fold  # noqa: F401  (the matching form, here since vocab began)
 
 
@@ -115,20 +113,17 @@ def _report_vocab(language: str) -> dict:
 
 
 @cache
-def lexicon(language: str | None) -> frozenset[str]:
-    """Known word forms (lower case) of a language, from the package its `report.yml`
-    names as `hyphenation_lexicon` (a spaCy model's strings); empty when there is none
-    or it is not installed: then every line-end hyphen before a lower-case letter is
-    taken as a soft one."""
-    package = _report_vocab(language).get("hyphenation_lexicon") if language else None
-    spec = importlib.util.find_spec(package) if package else None
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    for root in spec.submodule_search_locations:
-        for path in Path(root).glob("*/vocab/strings.json"):
-            words = json.loads(path.read_text(encoding="utf-8"))
-            return frozenset(w.lower() for w in words if w.isalpha())
-    return frozenset()
+def lexicon(language: str | None) -> WordFrequencies | frozenset[str]:
+    """How often each word is written in a language (what tells a soft line-end hyphen
+    from a real one: `text.soft_hyphen`), from the wordfreq list its `report.yml` names
+    as `word_frequencies`; empty when it names none: then every line-end hyphen before
+    a lower-case letter is taken as a soft one. Loaded once a process (3 MiB, 0.8 s).
+
+    >>> lexicon("en").zipf("wellbeing") > 0, lexicon(None)
+    (True, frozenset())
+    """
+    name = _report_vocab(language).get("word_frequencies") if language else None
+    return WordFrequencies.load(name) if name else frozenset()
 
 
 def elision(language: str | None) -> str | None:

@@ -14,7 +14,7 @@ Resolution order for a place name (`Resolver.resolve`):
    `Nueva` = `New`, `X del Sur` = `South X`) rewrite it, and the rewrite is looked up
    in 1 and 2 (a member's name first among the curated members: `Nueva Delhi - NIUA` is
    the member `New Delhi - NIUA`);
-4. fuzzy match (`fuzz.ratio` on folded text) at or above `FUZZY_THRESHOLD`;
+4. fuzzy match (`fuzz.ratio` on folded text) at or above `NAMES.fuzzy_threshold`;
 5. otherwise unresolved.
 
 Unresolved, ambiguous and fuzzy names go to `name_review` with their candidates. A
@@ -36,6 +36,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -48,31 +50,8 @@ from extract.lang import vocab
 from extract.names import gazetteer
 from extract.names.gazetteer import Gazetteer, Place, Scorer, key
 from extract.toolkit import diskcache
+from extract.toolkit.settings import NAMES
 from extract.toolkit.text import marker_pattern
-
-# Chosen from the measured table of `python -m bench.normaliser` (README): on the 352
-# labelled spellings the highest-scoring false match is 88.9 (`Maire` -> Malé,
-# `Sao Pablo` -> Saint Paul) and every match from 90 up is right; precision 1.000,
-# recall 0.973 at 90. `fuzz.ratio` (normalised Indel similarity) rather than `WRatio`,
-# whose partial and token scorers lift short or shared substrings (`Gauteng` -> `ten`).
-FUZZY_THRESHOLD = 90.0
-# Candidates shown to the archivist in name_review start at this score.
-REVIEW_FLOOR = 70.0
-# Shorter keys match too much by chance (`Lima` ~ `Lira`): no fuzzy below this length.
-FUZZY_MIN_LENGTH = 5
-# A place's own name beats another place's alternate name unless that one is this
-# many times more populous.
-OWN_NAME_FACTOR = 10
-# Without a country, a name is shared (ambiguous) when places of at least this many
-# people bear it in two countries, the second at least RIVAL_RATIO as populous as the
-# first (a region or metropolitan area counts with its seat's population). Córdoba
-# (Argentina 2.1 M, Spain 326 k: 0.15), Victoria (the Australian state, Hong Kong's
-# Victoria 957 k, Victoria BC 290 k), Rosario (Argentina 948 k, the Philippines 128 k)
-# are; Alexandria (Egypt 5.3 M, Virginia 159 k: 0.03), Madrid (Madrid, Colombia 135 k)
-# and Guadalajara (Spain's has 93 k) are not. Measured on the ambiguous rows of
-# tests/data/labelled_names.csv (README).
-NOTABLE_POPULATION = 100_000
-RIVAL_RATIO = 0.1
 
 
 @cache
@@ -282,9 +261,20 @@ def resolver() -> Resolver:
     place-id tables come from the disk cache (keyed by gazetteer, aliases and code)."""
     aliases_file = resources.files("extract.names") / "data" / "aliases.yml"
     key_ = diskcache.stamp([gazetteer.stamp(), aliases_file.read_bytes(),
-                            Path(__file__).read_bytes()])
+                            Path(__file__).read_bytes(), repr(NAMES)])
     aliases, gaz = load_aliases(), gazetteer.load()
-    tables = diskcache.cached("resolver", key_, lambda: Resolver(aliases, gaz).place_tables())
+
+    def write(db: sqlite3.Connection) -> None:
+        top, ids = Resolver(aliases, gaz).place_tables()
+        db.execute("CREATE TABLE top_by_slug (slug TEXT PRIMARY KEY, geonames_id INTEGER) WITHOUT ROWID")
+        db.execute("CREATE TABLE id_to_gid (id TEXT PRIMARY KEY, geonames_id INTEGER) WITHOUT ROWID")
+        db.executemany("INSERT INTO top_by_slug VALUES (?, ?)", top.items())
+        db.executemany("INSERT INTO id_to_gid VALUES (?, ?)", ids.items())
+
+    # queried on disk like the gazetteer: as dicts the two tables were 11 MiB of each ingest
+    reader = diskcache.SqliteReader(diskcache.cached_sqlite("resolver", key_, write))
+    tables = (diskcache.SqliteDict(reader, "top_by_slug", "slug", "geonames_id"),
+              diskcache.SqliteDict(reader, "id_to_gid", "id", "geonames_id"))
     return Resolver(aliases, gaz, tables=tables)
 
 
@@ -292,8 +282,8 @@ class Resolver:
     """Place names and member names to ids, with no per-report state."""
 
     def __init__(self, aliases: dict[str, Any], gaz: Gazetteer,
-                 fuzzy_threshold: float = FUZZY_THRESHOLD, scorer: Scorer = fuzz.ratio,
-                 tables: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
+                 fuzzy_threshold: float = NAMES.fuzzy_threshold, scorer: Scorer = fuzz.ratio,
+                 tables: tuple[Mapping[str, int], Mapping[str, int]] | None = None) -> None:
         """`tables`: `place_tables()` of a resolver on the same aliases and gazetteer
         (computing them is most of the start-up; `resolver()` reads them from disk)."""
         self.gaz = gaz
@@ -301,14 +291,15 @@ class Resolver:
         self.scorer = scorer
         # The most populous place owns the bare slug, and the most populous of a
         # country owns slug-cc (the Jiangxi Fuzhou is `fuzhou-cn-<geonames id>`).
-        self._top_by_slug: dict[str, int] = {}
+        self._top_by_slug: Mapping[str, int] = {}
         if tables is None:
+            top: dict[str, int] = {}
             for place in sorted(gaz.places.values(),
                                 key=lambda p: (-p.population, p.geonames_id)):
                 s = slug(place.name)
-                self._top_by_slug.setdefault(s, place.geonames_id)
-                self._top_by_slug.setdefault(f"{s}-{place.country_code.lower()}",
-                                             place.geonames_id)
+                top.setdefault(s, place.geonames_id)
+                top.setdefault(f"{s}-{place.country_code.lower()}", place.geonames_id)
+            self._top_by_slug = top
         else:
             self._top_by_slug = tables[0]
         self.curated: dict[str, City] = {}
@@ -367,7 +358,7 @@ class Resolver:
             self._translated = sorted({alt for k in known for alt in in_other_languages(k)} - known)
         return self._translated
 
-    def place_tables(self) -> tuple[dict[str, int], dict[str, int]]:
+    def place_tables(self) -> tuple[Mapping[str, int], Mapping[str, int]]:
         """The slug -> most populous place and place id -> geonames id tables."""
         return self._top_by_slug, self._id_to_gid
 
@@ -481,7 +472,7 @@ class Resolver:
                 best.setdefault(city.country_code, city)
         ranked = sorted(best.values(), key=lambda c: -c.population)
         notable = sorted((c for c in found.values() if _notable(c)), key=lambda c: -c.population)
-        if len(ranked) >= 2 and ranked[1].population >= RIVAL_RATIO * ranked[0].population:
+        if len(ranked) >= 2 and ranked[1].population >= NAMES.rival_ratio * ranked[0].population:
             return notable
         # a pick that only lists the name while a notable place of another country bears
         # it (`León`: León de los Aldama, Mexico lists it; Nicaragua's and Spain's bear it)
@@ -591,7 +582,7 @@ class Resolver:
 
     def _fuzzy(self, text: str, cc: str | None) -> Resolution:
         k = key(text)
-        if len(k) < FUZZY_MIN_LENGTH:
+        if len(k) < NAMES.fuzzy_min_length:
             return Resolution(None, reason="unresolved")
         scored: dict[str, tuple[City, float]] = {}
         for hit_key, score in self._fuzzy_keys(text):
@@ -606,10 +597,10 @@ class Resolver:
         return Resolution(None, "", ranked[0][1] if ranked else 0.0, "unresolved", candidates)
 
     def _fuzzy_keys(self, text: str) -> list[tuple[str, float]]:
-        hits = self.gaz.fuzzy(text, limit=5, cutoff=REVIEW_FLOOR, scorer=self.scorer)
+        hits = self.gaz.fuzzy(text, limit=5, cutoff=NAMES.review_floor, scorer=self.scorer)
         hits += [(k, float(s)) for k, s, _ in process.extract(
             key(text), self._curated_keys, scorer=self.scorer, limit=3,
-            score_cutoff=REVIEW_FLOOR)]
+            score_cutoff=NAMES.review_floor)]
         return sorted(hits, key=lambda h: -h[1])
 
     def _cities_of_key(self, k: str, cc: str | None) -> list[City]:
@@ -659,7 +650,7 @@ def _unknown_decision(value: str, res: Resolution | None, city: City | None) -> 
 
 
 def _notable(city: City) -> bool:
-    return city.kind != "city" or city.population >= NOTABLE_POPULATION
+    return city.kind != "city" or city.population >= NAMES.notable_population
 
 
 def _own_names_first(places: list[Place], k: str) -> list[Place]:
@@ -669,7 +660,7 @@ def _own_names_first(places: list[Place], k: str) -> list[Place]:
     own = [p for p in places if key(p.name) == k]
     if not own or places[0] in own:
         return places
-    if places[0].population >= OWN_NAME_FACTOR * max(own[0].population, 1):
+    if places[0].population >= NAMES.own_name_factor * max(own[0].population, 1):
         return places
     return own + [p for p in places if p not in own]
 

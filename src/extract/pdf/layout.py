@@ -36,20 +36,8 @@ from extract.toolkit.geometry import (  # noqa: F401  (the layout's vocabulary, 
     group_lines,
     split_line,
 )
+from extract.toolkit.settings import LAYOUT
 from extract.toolkit.workers import fork_pool, how_many
-
-# Relative tolerances: producers that emit no space characters still get their
-# words split, whatever the font size (see pdfplumber's x_tolerance_ratio). Between
-# letter-spacing (up to 0.1 em inside a word) and a tightly justified word gap in a
-# narrow-spaced face (Times: 0.25 em space, 70% of it = 0.175 em); tests/test_layout.py.
-X_TOLERANCE_RATIO = 0.14
-Y_TOLERANCE = 2.0
-# Folios and running headers live in these bands of the page height.
-MARGIN_BAND = 0.045
-# Filled shapes thinner than this (points) are rules or dots, not boxes; shapes
-# covering this share of both page dimensions are page backgrounds.
-MIN_BOX = 2.0
-PAGE_BOX = 0.9
 
 
 @dataclass(frozen=True)
@@ -186,12 +174,13 @@ def is_red(color: RGB) -> bool:
     """
     h, l, s = colorsys.rgb_to_hls(*color)
     hue = h * 360
-    return (hue <= 15 or hue >= 340) and s >= 0.45 and 0.2 <= l <= 0.75
+    return ((hue <= LAYOUT.red_hue_low or hue >= LAYOUT.red_hue_high) and s >= LAYOUT.red_saturation
+            and LAYOUT.red_lightness_low <= l <= LAYOUT.red_lightness_high)
 
 
 def is_margin_word(word: Word, height: float) -> bool:
     """Folios and running headers: digits or short text in the top/bottom band."""
-    return word.bottom >= height * (1 - MARGIN_BAND) or word.top <= height * MARGIN_BAND
+    return word.bottom >= height * (1 - LAYOUT.margin_band) or word.top <= height * LAYOUT.margin_band
 
 
 class _BaselineWordExtractor(WordExtractor):
@@ -232,8 +221,8 @@ def _with_upright(char: dict) -> dict:
 
 def _words_of(page: pdfplumber.page.Page) -> list[Word]:
     raw = _BaselineWordExtractor(
-        x_tolerance_ratio=X_TOLERANCE_RATIO,
-        y_tolerance=Y_TOLERANCE,
+        x_tolerance_ratio=LAYOUT.x_tolerance_ratio,
+        y_tolerance=LAYOUT.y_tolerance,
         keep_blank_chars=False,
         extra_attrs=["fontname", "size", "non_stroking_color", "upright"],
     ).extract_words([_with_upright(c) for c in page.chars if _char_turn(c) == 0])
@@ -258,13 +247,6 @@ def _words_of(page: pdfplumber.page.Page) -> list[Word]:
     return join_letter_spaced(words, blanks)
 
 
-# Letter-spaced glyphs (one text object each, or wide tracking) of one line stand at
-# most this many type sizes apart, word gaps included; inside the line, a word gap is
-# wider than the letters' own spacing by this many type sizes (a space is ~0.3 em).
-LETTER_GAP = 2.0
-WORD_GAP = 0.2
-
-
 def join_letter_spaced(words: list[Word], blanks: Sequence[tuple[float, float, float]] = ()) -> list[Word]:
     """Words of one glyph each, spaced out on one line (`J A N V I E R`, as DTP tools and
     CSS letter-spacing draw headings), joined into the words they spell: three such
@@ -277,7 +259,7 @@ def join_letter_spaced(words: list[Word], blanks: Sequence[tuple[float, float, f
     ['MAI', 'L']
     """
     glyph = [w for w in words if len(w.text) == 1]
-    if sum(w.text.isalnum() for w in glyph) < 3:
+    if sum(w.text.isalnum() for w in glyph) < LAYOUT.min_spaced_glyphs:
         return words
     spelled: dict[int, list[Word]] = {}  # id of a run's first glyph -> the words it spells
     dropped: set[int] = set()
@@ -286,15 +268,15 @@ def join_letter_spaced(words: list[Word], blanks: Sequence[tuple[float, float, f
         for word in line.words:
             last = runs[-1][-1] if runs else None
             if last is not None and word.fontname == last.fontname \
-                    and abs(word.size - last.size) <= 0.05 * word.size \
-                    and -0.1 * word.size <= word.x0 - last.x1 <= LETTER_GAP * word.size \
-                    and not any(last.x1 - 0.5 <= x0 and x1 <= word.x0 + 0.5 and last.top <= y <= last.bottom
+                    and abs(word.size - last.size) <= LAYOUT.same_size * word.size \
+                    and -LAYOUT.letter_overlap * word.size <= word.x0 - last.x1 <= LAYOUT.letter_gap * word.size \
+                    and not any(last.x1 - LAYOUT.blank_slack <= x0 and x1 <= word.x0 + LAYOUT.blank_slack and last.top <= y <= last.bottom
                                 for x0, x1, y in blanks):
                 runs[-1].append(word)
             else:
                 runs.append([word])
         for run in runs:
-            if sum(w.text.isalnum() for w in run) < 3:  # not `L & P`
+            if sum(w.text.isalnum() for w in run) < LAYOUT.min_spaced_glyphs:  # not `L & P`
                 continue
             pieces = _spell(run)
             # Capitals spaced out are a heading; small letters only when word gaps wider
@@ -316,7 +298,7 @@ def _spell(run: list[Word]) -> list[Word]:
     letter = statistics.median(gaps)
     pieces = [[run[0]]]
     for gap, word in zip(gaps, run[1:]):
-        if gap > letter + WORD_GAP * word.size:
+        if gap > letter + LAYOUT.word_gap * word.size:
             pieces.append([word])
         else:
             pieces[-1].append(word)
@@ -328,12 +310,6 @@ def _char_turn(char: dict) -> int:
     """Degrees (0, 90, 180, 270, counter-clockwise) a char is turned, from its matrix."""
     a, b = char["matrix"][0], char["matrix"][1]
     return round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
-
-
-# Chars of one turned line have their middles this close across the line (type sizes);
-# along it, a gap wider than this (type sizes) with no space char is a word break.
-TURNED_ACROSS = 0.3
-TURNED_WORD_GAP = 0.25
 
 
 def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
@@ -349,7 +325,7 @@ def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
     for char in sorted(turned, key=lambda c: (c["x0"] + c["x1"]) / 2):
         mid = (char["x0"] + char["x1"]) / 2
         size = float(char["x1"]) - float(char["x0"])
-        if strips and abs(mid - statistics.median((c["x0"] + c["x1"]) / 2 for c in strips[-1])) <= TURNED_ACROSS * size:
+        if strips and abs(mid - statistics.median((c["x0"] + c["x1"]) / 2 for c in strips[-1])) <= LAYOUT.turned_across * size:
             strips[-1].append(char)
         else:
             strips.append([char])
@@ -372,7 +348,7 @@ def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
                 continue
             elif last is not None:
                 gap = (last["top"] - char["bottom"]) if turn == 90 else (char["top"] - last["bottom"])
-                text += (" " if gap > TURNED_WORD_GAP * size and not text.endswith(" ") else "") + char["text"]
+                text += (" " if gap > LAYOUT.turned_word_gap * size and not text.endswith(" ") else "") + char["text"]
             else:
                 text += char["text"]
             last = None if char["text"].isspace() else char
@@ -386,39 +362,30 @@ def turned_lines(chars: Sequence[dict]) -> list[TurnedLine]:
     return out
 
 
-# A drawn mark is at most this big (points) either way, at least MIN_SHAPE both ways:
-# thinner is a rule or a border segment, larger is a box or shading.
-MAX_SHAPE = 24.0
-MIN_SHAPE = 1.5
-MAX_SHAPES = 3000
-# A fill this light in every channel is a background tint.
-LIGHT = 0.85
-
-
 def _shapes_of(page: pdfplumber.page.Page) -> list[Shape]:
     """Small drawings (rects, curves, lines) merged where they touch: one mark each."""
     found: list[list[float]] = []
     for obj in [*page.rects, *page.curves, *page.lines]:
         x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
-        if x1 - x0 > MAX_SHAPE or bottom - top > MAX_SHAPE:
+        if x1 - x0 > LAYOUT.max_shape or bottom - top > LAYOUT.max_shape:
             continue
         fill = obj.get("non_stroking_color") if obj.get("fill") else None
         ink = normalise_color(fill if fill is not None else obj.get("stroking_color"))
-        if min(ink) >= LIGHT:
+        if min(ink) >= LAYOUT.light:
             continue  # white or a light tint: a cell's background (zebra rows), not a mark
         found.append([x0, top, x1, bottom, *ink])
-    if len(found) > MAX_SHAPES:
+    if len(found) > LAYOUT.max_shapes:
         return []  # a map or an illustration drawn in strokes, not marks in cells
     merged: list[list[float]] = []
     for box in sorted(found, key=lambda b: (b[1], b[0])):
-        other = next((m for m in merged if box[0] <= m[2] + 0.5 and m[0] <= box[2] + 0.5
-                      and box[1] <= m[3] + 0.5 and m[1] <= box[3] + 0.5), None)
+        other = next((m for m in merged if box[0] <= m[2] + LAYOUT.shape_touch and m[0] <= box[2] + LAYOUT.shape_touch
+                      and box[1] <= m[3] + LAYOUT.shape_touch and m[1] <= box[3] + LAYOUT.shape_touch), None)
         if other is None:
             merged.append(box)
         else:
             other[:4] = [min(other[0], box[0]), min(other[1], box[1]), max(other[2], box[2]), max(other[3], box[3])]
     return [Shape(m[0], m[1], m[2], m[3], (m[4], m[5], m[6])) for m in merged
-            if min(m[2] - m[0], m[3] - m[1]) >= MIN_SHAPE and m[2] - m[0] <= MAX_SHAPE and m[3] - m[1] <= MAX_SHAPE]
+            if min(m[2] - m[0], m[3] - m[1]) >= LAYOUT.min_shape and m[2] - m[0] <= LAYOUT.max_shape and m[3] - m[1] <= LAYOUT.max_shape]
 
 
 def _links_of(page: pdfplumber.page.Page) -> list[Link]:
@@ -443,16 +410,12 @@ def _boxes_of(page: pdfplumber.page.Page) -> list[Box]:
             continue
         box = Box(float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"]), color)
         w, h = box.x1 - box.x0, box.bottom - box.top
-        if min(w, h) < MIN_BOX:
+        if min(w, h) < LAYOUT.min_box:
             continue  # hairline rules drawn as fills, glyph outlines, dots
-        if w >= PAGE_BOX * width and h >= PAGE_BOX * height:
+        if w >= LAYOUT.page_box * width and h >= LAYOUT.page_box * height:
             continue  # a page background, not a box on the page
         boxes.append(box)
     return boxes
-
-
-# Share of a page's chars that must run at one turn for the page to be read turned.
-TURN_MAJORITY = 0.8
 
 
 def text_turn(chars: Iterable[dict]) -> int:
@@ -481,7 +444,7 @@ def text_turn(chars: Iterable[dict]) -> int:
     if not votes:
         return 0
     turn = max(votes, key=votes.get)
-    return turn if votes[turn] >= TURN_MAJORITY * sum(votes.values()) else 0
+    return turn if votes[turn] >= LAYOUT.turn_majority * sum(votes.values()) else 0
 
 
 def upright(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
@@ -500,10 +463,6 @@ def upright(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
                                 initial_doctop=page.initial_doctop)
 
 
-# Horizontal edges shorter than this (points) are underlines, ticks or glyph bits, not rules.
-MIN_RULE = 12.0
-
-
 def _rules_of(page: pdfplumber.page.Page) -> list[Rule]:
     """Every horizontal edge of the page's lines, rectangles and paths, each once."""
     seen: set[tuple[float, float, float]] = set()
@@ -511,7 +470,7 @@ def _rules_of(page: pdfplumber.page.Page) -> list[Rule]:
     for edge in page.horizontal_edges:
         x0, x1, y = float(edge["x0"]), float(edge["x1"]), float(edge["top"])
         key = (round(x0), round(x1), round(y, 1))
-        if x1 - x0 < MIN_RULE or key in seen:
+        if x1 - x0 < LAYOUT.min_rule or key in seen:
             continue
         seen.add(key)
         rules.append(Rule(x0, x1, y))
@@ -566,17 +525,13 @@ def _read_in_worker(task: tuple[Path, int, int]) -> Page:
     return _read_numbered(_worker_pdf[1], page_count, n)
 
 
-# Characters sampled per page to tell which way its text runs.
-TURN_SAMPLE = 64
-
-
 def _pdfium_text_turn(textpage: pypdfium2.PdfTextPage) -> int:
     """Degrees clockwise (as /Rotate) to turn a page so that most of its text reads left
     to right, from the angles of a sample of its characters in page space."""
     count = textpage.count_chars()
     if count <= 0:
         return 0
-    step = max(1, count // TURN_SAMPLE)
+    step = max(1, count // LAYOUT.turn_sample)
     votes: dict[int, int] = {}
     for index in range(0, count, step):
         if chr(pypdfium2.raw.FPDFText_GetUnicode(textpage, index) or 32).isspace():
@@ -591,7 +546,7 @@ def _pdfium_text_turn(textpage: pypdfium2.PdfTextPage) -> int:
     if not votes:
         return 0
     turn = max(votes, key=votes.get)
-    return turn if votes[turn] >= TURN_MAJORITY * sum(votes.values()) else 0
+    return turn if votes[turn] >= LAYOUT.turn_majority * sum(votes.values()) else 0
 
 
 def turn_upright(page: pypdfium2.PdfPage) -> None:
@@ -641,7 +596,7 @@ class Document:
                 width, height = page.get_size()
                 # the bands where folios live (pdfium's y grows upwards): the folio
                 # of each page for the `pages` inventory, at the cost of two look-ups
-                band = height * MARGIN_BAND
+                band = height * LAYOUT.margin_band
                 margins.append(" ".join((textpage.get_text_bounded(0, height - band, width, height),
                                          textpage.get_text_bounded(0, 0, width, band))))
                 textpage.close()

@@ -20,26 +20,20 @@ import re
 import unicodedata
 
 from extract.lang import vocab
+from extract.toolkit.settings import CALENDAR, PREPASS
 
 # Spacing accents a producer may draw as their own glyph -> the combining mark.
 SPACING_ACCENTS = {
     "\u00b4": "\u0301", "`": "\u0300", "\u02c6": "\u0302", "^": "\u0302",
     "\u00a8": "\u0308", "\u02dc": "\u0303", "\u00b8": "\u0327",
 }
-# Fewer single letters than this in a row are words of their own ("à", "y", "L & P").
-MIN_GLYPH_RUN = 3
 # Punctuation drawn between letter-spaced letters (`D ’ A C T I O N`), part of the word.
 GLYPH_PUNCTUATION = frozenset("’'.,-:")
-# A run of glued integers is undone when it holds at least this many consecutive
-# numbers: `123456789` is days 1..9, `2021` (20, 21) or `1234` stay what they are.
-MIN_GLUED = 5
-# A calendar month page: day numbers 1..MIN_DAYS at least, in order down the page.
-MIN_DAYS = 28
 
 _SINGLE = re.compile(r"^[^\W\d_]$")
 _ACCENT_AFTER = re.compile("([^\\W\\d_])\\s?([" + re.escape("".join(SPACING_ACCENTS)) + "])")
 _ACCENT_BEFORE = re.compile("([" + re.escape("".join(SPACING_ACCENTS)) + "])([^\\W\\d_])")
-_DIGITS = re.compile(rf"(?<![\d.,])\d{{{MIN_GLUED},}}(?![\d.,])")
+_DIGITS = re.compile(rf"(?<![\d.,])\d{{{PREPASS.min_glued},}}(?![\d.,])")
 
 
 def normalise(text: str) -> str:
@@ -76,7 +70,7 @@ def _join_glyph_lines(lines: list[str]) -> list[str]:
         if line is not None and _SINGLE.match(line.strip()):
             run.append(line.strip())
             continue
-        if len(run) >= MIN_GLYPH_RUN:
+        if len(run) >= PREPASS.min_glyph_run:
             out.append("".join(run))
         else:
             out.extend(run)
@@ -101,7 +95,7 @@ def _join_glyph_words(line: str) -> str:
     run: list[str] = []
 
     def flush() -> None:
-        if sum(t.isalpha() for t in run) >= MIN_GLYPH_RUN:
+        if sum(t.isalpha() for t in run) >= PREPASS.min_glyph_run:
             out.append("".join(run))
         else:
             out.extend(run)
@@ -134,7 +128,7 @@ def glued_days(digits: str) -> list[str] | None:
             parts.append(str(n))
             rest = rest[len(str(n)):]
             n += 1
-        if not rest and len(parts) >= MIN_GLUED:
+        if not rest and len(parts) >= PREPASS.min_glued:
             return parts
     return None
 
@@ -159,15 +153,13 @@ _GLUED_END = re.compile(r"[^\d\s.,:/\-](\d{1,2})\s*$")
 _LEADING = re.compile(r"^\s*(\d{1,2})\s+\S")
 # a day glued to a year that ends the text over it: `(IMF) 202110` is 2021, day 10
 _YEAR_GLUED = re.compile(r"(?<!\d)(?:19|20)\d\d(\d{1,2})\s*$")
-# day numbers a run may lack (read into a neighbour's text some other way)
-MISSING_DAYS = 2
 
 
 # the digits of the day numbers 1..n read in order, run together
 DIGITS_OF_DAYS = {n: "".join(str(d) for d in range(1, n + 1)) for n in range(1, 32)}
 
 
-def day_run(text: str, min_days: int = MIN_DAYS) -> bool:
+def day_run(text: str, min_days: int = CALENDAR.min_days) -> bool:
     """Day numbers 1..`min_days` in order down the page: a calendar month page, whatever
     its month name reads as. A day number is a line of its own, the start of the line
     of its first event (`21 EVÉNEMENT …`), or glued to the end of the event text
@@ -194,7 +186,7 @@ def day_run(text: str, min_days: int = MIN_DAYS) -> bool:
         if not m:
             continue
         day = int(m.group(1))
-        if want < day <= want + MISSING_DAYS - skipped and want > 1:
+        if want < day <= want + PREPASS.missing_days - skipped and want > 1:
             skipped += day - want
             want = day
         if day == want:

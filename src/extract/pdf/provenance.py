@@ -21,13 +21,9 @@ from typing import Any
 import pypdfium2
 
 from extract.pdf.layout import turn_upright
+from extract.toolkit.settings import CROPS
 from extract.toolkit.workers import fork_pool, how_many
 
-# 1.5 x 72 dpi = 108 dpi: a matrix cell or a title stays legible, a crop stays a few kB.
-SCALE = 1.5
-# Points of context around a box; small boxes (a "Yes" cell) get at least MIN_SIZE.
-PADDING = 4.0
-MIN_SIZE = 24.0
 BBOX = ("x0", "top", "x1", "bottom")
 
 
@@ -39,17 +35,18 @@ def boxes_of(tables: dict[str, list[dict[str, Any]]]) -> dict[int, set[tuple[flo
             continue
         for row in rows:
             page = row.get("page")
-            box = tuple(row.get(k) for k in BBOX)
-            if page and all(isinstance(v, (int, float)) for v in box):
-                boxes[int(page)].add(tuple(float(v) for v in box))
+            box = [row.get(k) for k in BBOX]
+            edges = [float(v) for v in box if isinstance(v, (int, float))]
+            if page and len(edges) == len(BBOX):
+                boxes[int(page)].add(tuple(edges))
     return boxes
 
 
 def padded(box: tuple[float, ...], width: float, height: float) -> tuple[float, float, float, float]:
-    """The box grown by PADDING (and to MIN_SIZE), clipped to the page, in points."""
+    """The box grown by CROPS.padding (and to CROPS.min_size), clipped to the page, in points."""
     x0, top, x1, bottom = box
-    grow_x = max(PADDING, (MIN_SIZE - (x1 - x0)) / 2)
-    grow_y = max(PADDING, (MIN_SIZE - (bottom - top)) / 2)
+    grow_x = max(CROPS.padding, (CROPS.min_size - (x1 - x0)) / 2)
+    grow_y = max(CROPS.padding, (CROPS.min_size - (bottom - top)) / 2)
     return (
         max(0.0, x0 - grow_x), max(0.0, top - grow_y),
         min(width, x1 + grow_x), min(height, bottom + grow_y),
@@ -57,7 +54,7 @@ def padded(box: tuple[float, ...], width: float, height: float) -> tuple[float, 
 
 
 def crop_rows(pdf_path: Path | str, tables: dict[str, list[dict[str, Any]]],
-              scale: float = SCALE, workers: int = 1) -> list[dict[str, Any]]:
+              scale: float = CROPS.scale, workers: int = 1) -> list[dict[str, Any]]:
     """Rows for `provenance_images`: one PNG per distinct (page, bbox) of the tables,
     in page and box order; `workers` > 1 crops the pages in that many forked processes."""
     wanted = boxes_of(tables)

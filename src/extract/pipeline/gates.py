@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extract.toolkit.errors import IngestError
+from extract.toolkit.settings import GATES
 
 # The sections whose rows tell that a report was read at all, with their plain names.
 SECTIONS = {
@@ -55,15 +56,6 @@ FACTS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
 WATCHED = tuple(FACTS)
 # Tables every build writes: one missing from a new extraction lost all its rows.
 CORE = (*SECTIONS, "member_indicators")
-# A page where the pre-pass found fewer characters than this is not judged (a blank
-# page, a picture with a caption).
-MIN_CHARS = 20
-# The layout reader must read at least this share of the pre-pass's characters on a
-# page. Both read the same text objects: every page of the specimens agrees exactly
-# (1.000), while a stream that one library repairs and the other cuts short loses a
-# third of a page or more; the slack is for ligatures and glyphs without Unicode,
-# which the two libraries count differently.
-MIN_AGREEMENT = 0.9
 
 
 def read_agreement(prepass: Mapping[int, int], layout_chars: Mapping[int, int]) -> None:
@@ -80,7 +72,7 @@ def read_agreement(prepass: Mapping[int, int], layout_chars: Mapping[int, int]) 
     bad = []
     for number, read in sorted(layout_chars.items()):
         found = prepass.get(number, 0)
-        if found >= MIN_CHARS and read < MIN_AGREEMENT * found:
+        if found >= GATES.min_chars and read < GATES.min_agreement * found:
             bad.append((number, read, found))
     if not bad:
         return
@@ -219,10 +211,6 @@ def _month_name(date: object) -> str | None:
         return None
 
 
-# A refusal stays one readable line: the names go first when it would be longer.
-MAX_REFUSAL = 230
-
-
 def _within(limit: int, full: list[str], short: list[str]) -> str:
     """The parts joined, the shorter forms when the full ones pass `limit`, then as
     many short parts as fit and a count of the rest."""
@@ -289,7 +277,7 @@ def against_stored(tables: Mapping[str, list[Any]], stored: Stored | None,
         return None
     gone = [d for d in differences(tables, stored) if d.gone]
     if gone:
-        return _within(MAX_REFUSAL, [said_gone(d) for d in gone],
+        return _within(GATES.max_refusal, [said_gone(d) for d in gone],
                        [said_gone(d, names=False) for d in gone]) + "; --force replaces it"
     # A check that passed on the stored edition and fails now: the new file reads worse.
     newly = sorted({c["check"] for c in tables.get("checks", []) if not c.get("passed")} - stored.failing)

@@ -15,12 +15,8 @@ from typing import Any
 
 from extract.pdf import prepass
 from extract.sections import Section
+from extract.toolkit.settings import INVENTORY
 
-# A section's run fills a gap of at most this many unclaimed pages: a longer gap is
-# another part of the report, not a page of the run its pre-pass text hid.
-MAX_GAP = 2
-# Below this many words a page no section chose is a divider, a picture or a title.
-FEW_WORDS = 15
 # When several sections read one page, the data sections name it before prose.
 ORDER = ("members", "calendar", "publications", "key_figures", "budget", "plan", "lists", "prose")
 
@@ -40,7 +36,7 @@ def fill_runs(plan: dict[str, list[int]], runs: set[str]) -> dict[str, dict[int,
         numbers = sorted(set(plan.get(name, [])))
         for before, after in pairwise(numbers):
             gap = range(before + 1, after)
-            if 0 < len(gap) <= MAX_GAP and not any(n in claimed for n in gap):
+            if 0 < len(gap) <= INVENTORY.max_gap and not any(n in claimed for n in gap):
                 added.setdefault(name, {}).update({n: (before, after) for n in gap})
         if name in added:
             plan[name] = sorted({*numbers, *added[name]})
@@ -100,7 +96,7 @@ def _between_sections(rows: list[dict[str, Any]]) -> None:
     note: it may be a page of either (a month no pre-pass recognised)."""
     claimed = [r for r in rows if r["section"] not in (None, "prose")]
     for r in rows:
-        if r["section"] is not None or r["words"] < FEW_WORDS:
+        if r["section"] is not None or r["words"] < INVENTORY.few_words:
             continue
         before = max((c for c in claimed if c["page"] < r["page"]), key=lambda c: c["page"], default=None)
         after = min((c for c in claimed if c["page"] > r["page"]), key=lambda c: c["page"], default=None)
@@ -127,7 +123,7 @@ def unclaimed_checks(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         name = nxt["section"]  # the section a lost page most likely begins
         unclaimed = [p for p in pages if prev["page"] < p["page"] < nxt["page"]
-                     and p["section"] is None and p["words"] >= FEW_WORDS]
+                     and p["section"] is None and p["words"] >= INVENTORY.few_words]
         if prev["section"] == nxt["section"] and not unclaimed:
             continue
         out.append({
@@ -156,7 +152,7 @@ def _unread_reason(number: int, text: str) -> str:
         return "blank: no text (a picture or scanned page would need OCR)"
     if number == 1:
         return "cover"
-    if words < FEW_WORDS:
+    if words < INVENTORY.few_words:
         return f"{words} words only: a divider, picture or title page; no section found"
     return "narrative: no section's heading, words or structure found"
 

@@ -7,7 +7,7 @@ with it, column by column, before writing (after parsing, so it needs the databa
 the pipeline writes to, not the parsers):
 
 - an `unknown:` column whose cells agree member by member with exactly one known column
-  of the sibling (`AGREE` of the members both list, at least `MIN_FILLED` of them with a
+  of the sibling (`GATES.sibling_agree` of the members both list, at least `GATES.sibling_min_filled` of them with a
   cell in either) takes that column's key, said in `column_review` (`cells match 2021-fr
   fee_paid, 141/143`) and in a warning; `members.columns_known` is read again;
 - a mapped column whose cells disagree with the sibling's column of the same key fails
@@ -15,7 +15,7 @@ the pipeline writes to, not the parsers):
   many members agree and the sibling's column its cells do agree with, if any.
 
 Cells are compared as what they say, not as printed: `Yes`, `Oui`, `Sí` and `1` are 1;
-a blank and `-` are nothing; `L & P` is itself. A column with fewer than `MIN_FILLED`
+a blank and `-` are nothing; `L & P` is itself. A column with fewer than `GATES.sibling_min_filled`
 cells says too little to compare (a sparse column agrees with any other sparse one).
 """
 
@@ -28,11 +28,8 @@ from typing import Any
 
 from extract.lang import vocab
 from extract.sections.members import titles
+from extract.toolkit.settings import GATES
 
-# Share of the members both editions list whose cells must agree.
-AGREE = 0.95
-# Members with a cell (in either edition) a column needs to be evidence at all.
-MIN_FILLED = 20
 UNKNOWN = "unknown:"
 
 Cells = dict[str, dict[str, object]]  # indicator -> member -> what the cell says
@@ -48,11 +45,11 @@ class Agreement:
 
     @property
     def agrees(self) -> bool:
-        return self.filled >= MIN_FILLED and self.agreeing >= AGREE * self.compared
+        return self.filled >= GATES.sibling_min_filled and self.agreeing >= GATES.sibling_agree * self.compared
 
     @property
     def evidence(self) -> bool:
-        return self.filled >= MIN_FILLED
+        return self.filled >= GATES.sibling_min_filled
 
     def __str__(self) -> str:
         return f"{self.agreeing}/{self.compared}"
@@ -200,7 +197,7 @@ def _agreement_check(sibling: Sibling, members: set[str], tables: dict[str, list
     if confirmed and not problems:
         detail = "confirmed by its cells: " + ", ".join(confirmed)
     return {"check": f"members.columns_agree_with_{sibling.report_id}",
-            "expected": f"every shared column agrees on >= {AGREE:.0%} of {len(members)} members",
+            "expected": f"every shared column agrees on >= {GATES.sibling_agree:.0%} of {len(members)} members",
             "actual": f"{compared - len(problems)} of {compared} columns agree",
             "passed": int(not problems), "detail": detail}
 

@@ -28,19 +28,12 @@ from rapidfuzz import fuzz
 from extract.lang import vocab
 from extract.pdf.layout import Page, Word, bbox_of, group_blocks, group_lines
 from extract.sections import ReportContext, Section, register
+from extract.toolkit.settings import BUDGET
 from extract.toolkit.text import join_lines, slug
 
 NAME = "budget"
 CODE_RE = re.compile(r"^P\d{3}$")
 SHARE_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s?%$")
-# A funding share is printed this many times the page's median word size.
-BIG_RATIO = 1.5
-# Shares sum to 100 % within the printed rounding: half a point per line.
-ROUNDING = 0.005
-MARKER_SCORE = 90
-MIN_CODES = 3
-# Lines of one label are this many font sizes apart at most (white between them).
-LEADING = 0.9
 
 
 def _vocab(language: str | None) -> dict[str, Any]:
@@ -58,7 +51,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     for i, text in enumerate(texts):
         codes = sum(1 for w in text.split() if CODE_RE.match(w))
         folded = vocab.fold(" ".join(text.split()))
-        if codes >= MIN_CODES and (any(p in folded for p in phrases) or "%" in text) or any(p in folded for p in phrases) and "%" in text:
+        if codes >= BUDGET.min_codes and (any(p in folded for p in phrases) or "%" in text) or any(p in folded for p in phrases) and "%" in text:
             out.append(i + 1)
     return out
 
@@ -133,7 +126,7 @@ def budget_lines(page: Page) -> tuple[list[dict[str, Any]], set[int], list[str]]
             if share_word is not None:
                 # the share stood on the label's first line and the label wraps on under
                 # it: lines of the same block (leading), without a share of their own
-                if shares or line.top - previous.bottom > LEADING * line.size:
+                if shares or line.top - previous.bottom > BUDGET.leading * line.size:
                     break
                 taken += line_words
                 previous = line
@@ -160,10 +153,10 @@ def funding_sources(page: Page, used: set[int], language: str | None) -> list[di
     if not words:
         return []
     median = statistics.median(w.size for w in page.words)
-    big = [w for w in _percent_words(words) if w.size >= BIG_RATIO * median]
+    big = [w for w in _percent_words(words) if w.size >= BUDGET.big_ratio * median]
     if not big:
         return []
-    rest = [w for w in words if w.size < BIG_RATIO * median]
+    rest = [w for w in words if w.size < BUDGET.big_ratio * median]
     out = []
     for number in sorted(big, key=lambda w: (w.top, w.x0)):
         # the tile's width: up to the next tile of its row
@@ -212,7 +205,7 @@ def source_key(label: str, language: str | None) -> str:
     for key, phrases in (_vocab(language).get("funding_sources") or {}).items():
         for phrase in phrases:
             p = vocab.fold(phrase)
-            if len(p) > best_len and (p in folded or fuzz.partial_ratio(p, folded) >= MARKER_SCORE):
+            if len(p) > best_len and (p in folded or fuzz.partial_ratio(p, folded) >= BUDGET.marker_score):
                 best, best_len = key, len(p)
     return best or f"unknown:{slug(label)}"
 
@@ -237,7 +230,7 @@ def _sum_check(name: str, rows: list[dict[str, Any]], key: str, pages: list[int]
     """Shares sum to 1 within the printed rounding (half a point per row printed)."""
     total = sum(r["share"] for r in rows)
     n = len(rows) + len(unpaired)
-    passed = abs(total - 1) <= ROUNDING * max(n, 1) and not unpaired
+    passed = abs(total - 1) <= BUDGET.rounding * max(n, 1) and not unpaired
     detail = (f"{len(rows)} rows on p. {', '.join(map(str, pages)) or '-'} sum to {total:.1%}: "
               + ", ".join(f"{r[key]} {r['share']:.0%}" for r in rows))
     if unpaired:

@@ -16,7 +16,7 @@ Read from positions, not from the text order (which glues `…au climat26`):
 5. the first day is the row the block starts in; a boxed event runs over the day
    rows its box covers; an event printed again on the next month's page (from day 1,
    after running to the month's last day) is merged into one row;
-6. cities: the location line and the places the title names (`prose.find_places`),
+6. cities: the location line and the places the title names (`names.places.find_places`),
    each resolved by the report's name collector, go to `event_cities`.
 """
 
@@ -38,25 +38,18 @@ from babel.dates import get_day_names, get_month_names
 from rapidfuzz import fuzz, process
 
 from extract.lang import vocab
+from extract.names.places import find_places
 from extract.pdf import prepass
 from extract.pdf.layout import Block, Box, Line, Page, Word, WordGroup, group_lines, split_line
 from extract.sections import ReportContext, Section, register
-from extract.sections.prose import find_places
 from extract.toolkit.geometry import bbox_of, centre_inside, clusters
+from extract.toolkit.settings import CALENDAR
 from extract.toolkit.text import fold_with_offsets, join_lines, strip_glued_number
 
 NAME = "calendar"
 
-# A copy on the next month's page whose title scores this much (rapidfuzz ratio) against
-# an event cut at its month's end is that event read differently.
-SAME_TITLE = 90
 
 DAY_NUMBER = re.compile(r"\d{1,2}")
-MIN_DAYS = 28  # a day column runs 1..28 at least
-# Gaps between words wider than this (in text sizes) separate side-by-side events.
-SEGMENT_GAP = 0.8
-# A line this close under the previous one (in text sizes) continues its event.
-LINE_GAP = 0.6
 PREFIX = re.compile(r"^(?P<prefix>[^|]{1,80}?)\s*\|\s*(?P<rest>.*)$")
 
 
@@ -74,8 +67,11 @@ class Vocab:
     # month names in full and abbreviated (no final dot), and day names: dates of entries
     month_tokens: dict[str, int] = field(default_factory=dict)
     day_names: frozenset[str] = frozenset()
-    # the report's language (titles are joined without its lexicon: the French one keeps
-    # `prog-` / `ram`, both French words, in the English `program`)
+    # the words between the two months of a range (`janvier à juin`): coverage headings
+    range_words: tuple[str, ...] = ()
+    # the report's language: its word frequencies tell a real line-end hyphen in a title
+    # (`nature-` / `based`, `co-` / `agir`) from a soft one (`prog-` / `ram` of an English
+    # `program` in a French report: wordfreq's French list knows `program` too)
     language: str | None = None
 
 
@@ -123,6 +119,7 @@ def load_vocab(language: str | None = None) -> Vocab:
         online=frozenset(vocab.fold(w) for w in v.get("online_locations", [])),
         connectors=frozenset(vocab.fold(w) for w in v.get("title_connectors", [])),
         statements=tuple(v.get("statements", [])),
+        range_words=tuple(vocab.fold(w) for w in v.get("range_words", [])),
     )
 
 
@@ -164,7 +161,7 @@ def event_type(prefix: str | None, prefixes: dict[str, str]) -> str | None:
     starts = [k for k in prefixes if text.startswith(k + " ")]
     if starts:
         return prefixes[max(starts, key=len)]
-    hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=85)
+    hit = process.extractOne(text, list(prefixes), scorer=fuzz.ratio, score_cutoff=CALENDAR.prefix_score)
     return prefixes[hit[0]] if hit else None
 
 
@@ -177,7 +174,7 @@ def footnote_of(page: Page, voc: Vocab) -> set[int]:
     """
     found: set[int] = set()
     for line in group_lines([*page.words, *page.margin]):
-        for piece in split_line(line, 1.5):
+        for piece in split_line(line, CALENDAR.piece_gap):
             if is_footnote(piece.text, voc.footnotes):
                 found.update(id(w) for w in piece.words)
     return found
@@ -186,7 +183,7 @@ def footnote_of(page: Page, voc: Vocab) -> set[int]:
 def is_footnote(text: str, footnotes: Iterable[str]) -> bool:
     folded = vocab.fold(text)
     return folded.startswith("*") and any(
-        fuzz.partial_ratio(f, folded) >= 85 for f in footnotes)
+        fuzz.partial_ratio(f, folded) >= CALENDAR.footnote_score for f in footnotes)
 
 
 # --- text of one event --------------------------------------------------------------
@@ -203,7 +200,7 @@ def split_prefix(text: str) -> tuple[str | None, str]:
     if m:
         prefix = m.group("prefix").strip()
         letters = [c for c in prefix if c.isalpha()]
-        if letters and all(c.isupper() for c in letters) and len(prefix.split()) <= 8:
+        if letters and all(c.isupper() for c in letters) and len(prefix.split()) <= CALENDAR.max_prefix_words:
             return f"{' '.join(prefix.split())} |", m.group("rest").strip()
     return None, text
 
@@ -221,7 +218,7 @@ def looks_like_place_pair(text: str) -> bool:
     if not m:
         return False
     parts = [m.group("city").strip(), m.group("country").strip()]
-    return all(p[:1].isupper() and len(p.split()) <= 4 for p in parts) and not text.rstrip().endswith(("*", ":"))
+    return all(p[:1].isupper() and len(p.split()) <= CALENDAR.max_location_words for p in parts) and not text.rstrip().endswith(("*", ":"))
 
 
 # --- page structure -----------------------------------------------------------------
@@ -261,18 +258,18 @@ class MonthFrame:
     @property
     def events_left(self) -> bool:
         """The events stand left of the day numbers (lanes on the left)."""
-        return self.x1 <= self.column.x1 + 0.5
+        return self.x1 <= self.column.x1 + CALENDAR.slack
 
 
 def _day_chains(words: list[Word]) -> list[list[Word]]:
     """Runs 1, 2, 3, ... in order down the page (stray numbers skipped); a new run starts
-    at a 1 under a run of MIN_DAYS or more (two months stacked at one x)."""
+    at a 1 under a run of CALENDAR.min_days or more (two months stacked at one x)."""
     chains: list[list[Word]] = [[]]
     for w in sorted(words, key=lambda w: w.top):
         chain = chains[-1]
-        if int(w.text) == 1 and len(chain) >= MIN_DAYS:
+        if int(w.text) == 1 and len(chain) >= CALENDAR.min_days:
             chains.append([w])
-        elif int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - 0.5):
+        elif int(w.text) == len(chain) + 1 and (not chain or w.top > chain[-1].bottom - CALENDAR.slack):
             chain.append(w)
     return chains
 
@@ -282,10 +279,10 @@ def find_day_columns(words: list[Word]) -> list[DayColumn]:
     numbers = [w for w in words if DAY_NUMBER.fullmatch(w.text) and 1 <= int(w.text) <= 31]
     found: dict[frozenset, DayColumn] = {}
     for key in (lambda w: w.x0, lambda w: w.x1):
-        tolerance = 0.3 * (statistics.median(w.size for w in numbers) if numbers else 10)
+        tolerance = CALENDAR.day_align * (statistics.median(w.size for w in numbers) if numbers else 10)
         for cluster in clusters(numbers, key, tolerance):
             for chain in _day_chains(cluster):
-                if len(chain) >= MIN_DAYS:
+                if len(chain) >= CALENDAR.min_days:
                     found.setdefault(frozenset(id(w) for w in chain), DayColumn(chain))
     columns = sorted(found.values(), key=lambda c: (c.x0, c.bbox[1]))
     # one column per place: keep the longest if two clusterings overlap
@@ -329,7 +326,7 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
         return []
     headings = []
     for line in page.lines():
-        for part in split_line(line, 1.5):
+        for part in split_line(line, CALENDAR.piece_gap):
             found = month_of(part.text, voc.months)
             if found:
                 headings.append((part, found))
@@ -342,13 +339,13 @@ def find_month_frames(page: Page, voc: Vocab, year: int) -> list[MonthFrame]:
         band = [c for c in columns if beside(c, col)]  # the months side by side with it
         i = band.index(col)
         if left_side:  # the month runs from the previous day column to its own
-            x0, x1 = (band[i - 1].x1 + 0.5 if i else 0.0), col.x1
+            x0, x1 = (band[i - 1].x1 + CALENDAR.slack if i else 0.0), col.x1
         else:  # from its day column to the next one
-            x0, x1 = col.x0, (band[i + 1].x0 - 0.5 if i + 1 < len(band) else page.width)
+            x0, x1 = col.x0, (band[i + 1].x0 - CALENDAR.slack if i + 1 < len(band) else page.width)
         start = col.x0 if not left_side else x0
         above = [
             (h, f) for h, f in headings
-            if h.bottom <= col.top(1) + 0.5 * col.size and h.x0 < x1 and h.x1 > start - 4 * col.size
+            if h.bottom <= col.top(1) + CALENDAR.heading_drop * col.size and h.x0 < x1 and h.x1 > start - CALENDAR.heading_reach * col.size
         ]
         if not above:
             continue
@@ -415,7 +412,7 @@ def single_stack(words: list[Word]) -> bool:
     """True when words form one column of lines (an event box), not side-by-side texts:
     no wide gap inside a line, and each line under the one above it."""
     lines = group_lines(words)
-    if any(len(split_line(line, SEGMENT_GAP)) > 1 for line in lines):
+    if any(len(split_line(line, CALENDAR.segment_gap)) > 1 for line in lines):
         return False
     return all(min(a.x1, b.x1) > max(a.x0, b.x0) for a, b in pairwise(lines))
 
@@ -424,7 +421,7 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
     """Runs of words on one line of one event, with the event box they sit in."""
     out = []
     for line in group_lines(words):
-        for part in split_line(line, SEGMENT_GAP):
+        for part in split_line(line, CALENDAR.segment_gap):
             current: list[Word] = []
             current_box: Box | None = None
             for w in part.words:
@@ -442,7 +439,7 @@ def segments_of(words: list[Word], owner: dict[int, Box]) -> list[tuple[Line, Bo
 def event_blocks(words: list[Word], boxes: list[Box], column: DayColumn,
                  connectors: frozenset[str] = frozenset()) -> list[EventBlock]:
     """The events of one month: one block per event box, or lines stacked in a day row."""
-    owner = event_boxes(words, boxes, 0.8 * column.size)
+    owner = event_boxes(words, boxes, CALENDAR.box_reach * column.size)
     boxed: dict[int, EventBlock] = {}
     loose: list[Line] = []
     for line, box in segments_of(words, owner):
@@ -474,8 +471,8 @@ def runs_on(block: EventBlock, line: Line, column: DayColumn, connectors: frozen
     line starts in lower case, or the block's last line ends on a hyphen or a
     connector word (`of the`). A line off the day numbers' rhythm goes on.
     """
-    day = column.row_of(line.top, 0.5 * column.size)
-    level = abs(line.top - column.top(day)) <= 0.35 * column.size
+    day = column.row_of(line.top, CALENDAR.row_tolerance * column.size)
+    level = abs(line.top - column.top(day)) <= CALENDAR.level_tolerance * column.size
     if not level:
         return True
     last = block.lines[-1].text.rstrip()
@@ -489,7 +486,7 @@ def stack_lines(lines: list[Line], column: DayColumn,
     """Unboxed events: a line continues the block right above it, in the same day row
     or running on over the next ones (`runs_on`)."""
     blocks: list[EventBlock] = []
-    tol = 0.5 * column.size
+    tol = CALENDAR.row_tolerance * column.size
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
         size = line.size
         best, best_gap = None, None
@@ -498,7 +495,7 @@ def stack_lines(lines: list[Line], column: DayColumn,
             gap = line.top - last.bottom
             overlap = min(line.x1, block.x1) - max(line.x0, block.x0)
             if (
-                -0.3 * size <= gap <= LINE_GAP * size
+                -CALENDAR.line_overlap * size <= gap <= CALENDAR.line_gap * size
                 and (overlap > 0 or abs(line.x0 - block.x0) <= size)
                 and (column.row_of(line.top, tol) == column.row_of(block.top, tol)
                      or runs_on(block, line, column, connectors))
@@ -542,10 +539,10 @@ def location_line(lines: list[Line], width: float, voc: Vocab, is_city: Callable
     if vocab.fold(last) in voc.online or looks_like_place_pair(last):
         return True
     words = vocab.fold(prev).split()
-    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > 3:
+    if not words or words[-1] in voc.connectors or prev.endswith((":", "–", "—")) or len(last.split()) > CALENDAR.max_place_words:
         return False
     size = lines[-1].size
-    would_fit = (lines[-2].x1 - lines[-2].x0) + 0.3 * size + (lines[-1].x1 - lines[-1].x0) <= width
+    would_fit = (lines[-2].x1 - lines[-2].x0) + CALENDAR.word_space * size + (lines[-1].x1 - lines[-1].x0) <= width
     return would_fit and is_city(last)
 
 
@@ -594,13 +591,14 @@ def italic_tail(lines: list[Line]) -> tuple[list[Line], list[Word]]:
 def wrapped_location(lines: list[Line], is_city: Callable[[str], bool]) -> int:
     """How many last lines (2 or 3) make a location wrapped in a narrow box
     (`Mexico City,` / `Mexico`): joined, a `City, Country` whose city the gazetteer
-    knows, after a title line that does not run on into it; 0 when none do."""
+    knows (`is_city` of the pair), after a title line that does not run on into it; 0
+    when none do."""
     for k in (3, 2):
         if len(lines) <= k or lines[-k - 1].text.rstrip().endswith(("-", "|")):
             continue
         text = join_lines([ln.text for ln in lines[-k:]])
         m = LOCATION_PATTERN.fullmatch(text.strip())
-        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(m.group("city").strip()):
+        if m and lines[-k].text[:1].isupper() and looks_like_place_pair(text) and is_city(text.strip()):
             return k
     return 0
 
@@ -626,7 +624,7 @@ def entry_text(lines: list[Line], width: float, voc: Vocab, is_city: Callable[[s
     elif location_line(lines, width, voc, is_city):
         location = " ".join(lines[-1].text.split())
         lines = lines[:-1]
-    text = join_lines([ln.text for ln in lines])
+    text = join_lines([ln.text for ln in lines], vocab.lexicon(voc.language))
     prefix, title = (tag, text) if tag else split_prefix(text)
     gender = title.endswith("*")
     return EntryText(title.rstrip("*").strip(), prefix, location, gender)
@@ -640,7 +638,7 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
         width = max(width, block.box.x1 - block.box.x0 - 2 * max(0.0, block.x0 - block.box.x0))
     entry = entry_text(lines, width, voc, is_city)
     col = frame.column
-    tol = 0.5 * col.size
+    tol = CALENDAR.row_tolerance * col.size
     first = col.row_of(block.top, tol)
     last = first
     if block.box is not None:
@@ -658,7 +656,7 @@ def read_block(block: EventBlock, frame: MonthFrame, page: Page, voc: Vocab,
 def read_month(page: Page, frame: MonthFrame, voc: Vocab, excluded: set[int],
                is_city: Callable[[str], bool]) -> list[Printed]:
     col = frame.column
-    top = col.top(1) - 0.6 * col.size
+    top = col.top(1) - CALENDAR.month_top * col.size
     column_ids = {id(w) for w in col.words}
     words = [
         w for w in page.words
@@ -751,7 +749,7 @@ def agenda_columns(headings: list[Line], size: float) -> list[float]:
     """The left edges of the columns of entries: where month headings start."""
     edges: list[float] = []
     for h in sorted(headings, key=lambda h: h.x0):
-        if not edges or h.x0 - edges[-1] > 3 * size:
+        if not edges or h.x0 - edges[-1] > CALENDAR.agenda_column_gap * size:
             edges.append(h.x0)
     return edges
 
@@ -765,7 +763,7 @@ def read_agenda(page: Page, voc: Vocab, year: int, excluded: set[int], carried: 
     pieces: list[Line] = []
     row: dict[int, int] = {}  # piece -> its line of the page: reading order across a date column
     for n, line in enumerate(group_lines(words)):
-        for piece in split_line(line, 1.5):
+        for piece in split_line(line, CALENDAR.piece_gap):
             pieces.append(piece)
             row[id(piece)] = n
     headings = agenda_headings(pieces, voc, year)
@@ -780,7 +778,7 @@ def read_agenda(page: Page, voc: Vocab, year: int, excluded: set[int], carried: 
         return max((i for i, x in enumerate(edges) if x <= piece.x0 + size), default=-1)
 
     # the calendar heading and anything above the first month heading are not entries
-    body = [pc for pc in pieces if id(pc) not in heading_ids and pc.top >= first_top - 0.5 * size
+    body = [pc for pc in pieces if id(pc) not in heading_ids and pc.top >= first_top - CALENDAR.heading_drop * size
             and column_of(pc) >= 0]
     printed: list[Printed] = []
     month = carried
@@ -820,7 +818,7 @@ def agenda_entry(month: AgendaMonth, date: DateRange, lines: list[Line], page: P
         # `23 Mar 2021 Urban Forestry…`: a year set like the title, or apart from the
         # date, starts the title
         year, before = first.words[taken - 1], first.words[taken - 2]
-        if is_bold(year) != is_bold(before) or year.x0 - before.x1 > SEGMENT_GAP * year.size:
+        if is_bold(year) != is_bold(before) or year.x0 - before.x1 > CALENDAR.segment_gap * year.size:
             taken -= 1
     # a date column: the date's own words; the entry's lines are the ones right of it
     rest = [*first.words[taken:], *[w for ln in lines[1:] for w in ln.words]]
@@ -892,12 +890,60 @@ def find_statements(text: str, voc: Vocab, year: int) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The months a calendar says it covers: first and last month index (`_index`)."""
+
+    first: int
+    last: int
+    page: int
+    printed: str
+
+
+def find_coverage(text: str, voc: Vocab, year: int, page: int) -> Coverage | None:
+    """The month range a calendar's heading (or the line under it) prints: `CALENDRIER
+    INTERNATIONAL · JANVIER – JUIN 2021`, `International calendar, September 2021 to
+    August 2022`. A range elsewhere on the page (an event's `juillet-septembre`) is not the
+    calendar's: only the heading's line and the next one are read.
+
+    >>> v = load_vocab("fr")
+    >>> c = find_coverage("CALENDRIER INTERNATIONAL\\nde janvier à juin 2021\\n1 2 3", v, 2021, 4)
+    >>> (c.first % 12 + 1, c.last % 12 + 1, c.last // 12, c.printed)
+    (1, 6, 2021, 'janvier à juin 2021')
+    >>> find_coverage("CALENDRIER INTERNATIONAL 2021\\nJANVIER\\nForum juillet-septembre", v, 2021, 4) is None
+    True
+    """
+    if not voc.range_words:
+        return None
+    month = "(?:" + "|".join(re.escape(m) for m in sorted(voc.months, key=len, reverse=True)) + ")"
+    words = "|".join(re.escape(w) for w in voc.range_words)
+    pattern = re.compile(rf"\b(?P<m1>{month})(?:\s+(?:de\s+)?(?P<y1>(?:19|20)\d\d))?\s*(?:{words})\s*"
+                         rf"(?P<m2>{month})(?:\s+(?:de\s+)?(?P<y2>(?:19|20)\d\d))?\b")
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not any(h in vocab.fold(line) for h in voc.headings):
+            continue
+        for candidate in (line, *lines[i + 1:i + 2]):
+            folded, offsets = fold_with_offsets(candidate)
+            m = pattern.search(folded)
+            if not m:
+                continue
+            last_year = int(m["y2"] or m["y1"] or year)
+            first_year = int(m["y1"] or last_year)
+            first, last = _index(first_year, voc.months[m["m1"]]), _index(last_year, voc.months[m["m2"]])
+            if last < first and not m["y1"]:  # `septembre – août 2022`: the range runs over the new year
+                first -= 12
+            if first <= last:
+                return Coverage(first, last, page, candidate[offsets[m.start()]:offsets[m.end() - 1] + 1])
+    return None
+
+
 # --- the parser contract ------------------------------------------------------------
 
 def _has_day_run(text: str) -> bool:
     """Day numbers 10..28 as separate tokens (the pre-pass glues one-digit days)."""
     tokens = set(re.findall(r"(?<!\d)(\d{1,2})(?!\d)", text))
-    return all(str(d) in tokens for d in range(10, MIN_DAYS + 1))
+    return all(str(d) in tokens for d in range(10, CALENDAR.min_days + 1))
 
 
 def is_month_page(text: str, voc: Vocab) -> bool:
@@ -911,16 +957,12 @@ def is_month_page(text: str, voc: Vocab) -> bool:
         if head and head[1] in voc.months:
             rest = head[2].split()
             months += not rest or not rest[0].isalpha()
-        elif len(line) <= 40 and month_of(line, voc.months):  # `Ene ro (cont.)`, letter-spaced
+        elif len(line) <= CALENDAR.max_heading_chars and month_of(line, voc.months):  # `Ene ro (cont.)`, letter-spaced
             months += 1
     if not months:
         return False
     return (any(prepass.contains(text, h) for h in voc.headings) or _has_day_run(text)
-            or dated_lines(text, voc) >= MIN_DATED)
-
-
-# An agenda page: a month heading over at least this many lines that start with a date.
-MIN_DATED = 3
+            or dated_lines(text, voc) >= CALENDAR.min_dated)
 
 
 def dated_lines(text: str, voc: Vocab) -> int:
@@ -938,7 +980,7 @@ def is_month_text(text: str, voc: Vocab | None = None) -> bool:
     whatever the month name reads as? Such a page is the calendar's, never key figures'
     (its day numbers and the figures in its titles are not the report's results)."""
     voc = voc or load_vocab()
-    return is_month_page(text, voc) or prepass.day_run(text, MIN_DAYS)
+    return is_month_page(text, voc) or prepass.day_run(text, CALENDAR.min_days)
 
 
 def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
@@ -960,6 +1002,7 @@ class CalendarState:
     statements: list[dict[str, Any]] = field(default_factory=list)
     months: list[dict[str, Any]] = field(default_factory=list)
     copies: list[dict[str, Any]] = field(default_factory=list)
+    coverage: Coverage | None = None  # the months the calendar's heading says it covers
 
 
 def parse(pages: list[Page], ctx: ReportContext) -> Section:
@@ -972,15 +1015,24 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
 
     def is_city(text: str) -> bool:
         """A whole line naming a notable place (the matcher's population floor keeps
-        `Summit`, a town of New Jersey, out); `peek` asks and records nothing."""
+        `Summit`, a town of New Jersey, out); `peek` asks and records nothing. Of a
+        `City, Country` pair, the city the names resolver knows: the pair's shape is the
+        evidence the prose matcher lacks, and a city-state (`Singapur, República de
+        Singapur`) is a country's name there, which prose never takes for a city."""
         if text not in memo:
-            places = find_places(text, ctx.language)
-            memo[text] = (len(places) == 1 and places[0].text == text.strip()
-                          and ctx.names.peek(text) is not None)
+            pair = LOCATION_PATTERN.fullmatch(text.strip())
+            if pair and looks_like_place_pair(text):
+                memo[text] = ctx.names.peek(pair["city"].strip()) is not None
+            else:
+                places = find_places(text, ctx.language)
+                memo[text] = (len(places) == 1 and places[0].text == text.strip()
+                              and ctx.names.peek(text) is not None)
         return memo[text]
 
     carried: AgendaMonth | None = None  # an agenda's month running on to the next page
+    coverage: Coverage | None = None
     for page in pages:
+        coverage = coverage or find_coverage(page.text, voc, ctx.year, page.number)
         footnote_words = footnote_of(page, voc)
         frames = find_month_frames(page, voc, ctx.year)
         marked = False
@@ -1009,7 +1061,7 @@ def parse(pages: list[Page], ctx: ReportContext) -> Section:
             "heading over dated entries, and no statement of a number of events")
     events = merge_repeats(printed)
     section = Section(pages=notes, state=CalendarState(
-        statements=_dedupe_statements(statements), months=months,
+        statements=_dedupe_statements(statements), months=months, coverage=coverage,
         copies=[{"title": p.title, "prefix": p.prefix, "start": p.start.isoformat(),
                  "end": p.end.isoformat(), "page": p.page} for p in printed]))
     rows, links = [], []
@@ -1090,10 +1142,13 @@ def checks(tables: dict[str, list[dict[str, Any]]], state: CalendarState | None,
             "detail": "; ".join(f"p. {e.get('page')}: {e['start_date']} {e['title'][:60]}" for e in outside) or None,
         })
     if state.months:
-        # the calendar of a year's report covers its year: January to December, and any
-        # month it prints beyond (a calendar running into the next January)
-        out.append(months_present(state.months, ctx.language,
-                                  expected=(_index(ctx.year, 1), _index(ctx.year, 12))))
+        # the calendar of a year's report covers its year, January to December, unless its
+        # heading says otherwise; and any month it prints beyond (running into January)
+        cover = state.coverage
+        out.append(months_present(
+            state.months, ctx.language,
+            expected=(cover.first, cover.last) if cover else (_index(ctx.year, 1), _index(ctx.year, 12)),
+            source=f"as the heading on p. {cover.page} says: {cover.printed!r}" if cover else None))
         out.append(events_cut(events, state.copies, state.months))
     return out
 
@@ -1112,9 +1167,10 @@ def _index(year: int, month: int) -> int:
 
 
 def months_present(months: list[dict[str, Any]], language: str,
-                   expected: tuple[int, int] | None = None) -> dict[str, Any]:
+                   expected: tuple[int, int] | None = None, source: str | None = None) -> dict[str, Any]:
     """Every month expected (`expected`: the first and last month index, the report's
-    January to December; else from the first month read to the last), each on some page.
+    January to December or what its heading says, `source`; else from the first month
+    read to the last), each on some page.
 
     A month page lost (not in the file, or not read) leaves a hole, the first and the
     last month too: named, with the pages around it."""
@@ -1137,7 +1193,7 @@ def months_present(months: list[dict[str, Any]], language: str,
     return {
         "check": "calendar.months_present",
         "expected": f"{hi - lo + 1} months, {_month_name(lo // 12, lo % 12 + 1, language)} to "
-                    f"{_month_name(hi // 12, hi % 12 + 1, language)}",
+                    f"{_month_name(hi // 12, hi % 12 + 1, language)}" + (f" ({source})" if source else ""),
         "actual": f"{hi - lo + 1 - len(missing)} read" + (f", missing {', '.join(names)}" if missing else ""),
         "passed": int(not missing),
         "detail": "; ".join(f"{name} missing ({around(i)}): its page is not in the file or not read "
@@ -1171,7 +1227,7 @@ def events_cut(events: list[dict[str, Any]], copies: list[dict[str, Any]],
         first = first.replace(day=1).isoformat()
         for c in copies:
             if c["start"] == first and c["title"] != e["title"] \
-                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= SAME_TITLE:
+                    and fuzz.ratio(vocab.fold(c["title"]), vocab.fold(e["title"])) >= CALENDAR.same_title:
                 problems.append(f"p. {e.get('page')}: {e['title'][:60]!r} ends {e['end_date']}, and p. "
                                 f"{c['page']} goes on with {c['title'][:60]!r} from {first}: one event "
                                 "read as two (a title read differently)")

@@ -29,38 +29,11 @@ from extract.pdf import prepass
 from extract.pdf.layout import Line, Page, Word, bbox_of, group_blocks, group_lines, split_line
 from extract.sections import ReportContext, Section, register
 from extract.toolkit.geometry import x_overlap
+from extract.toolkit.settings import GEOMETRY, KEY_FIGURES
 from extract.toolkit.text import join_lines
 
 NAME = "key_figures"
-# A label is compared with as many characters of the text after the number as it has;
-# below this rapidfuzz ratio the words are not that label (tolerates a typo or a
-# missing space: "derenforcement").
-MIN_SCORE = 88
-# Words passed over between a number and its label ("21 of them focused on …"): at most
-# this many, each a short word of letters only, so a sentence never runs into a label
-# several words on.
-MAX_CONNECTOR_WORDS = 2
-MAX_CONNECTOR_LENGTH = 7
 
-# A headline number (a tile of "PRINCIPAUX RÉSULTATS") is printed at least this many
-# times the page's median word size, with its label block under it in smaller type.
-BIG_RATIO = 1.5
-# The words of one printed number ("72,7 %", "1 200") are a space apart; two numbers side
-# by side are further apart than this many font sizes.
-NUMBER_SPACE = 0.5
-# A word of letters in large type this close (font sizes) to a large number makes it
-# a heading's number (`LINE OF ACTION 1`, letter-spaced), not a headline figure.
-HEADING_GAP = 2.0
-# A label block starts, and goes on line by line, within this many font sizes of white
-# (the leading group_blocks allows).
-LEADING = 0.9
-# Two words of one line overlapping by more than this many font sizes are two texts
-# drawn over each other (a label running into the next column), not kerning slop.
-COLLISION = 0.1
-# A label beside its number starts within this many number sizes of its right edge.
-BESIDE = 1.0
-# A gap where a label line is flush with a number's edge outranks any plain gap.
-ALIGNED = 1e6
 
 # A printed number: optional sign, digits (groups of three after a space, thin or
 # no-break space, comma or point: babel decides what the locale means), optional
@@ -149,7 +122,7 @@ def _of_label(following: str, language: str) -> str | None:
     best = None
     for key, label in _of_entries(language):
         score = fuzz.ratio(label, text[: len(label)])
-        if score >= MIN_SCORE and (best is None or len(label) > best[0]):
+        if score >= KEY_FIGURES.min_score and (best is None or len(label) > best[0]):
             best = (len(label), key)
     return best[1] if best else None
 
@@ -159,7 +132,7 @@ def match_label(following: str, previous_key: str | None, language: str) -> str 
 
     A few connector words may stand between the number and its label ("21 of them
     focused on …", "3 among them …"): when no label fits right after the number, up to
-    `MAX_CONNECTOR_WORDS` short words are passed over, nearest first.
+    `KEY_FIGURES.max_connector_words` short words are passed over, nearest first.
 
     >>> match_label("nouveaux membres", None, "fr")
     'new_members'
@@ -169,7 +142,7 @@ def match_label(following: str, previous_key: str | None, language: str) -> str 
     'gender_publications'
     """
     words = vocab.fold(following).lstrip(" ,;:-").split()
-    for skip in range(min(MAX_CONNECTOR_WORDS, len(words) - 1) + 1):
+    for skip in range(min(KEY_FIGURES.max_connector_words, len(words) - 1) + 1):
         if skip and not _is_connector_word(words[skip - 1]):
             break
         key = _best_label(" ".join(words[skip:]), previous_key, language)
@@ -180,7 +153,7 @@ def match_label(following: str, previous_key: str | None, language: str) -> str 
 
 def _is_connector_word(word: str) -> bool:
     """A short word of letters (an elision or a hyphen inside): "of", "them", "d'entre"."""
-    return len(word) <= MAX_CONNECTOR_LENGTH and re.fullmatch(r"[^\W\d_]+(?:['-][^\W\d_]+)*", word) is not None
+    return len(word) <= KEY_FIGURES.max_connector_length and re.fullmatch(r"[^\W\d_]+(?:['-][^\W\d_]+)*", word) is not None
 
 
 def _best_label(text: str, previous_key: str | None, language: str) -> str | None:
@@ -191,7 +164,7 @@ def _best_label(text: str, previous_key: str | None, language: str) -> str | Non
             continue
         score = fuzz.ratio(label, text[: len(label)])
         # The longest label that fits: "… engagés dans la stratégie …" over "… engagés".
-        if score >= MIN_SCORE and (best is None or (len(label), score) > best[:2]):
+        if score >= KEY_FIGURES.min_score and (best is None or (len(label), score) > best[:2]):
             best = (len(label), score, key)
     return best[2] if best else None
 
@@ -282,15 +255,12 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
             and not is_month_text(text)]
 
 
-GLUED_WORD = 8
-
-
 def _squashed_label(text: str, labels: set[str]) -> bool:
     """A label run together in a line that is itself run together (no word gaps)."""
     for line in text.splitlines():
         words = line.split()
         # a line whose words ran together (8+ letters a word on average), not prose
-        if words and sum(map(len, words)) >= GLUED_WORD * len(words):
+        if words and sum(map(len, words)) >= KEY_FIGURES.glued_word * len(words):
             flat = prepass.squash(line)
             if any(label in flat for label in labels):
                 return True
@@ -330,8 +300,8 @@ def big_numbers(words: Sequence[Word]) -> list[list[Word]]:
         return []
     body = statistics.median(w.size for w in words)
     out = []
-    for line in group_lines(w for w in words if w.size >= BIG_RATIO * body):
-        runs = [part.words for part in split_line(line, NUMBER_SPACE)]
+    for line in group_lines(w for w in words if w.size >= KEY_FIGURES.big_ratio * body):
+        runs = [part.words for part in split_line(line, KEY_FIGURES.number_space)]
         for i, run in enumerate(runs):
             neighbours = [runs[k] for k in (i - 1, i + 1) if 0 <= k < len(runs)]
             if any(_heading_word_beside(run, other) for other in neighbours):
@@ -345,7 +315,7 @@ def _heading_word_beside(run: list[Word], other: list[Word]) -> bool:
     than a gutter."""
     gap = max(other[0].x0 - run[-1].x1, run[0].x0 - other[-1].x1)
     size = max(w.size for w in run + other)
-    return (gap <= HEADING_GAP * size and any(c.isalpha() for w in other for c in w.text)
+    return (gap <= KEY_FIGURES.heading_gap * size and any(c.isalpha() for w in other for c in w.text)
             and not _numbers_of_run(other))
 
 
@@ -442,10 +412,10 @@ def _gaps(words: list[Word], left: tuple[float, float], right: tuple[float, floa
     out = []
     for a, b in pairwise(words):
         width = b.x0 - a.x1
-        if -width > COLLISION * max(a.size, b.size):
+        if -width > KEY_FIGURES.collision * max(a.size, b.size):
             score = math.inf
         elif abs(b.x0 - right[0]) <= tolerance or abs(a.x1 - left[1]) <= tolerance:
-            score = ALIGNED + width
+            score = KEY_FIGURES.aligned + width
         else:
             score = width
         out.append((score, (a.x1 + b.x0) / 2))
@@ -457,7 +427,7 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
 
     A row of numbers shares the lines under it: each line is cut at the gutters
     (`column_cuts`) and each number takes its own piece, line after line, while the
-    white between lines stays within `LEADING` font sizes.
+    white between lines stays within `GEOMETRY.leading` font sizes.
     """
     numbers = big_numbers(words)
     taken = {id(w) for run in numbers for w in run}
@@ -474,7 +444,7 @@ def tiles(words: Sequence[Word]) -> list[Tile]:
             last: list[Word] = run
             for line, cut in zip(lines, pieces):
                 last_bottom, last_size = max(w.bottom for w in last), max(w.size for w in last)
-                if line.top - last_bottom > LEADING * max(last_size, line.size):
+                if line.top - last_bottom > GEOMETRY.leading * max(last_size, line.size):
                     break
                 if last is run and cut[i] and _closer_to_a_number_below(cut[i], run, numbers):
                     break  # the label above the next row's number, not this one's
@@ -502,17 +472,12 @@ def _cut(line: Line, extents: list[tuple[float, float]]) -> list[list[Word]]:
     return [_own_run(piece, extent) for piece, extent in zip(pieces, extents)]
 
 
-# White wider than this many font sizes inside a tile's piece of a line is a gutter to
-# text that is no tile's (a budget column beside the last funding tile).
-GUTTER = 2.0
-
-
 def _own_run(piece: list[Word], extent: tuple[float, float]) -> list[Word]:
     """The words of a piece that run on from those under its number: the last tile of a
     row takes everything right of the last cut, so text beyond a gutter is dropped."""
     runs: list[list[Word]] = []
     for word in piece:
-        if runs and word.x0 - runs[-1][-1].x1 <= GUTTER * max(word.size, runs[-1][-1].size):
+        if runs and word.x0 - runs[-1][-1].x1 <= KEY_FIGURES.gutter * max(word.size, runs[-1][-1].size):
             runs[-1].append(word)
         else:
             runs.append([word])
@@ -532,14 +497,14 @@ def slug(text: str) -> str:
 def label_above(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list[Word]]:
     """The label lines set right above a big number that has none under it (designers
     put the label on either side): the block of smaller words whose last line ends
-    within `LEADING` of the number's top and overlaps it horizontally."""
+    within `GEOMETRY.leading` of the number's top and overlaps it horizontally."""
     size = min(w.size for w in tile.number)
     top = min(w.top for w in tile.number)
     free = [w for w in words if id(w) not in taken and w.size < size and w.bottom <= top + 1]
     best = None
-    for block in group_blocks(free, leading=LEADING):
+    for block in group_blocks(free, leading=GEOMETRY.leading):
         last = block.lines[-1]
-        near = top - last.bottom <= LEADING * size and x_overlap(last.words, tile.number)
+        near = top - last.bottom <= GEOMETRY.leading * size and x_overlap(last.words, tile.number)
         if near and (best is None or last.bottom > best.lines[-1].bottom):
             best = block
     if best is None:
@@ -554,14 +519,14 @@ def label_above(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list
 
 def label_beside(tile: Tile, words: Sequence[Word], taken: set[int]) -> list[list[Word]]:
     """The label set beside a big number, on its right: the block of smaller words that
-    starts within `BESIDE` number sizes of the number's right edge and overlaps its
+    starts within `KEY_FIGURES.beside` number sizes of the number's right edge and overlaps its
     height."""
     size = min(w.size for w in tile.number)
     top, bottom = min(w.top for w in tile.number), max(w.bottom for w in tile.number)
     right = max(w.x1 for w in tile.number)
     free = [w for w in words if id(w) not in taken and w.size < size]
-    near = [b for b in group_blocks(free, leading=LEADING)
-            if 0 <= b.x0 - right + 1 <= BESIDE * size and b.top < bottom and b.bottom > top]
+    near = [b for b in group_blocks(free, leading=GEOMETRY.leading)
+            if 0 <= b.x0 - right + 1 <= KEY_FIGURES.beside * size and b.top < bottom and b.bottom > top]
     if not near:
         return []
     best = min(near, key=lambda b: b.x0)

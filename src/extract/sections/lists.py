@@ -40,16 +40,10 @@ from extract.pdf.layout import (
     split_line,
 )
 from extract.sections import ReportContext, Section, register
+from extract.toolkit.settings import LISTS
 from extract.toolkit.text import join_lines
 
 NAME = "lists"
-MARKER_SCORE = 90
-# A list has at least this many names, and they are most of the blocks under its title.
-MIN_ITEMS = 5
-MIN_ITEM_SHARE = 0.8
-MAX_ITEM_WORDS = 6
-# A card's place is printed this many times the page's median word size (or larger).
-CARD_RATIO = 1.1
 
 
 def _vocab(language: str | None) -> dict[str, Any]:
@@ -65,7 +59,7 @@ def _has(folded_text: str, phrase: str) -> bool:
     holds it (a partial ratio would find `yes` in any phrase with a y, an e and an s)."""
     needle = _folded(phrase)
     return needle in folded_text or (len(folded_text) >= len(needle)
-                                     and fuzz.partial_ratio(needle, folded_text) >= MARKER_SCORE)
+                                     and fuzz.partial_ratio(needle, folded_text) >= LISTS.marker_score)
 
 
 def _skipped(folded_text: str, language: str | None) -> bool:
@@ -185,8 +179,8 @@ def _ids(name: str, page: int, ctx: ReportContext) -> dict[str, Any]:
 def list_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -> list[dict[str, Any]]:
     """Names under a list title: short blocks without digits, most of what is there."""
     blocks = [b for b in group_blocks(words)]
-    items = [b for b in blocks if len(b.words) <= MAX_ITEM_WORDS and not any(c.isdigit() for c in b.text)]
-    if len(items) < MIN_ITEMS or len(items) < MIN_ITEM_SHARE * len(blocks):
+    items = [b for b in blocks if len(b.words) <= LISTS.max_item_words and not any(c.isdigit() for c in b.text)]
+    if len(items) < LISTS.min_items or len(items) < LISTS.min_item_share * len(blocks):
         return []
     rows = []
     for block in sorted(items, key=lambda b: (round(b.bbox[0] / 10), b.bbox[1])):
@@ -208,7 +202,7 @@ def _column_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -> list[dict[str, Any]]:
     """Each project's bold title and the places its text names."""
-    from extract.sections import prose  # spaCy's pipeline, loaded only for a projects page
+    from extract.names import places  # spaCy's pipeline, loaded only for a projects page
 
     pieces = [p for line in group_lines(words) for p in split_line(line)]
     titles: list[list[Line]] = []
@@ -236,7 +230,7 @@ def project_rows(words: list[Word], page: Page, name: str, ctx: ReportContext) -
         text = join_lines([ln.text for ln in group_lines(body)], vocab.lexicon(ctx.language))
         item = join_lines([ln.text for ln in title], vocab.lexicon(ctx.language))
         seen = set()
-        for match in prose.find_places(text, ctx.language, known):
+        for match in places.find_places(text, ctx.language, known):
             if match.text in seen:
                 continue
             seen.add(match.text)
@@ -258,7 +252,7 @@ def leader_rows(page: Page, blocks: list[Block], ctx: ReportContext) -> list[dic
         return []
     median = statistics.median(w.size for w in words)
     pieces = [p for line in group_lines(words) for p in split_line(line)]
-    heads = [p for p in pieces if all(w.bold for w in p.words) and p.size >= CARD_RATIO * median]
+    heads = [p for p in pieces if all(w.bold for w in p.words) and p.size >= LISTS.card_ratio * median]
     if not heads:  # the last page of cards may hold a single card
         return []
     lefts = sorted({round(h.x0, 0) for h in heads})

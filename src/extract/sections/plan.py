@@ -31,18 +31,13 @@ from typing import Any
 from extract.lang import vocab
 from extract.pdf.layout import Box, Page, Word, bbox_of, group_lines
 from extract.sections import ReportContext, Section, register
+from extract.toolkit.settings import PLAN
 from extract.toolkit.text import join_lines
 
 NAME = "plan"
 CODE_RE = re.compile(r"^L(\d+)(?:A(\d+)(?:D(\d+))?)?$")
 # A word that looks like a code but is not well formed (`L1A1D`, `L1AD2`, `LA1D1`).
 CODE_LIKE_RE = re.compile(r"^L\d*A\d*(?:D\d*)?[\W\d]*$")
-# How far (in font sizes) left of a code its swatch or mark may stand.
-MARK_REACH = 3.5
-# Colours further apart than this (RGB distance) are not the legend's swatch.
-MAX_COLOUR_DISTANCE = 0.35
-# Codes at least this many on a page make it a plan page even without its heading.
-MIN_CODES = 3
 
 
 @dataclass
@@ -74,7 +69,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
     out = []
     for i, text in enumerate(texts):
         codes = sum(1 for w in text.split() if CODE_RE.match(w) and "D" in w)
-        if codes >= MIN_CODES or (codes and any(h in vocab.fold(" ".join(text.split())) for h in headings)):
+        if codes >= PLAN.min_codes or (codes and any(h in vocab.fold(" ".join(text.split())) for h in headings)):
             out.append(i + 1)
     return out
 
@@ -156,9 +151,9 @@ def _edges(xs: list[float], size: float) -> list[float]:
 
 def _column(x: float, edges: list[float], size: float, page_width: float) -> tuple[float, float]:
     """The column holding x: from its edge (a swatch stands a little left of it) to the next."""
-    left = max((e for e in edges if e <= x + size * MARK_REACH), default=0.0)
+    left = max((e for e in edges if e <= x + size * PLAN.mark_reach), default=0.0)
     right = min((e for e in edges if e > left + size), default=page_width)
-    return left - size * MARK_REACH, right - size * 0.2
+    return left - size * PLAN.mark_reach, right - size * 0.2
 
 
 def _below_in_column(code: Word, codes: list[Word], left: float, right: float) -> float:
@@ -209,7 +204,7 @@ def _title(code: Word, words: list[Word], codes: list[Word], edges: list[float],
 
 def _mark_left_of(word: Word, page: Page, words: list[Word]) -> tuple[str, Any] | None:
     """The swatch (a filled box) or mark (a short word) just left of `word` on its line."""
-    reach = word.size * MARK_REACH
+    reach = word.size * PLAN.mark_reach
     boxes = [b for b in page.boxes if b.x1 <= word.x0 + 1 and word.x0 - b.x1 <= reach
              and b.top <= word.bottom and b.bottom >= word.top and (b.x1 - b.x0) <= word.size * 3]
     if boxes:
@@ -247,7 +242,7 @@ def read_legend(page: Page, language: str | None) -> Legend:
                 legend.words.extend(run)
                 if kind == "mark":
                     legend.words.extend(w for w in ws[:i] if w.text == value and w.x1 <= ws[i].x0 + 1
-                                        and ws[i].x0 - w.x1 <= ws[i].size * MARK_REACH)
+                                        and ws[i].x0 - w.x1 <= ws[i].size * PLAN.mark_reach)
     return legend
 
 
@@ -261,7 +256,7 @@ def _status(code: Word, page: Page, words: list[Word], legend: Legend, size: flo
     if kind == "mark":
         return next((s for s, m in legend.marks.items() if m == value), None)
     best = min(legend.colours.items(), key=lambda kv: math.dist(kv[1], value), default=None)
-    if best is None or math.dist(best[1], value) > MAX_COLOUR_DISTANCE:
+    if best is None or math.dist(best[1], value) > PLAN.max_colour_distance:
         return None
     return best[0]
 

@@ -33,19 +33,11 @@ from extract.pdf.layout import (
 from extract.sections import ReportContext, Section, register
 from extract.toolkit import geometry
 from extract.toolkit.geometry import linked_groups
+from extract.toolkit.settings import GEOMETRY, PUBLICATIONS
 from extract.toolkit.text import join_lines
 
 NAME = "publications"
 KINDS = ("publication", "learning_product", "video", "declaration")
-# A link covers a tile when it covers at least this share of the tile's block.
-COVER = 0.5
-# Pages a run of tiles may continue over without a heading of its own.
-MAX_CONTINUATION = 4
-LEGEND_SCORE = 85
-# The gutter (font sizes) that cuts a line into the pieces of neighbouring tiles
-# (`group_blocks`'s own).
-GUTTER = 1.2
-COLOR_TOLERANCE = 0.08
 
 
 # -- titles -------------------------------------------------------------------------
@@ -115,7 +107,7 @@ def pair_links(blocks: list[Block], links: list[Link]) -> tuple[dict[int, Link],
     empty: list[Link] = []
     for link in links:
         shares = [(covered_share(b, link), i) for i, b in enumerate(blocks)]
-        covered = [(s, i) for s, i in shares if s >= COVER]
+        covered = [(s, i) for s, i in shares if s >= PUBLICATIONS.cover]
         for share, i in covered:
             # Ties go to the tighter box, then the URL: never to the annotation order.
             rank = (share, -geometry.area(link.x0, link.top, link.x1, link.bottom), link.uri)
@@ -170,7 +162,7 @@ URL_RE = re.compile(
 URL_TAIL_RE = re.compile(r"[\w\-./%?=&#~+:@!$'()*,;]+")
 
 
-def normalise_url(printed: str, www_hosts: set[str] = frozenset()) -> str:
+def normalise_url(printed: str, www_hosts: set[str] | frozenset[str] = frozenset()) -> str:
     """A printed URL as stored: `https://` when no scheme is printed, `www.` when the
     report links to that host with `www.` elsewhere (`www_hosts`) or, knowing nothing
     of it, when the host is a bare domain (`metropolis.org`, `youtube.com`), which is
@@ -310,7 +302,7 @@ def legend_colors(blocks: list[Block], boxes: list[Box], language: str | None) -
     for block in blocks:
         text = vocab.fold(block.text)
         for focus, labels in legend.items():
-            if not any(fuzz.ratio(text, vocab.fold(label)) >= LEGEND_SCORE for label in labels):
+            if not any(fuzz.ratio(text, vocab.fold(label)) >= PUBLICATIONS.legend_score for label in labels):
                 continue
             near = [
                 b for b in boxes
@@ -324,7 +316,7 @@ def legend_colors(blocks: list[Block], boxes: list[Box], language: str | None) -
 
 
 def _same_color(a: RGB, b: RGB) -> bool:
-    return max(abs(x - y) for x, y in zip(a, b)) <= COLOR_TOLERANCE
+    return max(abs(x - y) for x, y in zip(a, b)) <= PUBLICATIONS.color_tolerance
 
 
 def gender_mark(area: tuple[float, float, float, float], size: float, boxes: list[Box],
@@ -400,7 +392,7 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         if any(is_heading_line(line, ctx.language) for line in text.splitlines()):
             selected.append(number)
             header, run = _first_line(text), 0
-        elif header and (_first_line(text) == header or url_lines(text) >= 2) and run < MAX_CONTINUATION:
+        elif header and (_first_line(text) == header or url_lines(text) >= 2) and run < PUBLICATIONS.max_continuation:
             selected.append(number)
             run += 1
         else:
@@ -472,7 +464,7 @@ def item_blocks(page: Page, language: str | None) -> tuple[list[Block], list[Lin
     its link, not part of a title. A block is cut before a line that is a product
     heading ("LEARNING STATION" set right under the sentence that counts its products)
     and where a printed URL ended the item above."""
-    pieces = [p for line in group_lines(page.words) for p in split_line(line, GUTTER)]
+    pieces = [p for line in group_lines(page.words) for p in split_line(line, GEOMETRY.gutter)]
     urls = printed_urls(pieces)
     url_ids = {id(w) for _, words in urls for w in words}
     blocks = group_blocks(w for w in page.words if id(w) not in url_ids)
@@ -493,7 +485,7 @@ def item_blocks(page: Page, language: str | None) -> tuple[list[Block], list[Lin
     www = www_hosts_of(page.links) | {normalise_url(t).split("/")[2].removeprefix("www.")
                                       for t, _ in urls if "www." in t.lower()}
     printed = [link for link in printed_links(page, out, urls, www)
-               if not any(covered_share(b, a) >= COVER and covered_share(b, link) >= COVER
+               if not any(covered_share(b, a) >= PUBLICATIONS.cover and covered_share(b, link) >= PUBLICATIONS.cover
                           for b in out for a in page.links)]
     return out, [*page.links, *printed]
 

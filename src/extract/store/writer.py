@@ -25,7 +25,8 @@ SCHEMA: dict[str, tuple[dict[str, type], Any, list[tuple[str, str, str]]]] = {
     "reports": (columns_of(rows.Report), "id", []),
     "cities": (columns_of(rows.City), "id", []),
     "city_aliases": (columns_of(rows.CityAlias), ("alias", "city_id"), []),
-    "members": (columns_of(rows.Member), "id", []),
+    # a member's place is a city row (written first: SHARED_TABLES order); an unknown place is NULL
+    "members": (columns_of(rows.Member), "id", [("city_id", "cities", "id")]),
     "indicators": (columns_of(rows.Indicator), "id", []),
     "indicator_labels": (
         columns_of(rows.IndicatorLabel), ("indicator", "language"), [("indicator", "indicators", "id")]

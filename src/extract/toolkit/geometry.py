@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from extract.toolkit.settings import GEOMETRY
+
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
 T = TypeVar("T")
@@ -105,7 +107,7 @@ def group_lines(words: Iterable[Word], tolerance: float | None = None) -> list[L
     ordered = sorted(words, key=lambda w: (w.ymid, w.x0))
     lines: list[Line] = []
     for word in ordered:
-        tol = tolerance if tolerance is not None else max(1.5, word.size * 0.35)
+        tol = tolerance if tolerance is not None else max(GEOMETRY.line_tolerance, word.size * GEOMETRY.line_tolerance_ratio)
         if lines and abs(lines[-1].words[-1].ymid - word.ymid) <= tol:
             lines[-1].words.append(word)
         else:
@@ -130,7 +132,7 @@ class Block(WordGroup):
         return " ".join(line.text for line in self.lines)
 
 
-def split_line(line: Line, gap_ratio: float = 1.2) -> list[Line]:
+def split_line(line: Line, gap_ratio: float = GEOMETRY.gutter) -> list[Line]:
     """Cut a line where the gap between words is wider than `gap_ratio` font sizes.
 
     Side-by-side tiles share a baseline; only the gutter tells them apart.
@@ -144,7 +146,7 @@ def split_line(line: Line, gap_ratio: float = 1.2) -> list[Line]:
     return parts
 
 
-def group_blocks(words: Iterable[Word], leading: float = 0.9, gutter: float = 1.2) -> list[Block]:
+def group_blocks(words: Iterable[Word], leading: float = GEOMETRY.leading, gutter: float = GEOMETRY.gutter) -> list[Block]:
     """Group words into blocks: line pieces stacked with less than `leading` font
     sizes of white between them and overlapping horizontally. Top to bottom.
 
@@ -161,7 +163,7 @@ def group_blocks(words: Iterable[Word], leading: float = 0.9, gutter: float = 1.
             last = block.lines[-1]
             gap = piece.top - last.bottom
             overlap = min(piece.x1, last.x1) - max(piece.x0, last.x0)
-            stacked = -0.5 * piece.size <= gap <= leading * max(piece.size, last.size) and overlap > 0
+            stacked = -GEOMETRY.overlap * piece.size <= gap <= leading * max(piece.size, last.size) and overlap > 0
             if stacked and (best is None or last.bottom > best.lines[-1].bottom):
                 best = block
         if best is None:
@@ -235,7 +237,7 @@ def x_overlap(a: Sequence[Word], b: Sequence[Word]) -> bool:
     return min(w.x0 for w in a) < max(w.x1 for w in b) and min(w.x0 for w in b) < max(w.x1 for w in a)
 
 
-def centre_inside(word: Word, box: Extent, slack: float = 0.5) -> bool:
+def centre_inside(word: Word, box: Extent, slack: float = GEOMETRY.centre_slack) -> bool:
     """Whether a word's centre lies inside a box (grown by `slack` points)."""
     x0, top, x1, bottom = box
     return x0 - slack <= word.xmid <= x1 + slack and top - slack <= word.ymid <= bottom + slack

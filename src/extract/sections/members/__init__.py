@@ -23,16 +23,10 @@ from extract.sections import ReportContext, Section, register
 from extract.sections.members import legend as legends
 from extract.sections.members import matrix, titles
 from extract.store.rows import Indicator, columns
+from extract.toolkit.settings import MATRIX, MEMBERS
 from extract.toolkit.text import marker_pattern, slug  # noqa: F401  (members.slug: an unknown column's key)
 
 NAME = "members"
-# A page of this many matrix rows (a name, then cells only), half its lines or more,
-# is a matrix page by its structure, whatever its heading and titles read as.
-MIN_ROWS = 10
-# Fuzzy score (0..100) above which a line is a heading or a legend.
-DECORATION_SCORE = 85
-# A heading stands at the top of its page: within this many characters of its text.
-HEAD_CHARS = 200
 # A year in a title (the fee column carries one), or the vocabulary's placeholder.
 YEAR = re.compile(r"\b(19|20)\d\d\b|\{year\}")
 
@@ -113,7 +107,7 @@ def _decorations() -> tuple[str, ...]:
 def is_decoration(text: str) -> bool:
     """A heading or a legend line, in any known language."""
     target = norm(text)
-    return any(fuzz.ratio(target, p) >= DECORATION_SCORE for p in _decorations())
+    return any(fuzz.ratio(target, p) >= MEMBERS.decoration_score for p in _decorations())
 
 
 @cache
@@ -197,8 +191,8 @@ def select_pages(texts: list[str], ctx: ReportContext) -> list[int]:
         title_lines = {norm(line): line for line in text.splitlines()
                        if any(map(is_title_word, line.split())) and not is_decoration(line)}
         # (a text layer without word gaps, `MEMBERSMAPPINGIngrey,`: the heading squashed)
-        if any(fuzz.ratio(line, h) >= DECORATION_SCORE for line in lines for h in headings) \
-                or any(prepass.squash(h) in prepass.squash(text[:HEAD_CHARS]) for h in headings):
+        if any(fuzz.ratio(line, h) >= MEMBERS.decoration_score for line in lines for h in headings) \
+                or any(prepass.squash(h) in prepass.squash(text[:MEMBERS.head_chars]) for h in headings):
             pages.append(number)
             before, named = title_lines, titles.indicators_named("\n".join(title_lines.values()), ctx.language)
             continue
@@ -225,19 +219,13 @@ def is_matrix_page(text: str) -> bool:
     """Rows of names followed by cells make up half the page's lines or more."""
     lines = [line for line in text.splitlines() if line.strip()]
     rows = prepass.matrix_rows(text, frozenset(norm(w) for w in _all("yes_words")) | {m.lower() for m in _yes_marks()})
-    return rows >= MIN_ROWS and rows >= 0.5 * len(lines)
-
-
-# Words in small letters beside names and cells: at most this share on a page of rows
-# (pieces of names a text layer cut, `de`), far more in prose.
-SMALL_SHARE = 0.5
-CONTINUATION_ROWS = 3
+    return rows >= MEMBERS.min_rows and rows >= 0.5 * len(lines)
 
 
 def is_continuation(text: str) -> bool:
     """A page of rows only, without title or heading (a matrix whose header is printed
     on its first page): names (capitalised words) and cells (numbers, codes, yes-words
-    and marks), CONTINUATION_ROWS of each at least (the last page of a matrix may hold
+    and marks), MEMBERS.continuation_rows of each at least (the last page of a matrix may hold
     a few rows), and few words in small letters (prose is made
     of them). Judged by tokens: a text layer may cut a name anywhere (`Guad` / `alaj`),
     or run several rows into one line. A calendar's days running 1, 2, 3... are no rows."""
@@ -252,7 +240,7 @@ def is_continuation(text: str) -> bool:
             names += 1
         elif token.isalpha():
             small += 1
-    return names >= CONTINUATION_ROWS and cells >= CONTINUATION_ROWS and small <= SMALL_SHARE * (names + cells)
+    return names >= MEMBERS.continuation_rows and cells >= MEMBERS.continuation_rows and small <= MEMBERS.small_share * (names + cells)
 
 
 def titles_on_page(words: set[str]) -> int:
@@ -283,7 +271,7 @@ def _content_words(page: Page, legend_words: set[int] = frozenset()) -> list[Wor
             middle = (shape.top + shape.bottom) / 2
             keep.append(Word(DRAWN, shape.x0, middle - size / 2, shape.x1, middle + size / 2, size, "", shape.color))
     for line in group_lines(words):
-        pieces = split_line(line, matrix.NAME_GAP)
+        pieces = split_line(line, MATRIX.name_gap)
         i = 0
         while i < len(pieces):
             # a heading or legend piece; or, when a piece alone is none, the longest run

@@ -20,14 +20,9 @@ from functools import cache
 from extract.lang import vocab
 from extract.pdf.layout import BLACK, RGB, Word, group_lines, split_line
 from extract.sections.members.matrix import left_edge
+from extract.toolkit.settings import LEGEND
 
 NAME = "members"
-# Ink this far from black (RGB distance, 0..1.7) is a colour, not black text.
-INK = 0.25
-# A name printed within this RGB distance of the legend's own ink is in that colour.
-SAME_INK = 0.2
-# Hue (degrees) within which a name's ink is the colour a legend word names.
-HUE = 25.0
 
 
 def _all(name: str) -> list:
@@ -59,7 +54,7 @@ def yes_words() -> frozenset[str]:
 
 
 def is_black(color: RGB) -> bool:
-    return sum(c * c for c in color) ** 0.5 <= INK
+    return sum(c * c for c in color) ** 0.5 <= LEGEND.ink
 
 
 def _distance(a: RGB, b: RGB) -> float:
@@ -67,20 +62,20 @@ def _distance(a: RGB, b: RGB) -> float:
 
 
 def same_colour(ink: RGB, declared: RGB, exact: bool) -> bool:
-    """`ink` is the declared colour: within SAME_INK of it when the legend showed the
+    """`ink` is the declared colour: within LEGEND.same_ink of it when the legend showed the
     colour itself (`exact`), else of its hue (a grey: of no hue, neither black nor white).
 
     >>> same_colour((0.1, 0.3, 0.8), (0.12, 0.37, 0.75), exact=False), same_colour((0, 0, 0), (0.5, 0.5, 0.5), False)
     (True, False)
     """
     if exact:
-        return _distance(ink, declared) <= SAME_INK
+        return _distance(ink, declared) <= LEGEND.same_ink
     h1, l1, s1 = colorsys.rgb_to_hls(*ink)
     h2, _, s2 = colorsys.rgb_to_hls(*declared)
     if s2 < 0.15:  # a grey
         return s1 < 0.15 and 0.25 <= l1 <= 0.8
     gap = abs(h1 - h2) * 360
-    return s1 >= 0.3 and 0.15 <= l1 <= 0.85 and min(gap, 360 - gap) <= HUE
+    return s1 >= 0.3 and 0.15 <= l1 <= 0.85 and min(gap, 360 - gap) <= LEGEND.hue
 
 
 @dataclass

@@ -37,43 +37,8 @@ from extract.pdf.layout import (
     split_line,
 )
 from extract.toolkit.geometry import linked_groups
+from extract.toolkit.settings import MATRIX
 from extract.toolkit.text import join_lines
-
-# Gap between the words of one title line wider than this (in font sizes) starts
-# another column's title: a word space is about 0.3 em, a gutter is wider.
-PHRASE_GAP = 0.6
-# Two name lines this close (white between them, in font sizes) may be one name.
-NAME_JOIN_GAP = 0.45
-# A cell further than this (in font sizes) from every name is not part of a row.
-CELL_REACH = 1.2
-# Words of a name are a space apart; a gap wider than this (font sizes) ends the name.
-NAME_GAP = 1.0
-# A name line (a continuation may be indented) starts this close to the names column.
-NAME_INDENT = 2.5
-# A name runs over at most this many lines.
-MAX_NAME_LINES = 4
-# A cell word joins the band above it when it starts above the band's bottom by more
-# than this share of its height (a row's cells overlap; the next row's do not).
-BAND_SLOP = 0.1
-# A band is beside a name line when their heights overlap by this share of the smaller.
-BAND_TOUCH = 0.15
-# Costs of the evidence a way of cutting name lines into names goes against: white
-# between lines off the name/row threshold (per type size of distance), a band of cells
-# with no name or a name with two bands, a rule crossed inside a name.
-GAP_WEIGHT = 1.0
-BAND_COST = 1.0
-SEPARATOR_COST = 2.0
-# On a page whose cells are centred between name lines, a name whose band sits beside
-# its first or last line only is unlikely (a row with cells, then one without).
-ALIGN_COST = 0.5
-# Whites between name lines this far apart (type sizes) are leading on one side and
-# row gaps on the other.
-MIN_JUMP = 0.2
-# White this far (type sizes) above the threshold inside one name is worth a doubt.
-STRONG_GAP = 0.5
-# Lines of one title turned on its side stand side by side a line's leading apart (white
-# in type sizes); the titles of two columns are a gutter apart, wider.
-TURNED_TITLE_GAP = 0.5
 
 
 @dataclass
@@ -145,20 +110,20 @@ def left_edge(lines: Sequence[Line]) -> float:
     starts = sorted(line.x0 for line in lines)
     needed = min(3, max(1, len(starts) // 5))
     for x in starts:
-        if sum(abs(s - x) <= size * 0.5 for s in starts) >= needed:
+        if sum(abs(s - x) <= size * MATRIX.column_align for s in starts) >= needed:
             return x
     return starts[0]
 
 
 def _wordy(text: str) -> bool:
     """Holds a word (4+ letters): titles and names do, cells (`Yes`, `3`, `L & P`) do not."""
-    return any(len(w) >= 4 and w.isalpha() for w in text.split())
+    return any(len(w) >= MATRIX.wordy_length and w.isalpha() for w in text.split())
 
 
 def _looks_like_titles(text: str, is_title_word: Callable[[str], bool]) -> bool:
-    words = [w for w in text.split() if len(w) >= 3 and w.isalpha()]
+    words = [w for w in text.split() if len(w) >= MATRIX.title_word_length and w.isalpha()]
     hits = sum(map(is_title_word, words))
-    return hits >= 2 and hits >= 0.4 * len(words)
+    return hits >= MATRIX.title_hits and hits >= MATRIX.title_share * len(words)
 
 
 def find_header_runs(lines: Sequence[Line], left_x: float, is_title_word: Callable[[str], bool],
@@ -171,9 +136,9 @@ def find_header_runs(lines: Sequence[Line], left_x: float, is_title_word: Callab
     its own between two header lines does not cut the header in two.
     """
     def starts_row(line: Line) -> bool:
-        if abs(line.x0 - left_x) > line.size * 0.5 or is_name_header(line.words[0].text):
+        if abs(line.x0 - left_x) > line.size * MATRIX.column_align or is_name_header(line.words[0].text):
             return False
-        rest = " ".join(piece.text for piece in split_line(line, NAME_GAP)[1:])
+        rest = " ".join(piece.text for piece in split_line(line, MATRIX.name_gap)[1:])
         return not (_wordy(rest) or any(map(is_title_word, rest.split())))
 
     rows = [starts_row(line) for line in lines]
@@ -210,7 +175,7 @@ def _legend_between(lines: Sequence[Line], end: int, start: int,
     if not between:
         return False
     stack = lines[end - 1:start + 1]
-    if any(b.top - a.bottom > 1.0 * max(a.size, b.size) for a, b in pairwise(stack)):
+    if any(b.top - a.bottom > MATRIX.legend_stack_gap * max(a.size, b.size) for a, b in pairwise(stack)):
         return False
     return any(is_title_word(w) for w in lines[start].text.split())
 
@@ -219,8 +184,8 @@ def header_phrases(lines: Sequence[Line], left_x: float) -> list[Line]:
     """Title pieces of the header lines, without a names-column title at the left."""
     phrases = []
     for line in lines:
-        for piece in split_line(line, PHRASE_GAP):
-            if piece.x0 > left_x + piece.size * 0.5:
+        for piece in split_line(line, MATRIX.phrase_gap):
+            if piece.x0 > left_x + piece.size * MATRIX.column_align:
                 phrases.append(piece)
     return phrases
 
@@ -272,7 +237,7 @@ def cell_bands(cells: Sequence[Word]) -> list[Band]:
     """
     bands: list[Band] = []
     for word in sorted(cells, key=lambda w: (w.top, w.x0)):
-        if bands and word.top < bands[-1].bottom - BAND_SLOP * (word.bottom - word.top):
+        if bands and word.top < bands[-1].bottom - MATRIX.band_slop * (word.bottom - word.top):
             bands[-1].words.append(word)
         else:
             bands.append(Band([word]))
@@ -320,7 +285,7 @@ class NameEvidence:
         self.gap_of: list[int | None] = []
         for band in self.bands:
             hit = [k for k, line in enumerate(self.lines)
-                   if _overlap_share(band.top, band.bottom, line) > BAND_TOUCH]
+                   if _overlap_share(band.top, band.bottom, line) > MATRIX.band_touch]
             self.touch.append((hit[0], hit[-1]) if hit else None)
             gap = None
             if not hit:
@@ -334,10 +299,10 @@ class NameEvidence:
 
         A designer sets a name's leading tighter than the gap between rows, whatever
         both are: when the whites between lines fall into two groups (a jump of
-        `MIN_JUMP`), the threshold is in that jump, the jump that contradicts fewest
+        `MATRIX.min_jump`), the threshold is in that jump, the jump that contradicts fewest
         whites the cells already decide (a band beside both lines: one name; bands of
         their own: two rows), here and on the matrix's other pages (`hints`). Otherwise
-        `NAME_JOIN_GAP`, or higher when the rows the cells decided are all far looser.
+        `MATRIX.name_join_gap`, or higher when the rows the cells decided are all far looser.
         """
         whites = [self.white(k) for k in range(1, len(self.lines))]
         inner, rows = [], []
@@ -351,14 +316,14 @@ class NameEvidence:
                     rows.append(whites[k - 1])
         self.known_rows, self.known_inner = rows, inner
         rows, inner = rows + list(self.hints.rows), inner + list(self.hints.inner)
-        candidates = [(0.0, NAME_JOIN_GAP)]
+        candidates = [(0.0, MATRIX.name_join_gap)]
         ordered = sorted(whites)
         for a, b in pairwise(ordered):
-            if b - a >= MIN_JUMP:
+            if b - a >= MATRIX.min_jump:
                 candidates.append((b - a, (a + b) / 2))
         if rows:  # loose rows: whites well under the narrowest row gap are leading
-            below = max([NAME_JOIN_GAP, *[w for w in inner if w < min(rows)]])
-            if min(rows) - below >= MIN_JUMP:
+            below = max([MATRIX.name_join_gap, *[w for w in inner if w < min(rows)]])
+            if min(rows) - below >= MATRIX.min_jump:
                 candidates.append((min(rows) - below, (below + min(rows)) / 2))
 
         def wrong(t: float) -> int:
@@ -392,12 +357,12 @@ class NameEvidence:
 
 def _join_cost(ev: NameEvidence, k: int) -> float:
     """What speaks against lines k-1 and k being one name."""
-    return GAP_WEIGHT * max(0.0, ev.white(k) - ev.threshold) + (SEPARATOR_COST if ev.crossed(k) else 0.0)
+    return MATRIX.gap_weight * max(0.0, ev.white(k) - ev.threshold) + (MATRIX.separator_cost if ev.crossed(k) else 0.0)
 
 
 def _cut_cost(ev: NameEvidence, k: int) -> float:
     """What speaks against a new name starting at line k."""
-    return GAP_WEIGHT * max(0.0, ev.threshold - ev.white(k)) + BAND_COST * len(ev.cut_through(k))
+    return MATRIX.gap_weight * max(0.0, ev.threshold - ev.white(k)) + MATRIX.band_cost * len(ev.cut_through(k))
 
 
 def shows_centred(ev: NameEvidence) -> bool:
@@ -409,7 +374,7 @@ def shows_centred(ev: NameEvidence) -> bool:
 def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple[list[list[Line]], list[str]]:
     """Name lines cut into names, and what the evidence says against the cut chosen.
 
-    Every way of cutting the lines into names of 1..`MAX_NAME_LINES` lines is weighed
+    Every way of cutting the lines into names of 1..`MATRIX.max_name_lines` lines is weighed
     (dynamic programming): white between two lines of one name is a line's leading, a
     row's gap is wider; a band of cells belongs to exactly one name, and one name has at
     most one band (two members side by side with their own cells, or cells centred
@@ -427,13 +392,13 @@ def segment_names(ev: NameEvidence, is_complete: Callable[[str], bool]) -> tuple
     best = [0.0] + [math.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
-        for i in range(max(0, j - MAX_NAME_LINES), j):
+        for i in range(max(0, j - MATRIX.max_name_lines), j):
             if any(is_complete(lines[k].text) for k in range(i, j - 1)):
                 continue
             cost = best[i] + sum(_join_cost(ev, k) for k in range(i + 1, j))
-            cost += BAND_COST * max(0, len(ev.bands_in(i, j)) - 1)
+            cost += MATRIX.band_cost * max(0, len(ev.bands_in(i, j)) - 1)
             if centred and j - i > 1 and _off_centre(ev, i, j):
-                cost += ALIGN_COST
+                cost += MATRIX.align_cost
             if i:
                 cost += _cut_cost(ev, i)
             if cost < best[j] - 1e-9:
@@ -469,7 +434,7 @@ def _doubts(ev: NameEvidence, spans: list[tuple[int, int]]) -> list[str]:
         for m in range(i + 1, j):
             if ev.crossed(m):
                 out.append(f"{name(i, j)!r} is read as one name across a row rule")
-            elif ev.white(m) - ev.threshold > STRONG_GAP:
+            elif ev.white(m) - ev.threshold > MATRIX.strong_gap:
                 out.append(f"{name(i, j)!r} is read as one name across a row's gap")
         if k and ev.cut_through(i):
             out.append(f"cells between {name(*spans[k - 1])!r} and {name(i, j)!r} belong to neither")
@@ -505,7 +470,7 @@ def assign_cells(rows: list[MatrixRow], bands: Sequence[Band], columns: Sequence
             stray.extend(band.words)
             continue
         row = min(rows, key=lambda r, y=band.ymid: (_vertical_distance(y, r), r.top))
-        if _vertical_distance(band.ymid, row) > CELL_REACH * band.size:
+        if _vertical_distance(band.ymid, row) > MATRIX.cell_reach * band.size:
             stray.extend(band.words)
             continue
         for word in band.words:
@@ -524,9 +489,9 @@ def split_names(words: Sequence[Word], columns: Sequence[Column], left_x: float)
     names: list[Word] = []
     cells: list[Word] = []
     for line in group_lines(words):
-        pieces = split_line(line, NAME_GAP)
+        pieces = split_line(line, MATRIX.name_gap)
         first = pieces[0]
-        if first.x0 <= left_x + NAME_INDENT * first.size and first.words[0].xmid < names_x1:
+        if first.x0 <= left_x + MATRIX.name_indent * first.size and first.words[0].xmid < names_x1:
             names.extend(w for w in first.words if w.xmid < names_x1)
             cells.extend(w for w in first.words if w.xmid >= names_x1)
             pieces = pieces[1:]
@@ -578,8 +543,8 @@ def turned_columns(turned: Sequence[TurnedLine], left_x: float) -> list[Column]:
     for line in sorted((t for t in turned if t.x0 > left_x), key=lambda t: t.x0):
         last = groups[-1][-1] if groups else None
         if (last is not None and line.turn == last.turn
-                and line.x0 - last.x1 <= TURNED_TITLE_GAP * max(line.size, last.size)
-                and _overlap(line.top, line.bottom, last.top, last.bottom) > 0.5):
+                and line.x0 - last.x1 <= MATRIX.turned_title_gap * max(line.size, last.size)
+                and _overlap(line.top, line.bottom, last.top, last.bottom) > MATRIX.turned_overlap):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -599,7 +564,7 @@ def turned_header_blocks(turned: Sequence[TurnedLine], left_x: float,
     alone or beside no title, is no block)."""
     blocks: list[list[Column]] = []
     for column in sorted(turned_columns(turned, left_x), key=lambda c: c.top):
-        block = next((b for b in blocks if any(_overlap(column.top, column.bottom, c.top, c.bottom) > 0.5
+        block = next((b for b in blocks if any(_overlap(column.top, column.bottom, c.top, c.bottom) > MATRIX.turned_overlap
                                                for c in b)), None)
         if block is None:
             blocks.append([column])

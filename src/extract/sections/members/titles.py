@@ -26,8 +26,8 @@ is not compared with known spellings but read for the notions it names:
    recorded; a kind never seen for the key it went to is a warning, not a veto.
 4. **All columns at once.** The columns of one matrix take their keys by an optimal
    assignment (`scipy.optimize.linear_sum_assignment`): two columns never take one key.
-5. **Never a guess.** A title whose best score is weak (< `MIN_SCORE`), or within
-   `MARGIN` of a second free indicator, stays `unknown:<slug>` and is listed for review.
+5. **Never a guess.** A title whose best score is weak (< `TITLES.min_score`), or within
+   `TITLES.margin` of a second free indicator, stays `unknown:<slug>` and is listed for review.
 6. **The archivist decides once.** A `columns:` line in the archive's decisions file
    (`extract.names.decisions`) settles a title before anything else.
 
@@ -49,19 +49,10 @@ import numpy as np
 import Stemmer
 
 from extract.lang import vocab
+from extract.toolkit.settings import TITLES
 from extract.toolkit.text import slug
 
 SECTION = "members"
-# A title maps to an indicator only when this share of its (weighted) words is explained
-# by the indicator's notions; below it the column stays unknown.
-MIN_SCORE = 0.6
-# ... and only when no other free indicator scores within this much of it.
-MARGIN = 0.15
-# Mapped, but listed in `column_review` for a look: score under this.
-SURE_SCORE = 0.8
-# A column is ruled out for an indicator when this share of its cells contradicts the
-# indicator's kind of cells (a stray misplaced cell alone does not veto).
-VETO_SHARE = 0.2
 YEAR = re.compile(r"\b(?:19|20)\d\d\b|\{year\}")
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 ACRONYM = "^"  # prefix of an acronym's atom: USE the platform is not "use"
@@ -247,7 +238,7 @@ def scores(title: str, m: Model) -> dict[str, float]:
     >>> s = scores("Members analysed by the Metropolitan Indicators System", model("en"))
     >>> max(s, key=s.get), round(s["mis_analysed"], 2)
     ('mis_analysed', 1.0)
-    >>> max(scores("Participation in regional meetings", model("en")).values()) < MIN_SCORE
+    >>> max(scores("Participation in regional meetings", model("en")).values()) < TITLES.min_score
     True
     """
     return {key: e.score for key, e in evidence(title, m).items()}
@@ -393,7 +384,7 @@ def contradicted(key: str, values: Iterable[str]) -> bool:
     if not accepts or not kinds:
         return False
     wrong = sum(k not in accepts for k in kinds)
-    return wrong > 0 and wrong >= VETO_SHARE * len(kinds)
+    return wrong > 0 and wrong >= TITLES.veto_share * len(kinds)
 
 
 def column_kind(values: Iterable[str]) -> str | None:
@@ -483,13 +474,13 @@ def read_columns(titles: Sequence[str], language: str, cells: Sequence[Sequence[
     vetoed = {i: _vetoed(found[i], cells[i]) for i in open_}
     keys = sorted({k for i in open_ for k in table[i]} - taken)
     if open_ and keys:
-        # Columns x (keys + one "unknown" per column worth MIN_SCORE): maximise the total.
+        # Columns x (keys + one "unknown" per column worth TITLES.min_score): maximise the total.
         grid = np.zeros((len(open_), len(keys) + len(open_)))
         for r, i in enumerate(open_):
             for c, k in enumerate(keys):
                 # (a hair less for each later column: of two equal titles, the first wins)
                 grid[r, c] = 0.0 if k in vetoed[i] else table[i][k] - 1e-9 * r
-            grid[r, len(keys) + r] = MIN_SCORE - 1e-9
+            grid[r, len(keys) + r] = TITLES.min_score - 1e-9
         rows, cols = _assignment(grid)
         assigned = {open_[r]: keys[c] for r, c in zip(rows, cols) if c < len(keys)}
     else:
@@ -552,7 +543,7 @@ def _judge(title: str, found: dict[str, Evidence], vetoed: set[str], key: str | 
         second = free[0] if free else None
         second_score = table[second] if second else 0.0
         score = table[key]
-        if score - second_score <= MARGIN:
+        if score - second_score <= TITLES.margin:
             return Reading(title, f"unknown:{slug(title)}", score, key, second, second_score, "ambiguous")
         # A free indicator whose distinctive notions the title names and the chosen one
         # does not explain ("Board meetings and trainings attended"): two meanings.
@@ -560,11 +551,11 @@ def _judge(title: str, found: dict[str, Evidence], vetoed: set[str], key: str | 
                       and not found[k].need_words <= found[key].explained), None)
         if rival:
             return Reading(title, f"unknown:{slug(title)}", score, key, rival, table[rival], "ambiguous")
-        reason = "low confidence" if score < SURE_SCORE else None
+        reason = "low confidence" if score < TITLES.sure_score else None
         return Reading(title, key, score, key, second, second_score, reason)
     runner = next((k for k in ranked if k != best), None)
     score = table[best] if best else 0.0
-    if best is None or score < MIN_SCORE:
+    if best is None or score < TITLES.min_score:
         reason = "weak"
     elif best in vetoed:
         reason = "cells"
