@@ -18,6 +18,18 @@ import typing
 from typing import Any, TypedDict
 
 
+class Located(TypedDict, total=False):
+    """Where a row was read: its page (1-based) and the box of its region on the page
+    (points, from the top-left corner; `check_rows` holds the rule). A row type that
+    inherits it has these as its last columns (`columns`)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class Report(TypedDict, total=False):
     id: str
     year: int
@@ -74,31 +86,21 @@ class IndicatorLabel(TypedDict, total=False):
     label: str
 
 
-class MemberStatus(TypedDict, total=False):
+class MemberStatus(Located, total=False):
     report_id: str
     member_id: str
     printed_name: str
     is_board_member: int
     is_new_member: int
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class MemberIndicator(TypedDict, total=False):
+class MemberIndicator(Located, total=False):
     report_id: str
     member_id: str
     indicator: str
     value: str
     printed: str | None
     value_num: float
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
 class CalendarEvent(TypedDict, total=False):
@@ -125,30 +127,20 @@ class EventCity(TypedDict, total=False):
     city_id: str
 
 
-class Publication(TypedDict, total=False):
+class Publication(Located, total=False):
     id: int
     report_id: str
     kind: str
     title: str
     url: str
     gender_focus: str
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class KeyFigure(TypedDict, total=False):
+class KeyFigure(Located, total=False):
     report_id: str
     key: str
     value: float
     label: str
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
 class Check(TypedDict, total=False):
@@ -215,7 +207,7 @@ class CityMention(TypedDict, total=False):
     context: str
 
 
-class PlanDeliverable(TypedDict, total=False):
+class PlanDeliverable(Located, total=False):
     """One deliverable of the strategic action plan, as printed (a code printed twice is
     two rows); `status` from the swatch or mark the page's legend pairs with a status."""
 
@@ -227,53 +219,33 @@ class PlanDeliverable(TypedDict, total=False):
     action_title: str
     text: str
     status: str  # achieved | not_achieved; absent when the page has no legend
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class BudgetLine(TypedDict, total=False):
+class BudgetLine(Located, total=False):
     report_id: str
     programme_code: str  # P002
     programme: str
     share: float  # 0.03 for 3%
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class FundingSource(TypedDict, total=False):
+class FundingSource(Located, total=False):
     report_id: str
     source: str  # membership_fees | member_partnerships | alliances | other | unknown:<slug>
     label: str
     share: float
     agreements: int  # agreements signed, when printed beside it
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class MemberListEntry(TypedDict, total=False):
+class MemberListEntry(Located, total=False):
     report_id: str
     list: str  # metropolitan_spaces | gender_mainstreaming | pilot_projects | ...
     item: str  # the sub-list (a pilot project's title)
     printed_name: str
     member_id: str
     city_id: str
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
-class Leader(TypedDict, total=False):
+class Leader(Located, total=False):
     report_id: str
     member_id: str
     city_id: str
@@ -281,11 +253,6 @@ class Leader(TypedDict, total=False):
     person: str
     institution: str
     title: str
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
 class IngestWarning(TypedDict, total=False):
@@ -306,12 +273,18 @@ class ProvenanceImage(TypedDict, total=False):
 
 
 def columns(row_type: type) -> dict[str, type]:
-    """{column: Python type} of a row type, in declaration order .
+    """{column: Python type} of a row type, in declaration order (the page and box of
+    `Located` last).
 
     >>> list(columns(KeyFigure))
     ['report_id', 'key', 'value', 'label', 'page', 'x0', 'top', 'x1', 'bottom']
     """
     hints = typing.get_type_hints(row_type)
+    # A TypedDict lists its bases' keys first: the page and box go after the row's own.
+    located = list(Located.__annotations__)
+    if hints and list(hints)[:len(located)] == located and row_type is not Located:
+        hints = {**{k: v for k, v in hints.items() if k not in located},
+                 **{k: hints[k] for k in located}}
     out = {}
     for name, hint in hints.items():
         args = [a for a in typing.get_args(hint) if a is not type(None)]

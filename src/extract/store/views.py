@@ -64,18 +64,23 @@ def _has_languages(langs: Sequence[str]) -> str:
     return f"SELECT year, {cols} FROM reports GROUP BY year"
 
 
+def _side_by_side(langs: Sequence[str], row: str) -> list[str]:
+    """Each language's edition of a paired row: its title, report, page and row id
+    (`title_fr, report_fr, page_fr, event_fr`), for the views pairing editions."""
+    return [f"{title} AS title_{lang}, {report} AS report_{lang}, "
+            f"{page} AS page_{lang}, {row_id} AS {row}_{lang}"
+            for lang, title, report, page, row_id in zip(
+                langs, _per_language("title", langs), _per_language("report_id", langs),
+                _per_language("page", langs), _per_language("id", langs))]
+
+
 def event_facts(langs: Sequence[str]) -> str:
     """One row per event of a year, every edition of that year side by side. The
     editions of one year print the same calendar in another language: an event is the
     n-th event starting on its day, in print order (page, then top). Titles are
     translated, so they pair by day and rank, and what must agree (end date, type,
     gender mark) is compared."""
-    cols = []
-    for lang, title, report, page, event in zip(
-            langs, _per_language("title", langs), _per_language("report_id", langs),
-            _per_language("page", langs), _per_language("id", langs)):
-        cols.append(f"{title} AS title_{lang}, {report} AS report_{lang}, "
-                    f"{page} AS page_{lang}, {event} AS event_{lang}")
+    cols = _side_by_side(langs, "event")
     missing = _missing(langs)
     return f"""
         WITH e AS (
@@ -110,12 +115,7 @@ def publication_facts(langs: Sequence[str]) -> str:
     """One row per publication of a year, its editions side by side: paired by kind and
     link (the same product links to the same page in every language), then by print
     order among the products of that kind and link."""
-    cols = []
-    for lang, title, report, page, row in zip(
-            langs, _per_language("title", langs), _per_language("report_id", langs),
-            _per_language("page", langs), _per_language("id", langs)):
-        cols.append(f"{title} AS title_{lang}, {report} AS report_{lang}, "
-                    f"{page} AS page_{lang}, {row} AS publication_{lang}")
+    cols = _side_by_side(langs, "publication")
     missing = _missing(langs)
     return f"""
         WITH p AS (
