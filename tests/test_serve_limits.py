@@ -116,14 +116,6 @@ def crop_urls(server, n: int) -> list[str]:
     return urls[:n]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "stop 28: in about one run of two every request waits for the 3-second query to end. "
-    "faulthandler during the stall shows the event loop 'Garbage-collecting' while the SQL "
-    "threads wait: a statement of an errored query (the printf refused on the same "
-    "connection) finalized by the collector needs that connection, busy with the long "
-    "query. Since the gazetteer moved to SQLite the server's heap is small and full "
-    "collections come often; before, 66 MB of long-lived dicts made them rare. Fix: finalize "
-    "an errored query's statements in its own SQL thread."))
 def test_expensive_calls_and_crops_leave_normal_requests_answered_within_a_second(server):
     crops = crop_urls(server, 40)
     assert len(crops) == 40
