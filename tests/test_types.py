@@ -25,3 +25,14 @@ def test_the_typed_modules_check_clean():
     result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache")],
                             check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+STRICT = ["src/extract/store/rows.py", "src/extract/sections/__init__.py"]
+
+
+def test_the_row_types_and_the_parser_contract_check_strict():
+    """`mypy --strict` on the typed rows and the contract every parser registers under
+    (issue 20: "mypy --strict on the row types and the contract at least")."""
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(ROOT / ".mypy_cache"),
+                             *STRICT], check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
