@@ -44,10 +44,6 @@ IDS = [f"{s.printer}-{s.edition}" for s in SPECIMENS]
 # Failures of the extractor on these prints, made precise: (test, specimen) -> reason.
 # Strict: each turns red the day it passes, to be removed then.
 KNOWN = {
-    ("key_figures", "chromium-2021-en"): (
-        "key-figure labels: three statement labels lose their last words (`70 metropolitan spaces` "
-        "for `... in which`, `13 members involved`, `76 members took part`): the English "
-        "connectors are trimmed; the reportlab 2021-en gives the same"),
 }
 
 
