@@ -161,8 +161,24 @@ def extract_one(path: Path, options: dict) -> tuple[Path, pipeline.Extraction | 
     except MemoryError:
         budget = f"its budget of {max_memory >> 20} MiB, --max-memory-mib" if max_memory else "no memory left"
         return path, None, f"cannot read this PDF (out of memory: {budget})"
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not _cannot_write(exc):
+            return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
+        # the PDF is not at fault: a working file (the gazetteer's index, built in the
+        # temporary folder when the cache is off) could not be written
+        return path, None, one_line(f"not read: a working file could not be written (disk full or a "
+                                    f"file-size limit; {type(exc).__name__}: {exc})")[:300]
     except Exception as exc:  # noqa: BLE001 - a damaged PDF can fail anywhere in the PDF libraries
         return path, None, one_line(f"cannot read this PDF ({type(exc).__name__}: {exc})")[:300]
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    """A write refused by the disk or a limit, not a damaged input."""
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS)
+    return str(exc) in ("disk I/O error", "database or disk is full")
 
 
 def _check_path(db_path: Path) -> None:
