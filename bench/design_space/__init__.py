@@ -55,6 +55,30 @@ def space_of(section: str) -> SectionSpace:
     return SPACES[section]
 
 
+def print_and_read(design: Design, tmp: Path, parser: Any) -> tuple[dict, Any, list[dict]]:
+    """One section of an edition (the design's `edition` knob), drawn with the design's
+    other knobs, printed by Chromium and read by its parser alone (`parser.NAME` names
+    the section and its data file): the edition's data, the parsed section, its checks."""
+    from tests.conftest import DATA
+    from tests.specimens.html.printers import print_pdf
+    from tests.specimens.html.render import HtmlLayout, edition_html, load_edition
+
+    from extract.pdf.layout import Document
+    from extract.sections import ReportContext
+
+    design = dict(design)
+    edition = design.pop("edition")
+    data = load_edition(DATA / edition)
+    data = {"report": data["report"], parser.NAME: data[parser.NAME]}
+    html = edition_html(DATA / edition, HtmlLayout(**design), data=data)
+    tmp.mkdir(parents=True, exist_ok=True)
+    pdf = print_pdf(html, tmp / f"{parser.NAME}.pdf", "chromium")
+    ctx = ReportContext(edition, int(edition[:4]), edition[-2:], pdf.name)
+    with Document(pdf) as doc:
+        section = parser.parse(list(doc.pages(parser.select_pages(doc.page_texts, ctx))), ctx)
+    return data, section, parser.checks(section.tables, section.state, ctx)
+
+
 def designs(space: SectionSpace, n: int, seed: int = 0) -> list[Design]:
     """`n` designs, each knob value drawn uniformly; the same seed draws the same designs.
 

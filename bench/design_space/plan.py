@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.specimens.html.printers import print_pdf
-from tests.specimens.html.render import HtmlLayout, edition_html, load_edition
-
-from bench.design_space import Design, Metrics, SectionSpace, register
-from extract.pdf.layout import Document
-from extract.sections import ReportContext, plan
+from bench.design_space import Design, Metrics, SectionSpace, print_and_read, register
+from extract.sections import plan
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "specimens" / "data"
 KNOBS = {
@@ -29,16 +25,7 @@ KNOBS = {
 
 
 def score(design: Design, tmp: Path, seed: int) -> Metrics:
-    design = dict(design)
-    edition = design.pop("edition")
-    data = load_edition(DATA / edition)
-    data = {"report": data["report"], "plan": data["plan"]}
-    html = edition_html(DATA / edition, HtmlLayout(**design), data=data)
-    tmp.mkdir(parents=True, exist_ok=True)
-    pdf = print_pdf(html, tmp / "plan.pdf", "chromium")
-    ctx = ReportContext(edition, 2021, edition[-2:], pdf.name)
-    with Document(pdf) as doc:
-        section = plan.parse(list(doc.pages(plan.select_pages(doc.page_texts, ctx))), ctx)
+    data, section, checks = print_and_read(design, tmp, plan)
     rows = section.tables.get("plan_deliverables", [])
     truth = [(code, " ".join(text.replace("-|", "").split()), status)
              for line in data["plan"]["lines"] for action in line["actions"]
@@ -46,7 +33,7 @@ def score(design: Design, tmp: Path, seed: int) -> Metrics:
     got = [(r["code"], r["text"], r.get("status")) for r in rows]
     right = sum(1 for t in truth if t in got)
     statuses = sum(1 for (c, _, s), (gc, _, gs) in zip(truth, got) if c == gc and s == gs)
-    failed = any(not c["passed"] for c in plan.checks(section.tables, section.state, ctx))
+    failed = any(not c["passed"] for c in checks)
     return {"deliverables": right / len(truth), "statuses": statuses / len(truth),
             "caught": float(right == len(truth) or failed or len(got) != len(truth))}
 

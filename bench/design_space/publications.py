@@ -19,9 +19,6 @@ from tests.specimens.html.printers import print_pdf
 from tests.specimens.html.render import HtmlLayout, edition_html, load_edition
 
 from bench.design_space import Design, Metrics, SectionSpace, register
-from extract.lang.identify import identify
-from extract.pdf.layout import Document
-from extract.sections import ReportContext, key_figures, publications
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "specimens" / "data"
 
@@ -89,16 +86,12 @@ def expected(data: dict) -> Counter:
 
 
 def read(pdf: Path) -> tuple[list[dict], list[dict]]:
-    """Product rows and the product checks of one print (key figures read for the counts)."""
-    with Document(pdf) as doc:
-        ident = identify(doc.page_texts)
-        ctx = ReportContext(ident.report_id, ident.year, ident.language, pdf.name)
-        tables: dict[str, list[dict]] = {}
-        for parser in (key_figures, publications):
-            pages = list(doc.pages(parser.select_pages(doc.page_texts, ctx)))
-            for table, rows in parser.parse(pages, ctx).tables.items():
-                tables.setdefault(table, []).extend(rows)
-    return tables.get("publications", []), publications.checks(tables, None, ctx)
+    """Product rows and the product checks of one print (key figures read for the counts),
+    as the product tests read them (`tests.test_publications.extract_report`)."""
+    from tests.test_publications import extract_report
+
+    tables = extract_report(pdf).tables
+    return tables.get("publications", []), tables["checks"]
 
 
 def f1(want: Counter, got: Counter) -> float:
